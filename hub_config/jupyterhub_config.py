@@ -1,0 +1,66 @@
+"""Orpheus embedded default: SQLite, one local process per user, JupyterLab, Orpheus accounts.
+
+Every value below can be changed by environment (see README) or by a file named
+in ``ORPHEUS_HUB_EXTRA_CONFIG``, loaded last (production profiles, test harnesses).
+"""
+
+import os
+from pathlib import Path
+
+from orpheus_hub import paths
+
+c = get_config()  # type: ignore[name-defined]  # noqa: F821
+
+data_dir = Path(os.environ.get("ORPHEUS_DATA_DIR", "data")).resolve()
+data_dir.mkdir(parents=True, exist_ok=True)
+port = int(os.environ.get("ORPHEUS_PORT", "8000"))
+
+# --- the hub and its proxy ---------------------------------------------------
+c.JupyterHub.bind_url = f"http://127.0.0.1:{port}"
+c.JupyterHub.hub_port = int(os.environ.get("ORPHEUS_HUB_PORT", str(port + 81)))
+c.JupyterHub.db_url = os.environ.get(
+    "ORPHEUS_HUB_DB_URL", f"sqlite:///{data_dir / 'jupyterhub.sqlite'}"
+)
+c.JupyterHub.cookie_secret_file = str(data_dir / "jupyterhub_cookie_secret")
+c.JupyterHub.pid_file = str(data_dir / "jupyterhub.pid")
+c.ConfigurableHTTPProxy.command = [paths.node_tool("configurable-http-proxy")]
+c.ConfigurableHTTPProxy.pid_file = str(data_dir / "jupyterhub-proxy.pid")
+c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{int(os.environ.get('ORPHEUS_PROXY_API_PORT', str(port + 1)))}"
+# Ctrl-C stops the user servers this hub started.
+c.JupyterHub.cleanup_servers = True
+c.JupyterHub.cleanup_proxy = True
+c.JupyterHub.template_paths = [str(paths.templates_dir() / "hub")]
+
+# --- accounts ------------------------------------------------------------------
+c.JupyterHub.authenticator_class = "orpheus_hub.auth.OrpheusAuthenticator"
+c.OrpheusAuthenticator.db_url = os.environ.get(
+    "ORPHEUS_DB_URL", f"sqlite:///{data_dir / 'orpheus.sqlite'}"
+)
+c.OrpheusAuthenticator.trial_hours = float(os.environ.get("ORPHEUS_TRIAL_HOURS", "24"))
+admin_user = os.environ.get("ORPHEUS_ADMIN_USER", "admin")
+c.Authenticator.admin_users = {admin_user}
+c.OrpheusAuthenticator.bootstrap_admin = admin_user
+c.OrpheusAuthenticator.bootstrap_admin_password = os.environ.get("ORPHEUS_ADMIN_PASSWORD", "")
+
+# --- user servers: a local process each, home under the data directory ---------
+c.JupyterHub.spawner_class = "jupyterhub.spawner.SimpleLocalProcessSpawner"
+c.SimpleLocalProcessSpawner.home_dir_template = str(data_dir / "users" / "{username}")
+c.Spawner.cmd = [str(paths.venv_bin_dir() / "jupyterhub-singleuser")]
+c.Spawner.default_url = "/lab"
+c.Spawner.http_timeout = 60
+c.Spawner.start_timeout = 120
+_path = [str(paths.venv_bin_dir())]
+if paths.node_bin_dir():
+    _path.append(str(paths.node_bin_dir()))
+c.Spawner.environment = {"PATH": os.pathsep.join([*_path, os.environ.get("PATH", "")])}
+if hasattr(os, "geteuid") and os.geteuid() == 0:
+    # jupyter-server refuses root without this (these machines and CI run as root).
+    c.Spawner.args = ["--allow-root"]
+
+# --- services and roles (each service module adds its own entries) -----------
+c.JupyterHub.services = []
+c.JupyterHub.load_roles = []
+
+extra = os.environ.get("ORPHEUS_HUB_EXTRA_CONFIG")
+if extra:
+    load_subconfig(extra)  # type: ignore[name-defined]  # noqa: F821

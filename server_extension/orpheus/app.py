@@ -1,0 +1,46 @@
+"""The ``orpheus`` jupyter_server extension: builds managers and registers routes."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from jupyter_server.extension.application import ExtensionApp
+from traitlets import List, Unicode
+
+from .hub_client import HubClient
+
+# One module per REST resource, each exporting ``default_handlers``.
+HANDLER_MODULES = [
+    "orpheus.handlers.info",
+]
+
+
+class OrpheusApp(ExtensionApp):
+    """Claude terminals, projects, Data Studio, Video Studio and share links."""
+
+    name = "orpheus"
+    load_other_extensions = True
+
+    projects_dir = Unicode(
+        "projects",
+        help="Folder, relative to the Jupyter root, that holds the user's projects.",
+    ).tag(config=True)
+
+    extra_handler_modules = List(
+        Unicode(),
+        help="Further modules exporting ``default_handlers`` to register (for plugins).",
+    ).tag(config=True)
+
+    hub_client: HubClient
+
+    def initialize_settings(self) -> None:
+        """Build the managers the handlers use."""
+        self.hub_client = HubClient(parent=self, log=self.log)
+
+    def initialize_handlers(self) -> None:
+        """Register every resource module's ``default_handlers``."""
+        for module_name in [*HANDLER_MODULES, *self.extra_handler_modules]:
+            module = importlib.import_module(module_name)
+            handlers: list[tuple[str, Any]] = module.default_handlers
+            self.handlers.extend(handlers)
