@@ -57,9 +57,13 @@ if hasattr(os, "geteuid") and os.geteuid() == 0:
     # jupyter-server refuses root without this (these machines and CI run as root).
     c.Spawner.args = ["--allow-root"]
 
-# --- services and roles (each service module adds its own entries) -----------
+# --- services and roles (each service block below adds its own entries) -------
 c.JupyterHub.services = []
 c.JupyterHub.load_roles = []
+# Scopes of each user server's own token ($JUPYTERHUB_API_TOKEN): the `server` role's,
+# plus reading its owner's own model; service blocks append access to their service.
+server_token_scopes = ["users:activity!user", "access:servers!server", "read:users:groups!user"]
+c.Spawner.server_token_scopes = server_token_scopes
 
 extra = os.environ.get("ORPHEUS_HUB_EXTRA_CONFIG")
 if extra:
