@@ -1,0 +1,1 @@
+"""Orpheus accounts: sign-up, trials, approval, lockout, enforcement (hub side)."""
