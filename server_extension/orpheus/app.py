@@ -9,6 +9,7 @@ from jupyter_server.extension.application import ExtensionApp
 from traitlets import List, Unicode
 
 from .hub_client import HubClient
+from .projects import ProjectManager
 
 # One module per REST resource, each exporting ``default_handlers``.
 HANDLER_MODULES = [
@@ -33,10 +34,13 @@ class OrpheusApp(ExtensionApp):
     ).tag(config=True)
 
     hub_client: HubClient
+    projects: ProjectManager
 
     def initialize_settings(self) -> None:
         """Build the managers the handlers use."""
         self.hub_client = HubClient(parent=self, log=self.log)
+        root_dir = self.serverapp.root_dir if self.serverapp else "."
+        self.projects = ProjectManager(parent=self, log=self.log, root_dir=root_dir)
 
     def initialize_handlers(self) -> None:
         """Register every resource module's ``default_handlers``."""

@@ -1,0 +1,81 @@
+"""What each app holds in a project folder, counted by folder convention.
+
+The conventions (ARCHITECTURE section 3) let every app's artefacts show up in
+the unified listing without the apps registering anything:
+
+- sessions: ``.orpheus/sessions/*.json`` records
+- notes: ``notes/*.md``
+- data: regular files anywhere under ``data/`` (hidden ones skipped)
+- dashboards: ``dashboards/*.json`` specs
+- videos: ``video/out/*.mp4`` renders
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+# app key -> (folder relative to the project, file suffix, recursive)
+CONVENTIONS: dict[str, tuple[str, str, bool]] = {
+    "sessions": (".orpheus/sessions", ".json", False),
+    "notes": ("notes", ".md", False),
+    "data": ("data", "", True),
+    "dashboards": ("dashboards", ".json", False),
+    "videos": ("video/out", ".mp4", False),
+}
+
+
+def iso(timestamp: float) -> str:
+    """A POSIX timestamp as an ISO 8601 UTC string."""
+    return datetime.fromtimestamp(timestamp, tz=timezone.utc).isoformat()
+
+
+def _regular_files(folder: Path, suffix: str, recursive: bool) -> Iterator[os.stat_result]:
+    """``lstat`` of the visible regular files in ``folder`` (symlinks are not followed)."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        try:
+            st = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if stat.S_ISDIR(st.st_mode) and recursive:
+            yield from _regular_files(Path(entry.path), suffix, recursive)
+        elif stat.S_ISREG(st.st_mode) and entry.name.endswith(suffix):
+            yield st
+
+
+def app_summary(project_dir: Path) -> dict[str, dict[str, Any]]:
+    """``{app: {"count": n, "last_change": iso or None}}`` for every convention."""
+    summary: dict[str, dict[str, Any]] = {}
+    for app, (rel, suffix, recursive) in CONVENTIONS.items():
+        folder = project_dir / rel
+        count, latest = 0, 0.0
+        if not folder.is_symlink():
+            for st in _regular_files(folder, suffix, recursive):
+                count += 1
+                latest = max(latest, st.st_mtime)
+        summary[app] = {"count": count, "last_change": iso(latest) if count else None}
+    return summary
+
+
+def last_change(record: dict[str, Any], summary: dict[str, dict[str, Any]]) -> str:
+    """The newest of the record's ``updated_at`` and every app's last change."""
+    stamps = [str(record.get("updated_at") or "")]
+    stamps += [str(s["last_change"]) for s in summary.values() if s["last_change"]]
+    return max(stamps, key=_sort_key)
+
+
+def _sort_key(stamp: str) -> float:
+    try:
+        return datetime.fromisoformat(stamp).timestamp()
+    except ValueError:
+        return 0.0

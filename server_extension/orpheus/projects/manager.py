@@ -1,0 +1,272 @@
+"""``ProjectManager``: project folders, their ``.project.json`` records, and the listing."""
+
+from __future__ import annotations
+
+import asyncio
+import builtins
+import json
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from tornado import web
+from traitlets import Bool, TraitError, Unicode, default, validate
+from traitlets.config import LoggingConfigurable
+
+from ..fsutil import atomic_write_json, is_within
+from ..names import sanitize_name
+from . import listing, trash
+
+RECORD = ".project.json"
+MAX_DESCRIPTION = 2000
+MAX_APP_NAME = 64
+
+
+def now_iso() -> str:
+    """The current time as an ISO 8601 UTC string."""
+    return datetime.now(timezone.utc).isoformat()
+
+
+class ProjectManager(LoggingConfigurable):  # type: ignore[misc]
+    """Projects are folders under ``<jupyter root>/<projects_dir>``, each with a record.
+
+    Every app (sessions, notes, Data Studio, Video Studio) works inside one; the
+    record says when it was made and which apps used it, and the listing counts
+    each app's files by folder convention (see :mod:`.listing`).
+    """
+
+    root_dir = Unicode(help="The Jupyter server's root directory (absolute).").tag(config=False)
+
+    projects_dir = Unicode(
+        "projects",
+        help="Folder, relative to the Jupyter root, that holds the user's projects "
+        "(defaults to OrpheusApp.projects_dir).",
+    ).tag(config=True)
+
+    @default("projects_dir")
+    def _default_projects_dir(self) -> str:
+        return str(getattr(self.parent, "projects_dir", None) or "projects")
+
+    @validate("projects_dir", "trash_dir")
+    def _check_relative(self, proposal: Any) -> str:
+        value = str(proposal["value"]).strip("/")
+        parts = Path(value).parts
+        if not value or ".." in parts or Path(proposal["value"]).is_absolute():
+            raise TraitError(
+                f"ProjectManager.{proposal['trait'].name} must be a folder relative to the "
+                f"Jupyter root, got {proposal['value']!r}"
+            )
+        return value
+
+    trash_dir = Unicode(
+        ".orpheus-trash",
+        help="Folder, relative to the Jupyter root, where deleted projects are moved "
+        "(unless deleted with ?purge=1).",
+    ).tag(config=True)
+
+    allow_purge = Bool(
+        True,
+        help="Whether DELETE /projects/{name}?purge=1 may delete a project for good "
+        "instead of moving it to the trash.",
+    ).tag(config=True)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # Record read-modify-writes run in worker threads; one lock keeps them whole.
+        self._lock = threading.RLock()
+
+    # ---- folders ---------------------------------------------------------
+    @property
+    def jupyter_root(self) -> Path:
+        """The Jupyter root, resolved."""
+        return Path(self.root_dir).expanduser().resolve()
+
+    @property
+    def root(self) -> Path:
+        """The projects folder (``<jupyter root>/<projects_dir>``)."""
+        return self.jupyter_root / self.projects_dir
+
+    @property
+    def trash_root(self) -> Path:
+        """Where deleted projects go (inside the Jupyter root)."""
+        return self.jupyter_root / self.trash_dir
+
+    def relative(self, path: Path) -> str:
+        """``path`` relative to the Jupyter root, as the contents API names it."""
+        return path.relative_to(self.jupyter_root).as_posix()
+
+    def _folder(self, name: str) -> tuple[str, Path]:
+        """Sanitized name and its folder (existing or not); 403 for escaping symlinks."""
+        slug = sanitize_name(name, "project name")
+        if not is_within(self.jupyter_root, self.root):
+            raise web.HTTPError(403, "the projects folder is a link that leaves your Jupyter root")
+        folder = self.root / slug
+        if folder.is_symlink() and not is_within(self.jupyter_root, folder):
+            raise web.HTTPError(403, f"project {slug!r} is a link that leaves your Jupyter root")
+        return slug, folder
+
+    def path(self, name: str) -> Path:
+        """The folder of an existing project: 400 for a bad name, 404 if missing."""
+        slug, folder = self._folder(name)
+        if not folder.is_dir():
+            raise web.HTTPError(404, f"project {slug!r} does not exist")
+        return folder
+
+    # ---- records ---------------------------------------------------------
+    def _read_record(self, slug: str, folder: Path) -> dict[str, Any]:
+        """The record, or one made up from the folder when missing or unreadable."""
+        try:
+            raw = json.loads((folder / RECORD).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raw = {}
+        except (OSError, ValueError) as e:
+            self.log.warning("Unreadable %s in project %s: %s", RECORD, slug, e)
+            raw = {}
+        if not isinstance(raw, dict):
+            raw = {}
+        made = listing.iso(folder.stat().st_mtime)
+        apps = raw.get("apps")
+        return {
+            "name": slug,
+            "description": str(raw.get("description") or ""),
+            "created_at": str(raw.get("created_at") or made),
+            "updated_at": str(raw.get("updated_at") or made),
+            "apps": [str(a) for a in apps] if isinstance(apps, list) else [],
+        }
+
+    def _write_record(self, folder: Path, record: dict[str, Any]) -> None:
+        atomic_write_json(folder / RECORD, record)
+
+    def _model(self, slug: str, folder: Path) -> dict[str, Any]:
+        """The JSON model: record + path + what each app holds + last change."""
+        record = self._read_record(slug, folder)
+        summary = listing.app_summary(folder)
+        return {
+            **record,
+            "path": self.relative(folder),
+            "contents": summary,
+            "last_change": listing.last_change(record, summary),
+        }
+
+    @staticmethod
+    def _check_description(description: object) -> str:
+        if not isinstance(description, str):
+            raise web.HTTPError(400, "description must be a string")
+        if len(description) > MAX_DESCRIPTION:
+            raise web.HTTPError(400, f"description is longer than {MAX_DESCRIPTION} characters")
+        if "\x00" in description:
+            raise web.HTTPError(400, "description contains a NUL character")
+        return description
+
+    @staticmethod
+    def _check_app(app: object) -> str:
+        if not isinstance(app, str) or not app.strip() or len(app) > MAX_APP_NAME:
+            raise web.HTTPError(400, f"app must be a non-empty string of at most {MAX_APP_NAME} characters")
+        return app.strip()
+
+    # ---- blocking implementations (run in threads) -------------------------
+    def _create(self, name: str, description: str, app: str | None) -> dict[str, Any]:
+        slug, folder = self._folder(name)
+        with self._lock:
+            if folder.exists() or folder.is_symlink():
+                raise web.HTTPError(409, f"a project named {slug!r} already exists")
+            folder.mkdir(parents=True)
+            stamp = now_iso()
+            record = {"name": slug, "description": description, "created_at": stamp,
+                      "updated_at": stamp, "apps": [app] if app else []}
+            self._write_record(folder, record)
+        self.log.info("Created project %s", slug)
+        return self._model(slug, folder)
+
+    def _touch(self, name: str, app: str | None, create: bool) -> Path:
+        slug, folder = self._folder(name)
+        with self._lock:
+            if not folder.is_dir():
+                if not create:
+                    raise web.HTTPError(404, f"project {slug!r} does not exist")
+                folder.mkdir(parents=True)
+                self.log.info("Created project %s for %s", slug, app)
+            record = self._read_record(slug, folder)
+            record["updated_at"] = now_iso()
+            if app and app not in record["apps"]:
+                record["apps"].append(app)
+            self._write_record(folder, record)
+        return folder
+
+    def _update(self, name: str, description: str) -> dict[str, Any]:
+        folder = self.path(name)
+        slug = folder.name
+        with self._lock:
+            record = self._read_record(slug, folder)
+            record["description"] = description
+            record["updated_at"] = now_iso()
+            self._write_record(folder, record)
+        return self._model(slug, folder)
+
+    def _delete(self, name: str, purge: bool) -> dict[str, Any]:
+        slug, folder = self._folder(name)
+        if folder.is_symlink():
+            raise web.HTTPError(403, f"project {slug!r} is a link, not a folder; remove the link in the file browser")
+        if not folder.is_dir():
+            raise web.HTTPError(404, f"project {slug!r} does not exist")
+        if purge and not self.allow_purge:
+            raise web.HTTPError(403, "purging projects is disabled on this server; delete without purge")
+        with self._lock:
+            if purge:
+                trash.purge(folder)
+                self.log.info("Purged project %s", slug)
+                return {"name": slug, "purged": True, "trash_path": None}
+            target = trash.move_to_trash(folder, self.trash_root, slug)
+        self.log.info("Moved project %s to the trash", slug)
+        return {"name": slug, "purged": False, "trash_path": self.relative(target)}
+
+    def _list(self) -> list[dict[str, Any]]:
+        if not self.root.is_dir():
+            return []
+        models = []
+        for entry in sorted(self.root.iterdir()):
+            if entry.name.startswith(".") or not entry.is_dir() or entry.is_symlink():
+                continue
+            try:
+                if sanitize_name(entry.name) != entry.name:
+                    continue  # a folder the user made by hand with a name we would not make
+            except web.HTTPError:
+                continue
+            models.append(self._model(entry.name, entry))
+        models.sort(key=lambda m: listing._sort_key(m["last_change"]), reverse=True)
+        return models
+
+    # ---- the async API -----------------------------------------------------
+    async def create(self, name: str, description: str = "", app: str | None = None) -> dict[str, Any]:
+        """Create a project; 400 for a bad name, 409 if one with that folder exists."""
+        description = self._check_description(description)
+        app = self._check_app(app) if app is not None else None
+        return await asyncio.to_thread(self._create, name, description, app)
+
+    async def ensure(self, name: str, app: str) -> Path:
+        """The project's folder, created if missing; records ``app`` as used."""
+        return await asyncio.to_thread(self._touch, name, self._check_app(app), True)
+
+    async def touch(self, name: str, app: str | None = None) -> None:
+        """Bump ``updated_at`` (and record ``app`` as used); 404 if missing."""
+        app = self._check_app(app) if app is not None else None
+        await asyncio.to_thread(self._touch, name, app, False)
+
+    async def get(self, name: str) -> dict[str, Any]:
+        """One project's model with what each app holds in it."""
+        folder = self.path(name)
+        return await asyncio.to_thread(self._model, folder.name, folder)
+
+    async def list(self) -> builtins.list[dict[str, Any]]:
+        """Every project, most recently changed first."""
+        return await asyncio.to_thread(self._list)
+
+    async def update(self, name: str, description: str) -> dict[str, Any]:
+        """Change a project's description."""
+        description = self._check_description(description)
+        return await asyncio.to_thread(self._update, name, description)
+
+    async def delete(self, name: str, purge: bool = False) -> dict[str, Any]:
+        """Move a project to the trash (or delete it for good with ``purge``)."""
+        return await asyncio.to_thread(self._delete, name, purge)
