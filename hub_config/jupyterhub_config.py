@@ -41,6 +41,10 @@ admin_user = os.environ.get("ORPHEUS_ADMIN_USER", "admin")
 c.Authenticator.admin_users = {admin_user}
 c.OrpheusAuthenticator.bootstrap_admin = admin_user
 c.OrpheusAuthenticator.bootstrap_admin_password = os.environ.get("ORPHEUS_ADMIN_PASSWORD", "")
+# Accounts (issue 2): the trial banner on every hub page reads the account of the signed-in user.
+from orpheus_hub.accounts.handlers.signup import trial_banner  # noqa: E402
+
+c.JupyterHub.template_vars.update({"orpheus_trial": trial_banner})
 
 # --- user servers: a local process each, home under the data directory ---------
 c.JupyterHub.spawner_class = "jupyterhub.spawner.SimpleLocalProcessSpawner"
@@ -62,7 +66,10 @@ c.JupyterHub.services = []
 c.JupyterHub.load_roles = []
 # Scopes of each user server's own token ($JUPYTERHUB_API_TOKEN): the `server` role's,
 # plus reading its owner's own model; service blocks append access to their service.
-server_token_scopes = ["users:activity!user", "access:servers!server", "read:users:groups!user"]
+server_token_scopes = [
+    "users:activity!user", "access:servers!server", "read:users:groups!user",
+    "read:users:name!user",  # accounts: GET /hub/api/orpheus/me with the server token
+]
 c.Spawner.server_token_scopes = server_token_scopes
 
 extra = os.environ.get("ORPHEUS_HUB_EXTRA_CONFIG")

@@ -1,25 +1,248 @@
-"""Placeholder authenticator for the skeleton; the accounts work replaces it."""
+"""``OrpheusAuthenticator``: password accounts with sign-up, trials, approval and lockout.
+
+Only documented ``Authenticator`` hooks are overridden. State lives in our own
+database (``accounts.store``); the rules are in ARCHITECTURE section 5 and the
+README's "Accounts" section. A hub user without an Orpheus record (created by
+an admin through the hub API) may log in and spawn only if they are a hub
+admin; everyone else waits for an admin to approve them.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import secrets
+from collections.abc import Coroutine
+from functools import cached_property
 from typing import Any
 
+from jupyterhub import orm
 from jupyterhub.auth import Authenticator
-from traitlets import Float, Unicode
+from jupyterhub.handlers.login import LoginHandler
+from jupyterhub.spawner import SpawnException
+from tornado import web
+from traitlets import Any as AnyTrait
+from traitlets import Bool, Float, Integer, Unicode, default, validate
+
+from .accounts import passwords, views
+from .accounts.clock import Clock
+from .accounts.enforce import Enforcer
+from .accounts.handlers import default_handlers as account_handlers
+from .accounts.models import APPROVED, Account
+from .accounts.ratelimit import RateLimiter
+from .accounts.store import AccountExists, AccountStore
+
+INVALID = "Invalid username or password."
+
+
+def _positive(trait: str, value: float) -> float:
+    if value <= 0:
+        raise ValueError(f"OrpheusAuthenticator.{trait} must be positive, not {value!r}")
+    return value
 
 
 class OrpheusAuthenticator(Authenticator):  # type: ignore[misc]
-    """Skeleton: only the bootstrap admin can log in."""
+    """Sign-up with a trial, admin approval, lockout and enforcement at every door."""
 
-    db_url = Unicode("sqlite:///orpheus.sqlite", help="SQLAlchemy URL of the Orpheus database.").tag(config=True)
-    trial_hours = Float(24.0, help="Length of a new account's trial, in hours.").tag(config=True)
-    bootstrap_admin = Unicode("admin", help="Admin account created at start-up.").tag(config=True)
-    bootstrap_admin_password = Unicode("", help="Its password; generated and printed once if empty.").tag(config=True)
+    db_url = Unicode(
+        "sqlite:///orpheus.sqlite", help="SQLAlchemy URL of the Orpheus accounts database (not the hub's)."
+    ).tag(config=True)
+    trial_hours = Float(24.0, help="Length of a new account's trial, in hours (fractions allowed).").tag(config=True)
+    bootstrap_admin = Unicode("admin", help="Admin account created at start-up if missing.").tag(config=True)
+    bootstrap_admin_password = Unicode(
+        "", help="Password of the bootstrap admin; if empty, one is generated and printed once."
+    ).tag(config=True)
+    enable_signup = Bool(True, help="Whether /hub/signup accepts new accounts.").tag(config=True)
+    min_password_length = Integer(10, help="Minimum length of a new password.").tag(config=True)
+    common_passwords_file = Unicode(
+        str(passwords.COMMON_PASSWORDS_FILE), help="File of refused common passwords, one per line."
+    ).tag(config=True)
+    lockout_max_failures = Integer(5, help="Failed password logins that lock an account.").tag(config=True)
+    lockout_minutes = Float(15.0, help="How long a locked account stays locked, in minutes.").tag(config=True)
+    login_rate_limit = Integer(
+        30, help="Login POSTs allowed per client address per rate_limit_window (0 = no limit)."
+    ).tag(config=True)
+    signup_rate_limit = Integer(
+        10, help="Sign-up POSTs allowed per client address per rate_limit_window (0 = no limit)."
+    ).tag(config=True)
+    rate_limit_window = Float(60.0, help="Window of the login and sign-up rate limits, in seconds.").tag(config=True)
+    enforce_interval = Float(
+        30.0,
+        help="Seconds between sweeps that stop servers and revoke tokens of expired or revoked users.",
+    ).tag(config=True)
+    clock_offset_file = Unicode(
+        "", help="Testing only: a file holding seconds to add to the clock of trials and lockouts."
+    ).tag(config=True)
+    notifier = AnyTrait(
+        None, allow_none=True, help="Notifier with async notify_signup/notify_approved (webhooks)."
+    ).tag(config=True)
 
-    async def authenticate(self, handler: Any, data: dict[str, str]) -> str | None:
-        if data.get("username") == self.bootstrap_admin and secrets.compare_digest(
-            data.get("password", ""), self.bootstrap_admin_password
-        ) and self.bootstrap_admin_password:
-            return self.bootstrap_admin
-        return None
+    @validate("trial_hours", "lockout_minutes", "rate_limit_window", "enforce_interval")
+    def _check_positive(self, proposal: Any) -> float:
+        return _positive(proposal["trait"].name, proposal["value"])
+
+    @validate("min_password_length", "lockout_max_failures")
+    def _check_count(self, proposal: Any) -> int:
+        return int(_positive(proposal["trait"].name, proposal["value"]))
+
+    @default("auth_refresh_age")
+    def _default_refresh_age(self) -> int:
+        return 60  # re-check open browser sessions against the account state every minute
+
+    @default("any_allow_config")
+    def _default_any_allow(self) -> bool:
+        return True  # our database decides who is allowed
+
+    # ---- parts -------------------------------------------------------------
+    @cached_property
+    def _tasks(self) -> set[asyncio.Future[Any]]:
+        return set()
+
+    @cached_property
+    def clock(self) -> Clock:
+        """The accounts' clock (real time, shifted by ``clock_offset_file`` in tests)."""
+        return Clock(self.clock_offset_file or None)
+
+    @cached_property
+    def store(self) -> AccountStore:
+        """The account store, migrated to the newest schema on first use."""
+        store = AccountStore(self.db_url, self.trial_hours)
+        store.migrate()
+        return store
+
+    @cached_property
+    def policy(self) -> passwords.PasswordPolicy:
+        """The rules new passwords must meet."""
+        return passwords.PasswordPolicy(self.min_password_length, self.common_passwords_file)
+
+    @cached_property
+    def login_limiter(self) -> RateLimiter:
+        """Per-address limit of login POSTs."""
+        return RateLimiter(self.login_rate_limit, self.rate_limit_window)
+
+    @cached_property
+    def signup_limiter(self) -> RateLimiter:
+        """Per-address limit of sign-up POSTs."""
+        return RateLimiter(self.signup_rate_limit, self.rate_limit_window)
+
+    # ---- questions the hooks and handlers ask ---------------------------------
+    def is_hub_admin(self, username: str) -> bool:
+        """Whether the hub treats ``username`` as an admin (config or database)."""
+        if username in self.admin_users:
+            return True
+        app = getattr(self, "app", None)
+        orm_user = orm.User.find(app.db, username) if app is not None else None
+        return bool(orm_user is not None and orm_user.admin)
+
+    async def account_state(self, username: str) -> tuple[Account | None, str]:
+        """(record, effective state) of ``username`` now."""
+        account = await asyncio.to_thread(self.store.get, username)
+        return account, views.effective_state(account, self.is_hub_admin(username), self.clock.now())
+
+    async def blocked_message(self, username: str) -> str | None:
+        """Why ``username`` may not log in or spawn now, or None."""
+        account, state = await self.account_state(username)
+        return views.blocked_message(account, state)
+
+    def rate_limit(self, limiter: RateLimiter, handler: web.RequestHandler, what: str) -> None:
+        """Raise 429 when this client address went over ``limiter``."""
+        wait = limiter.hit(handler.request.remote_ip or "unknown")
+        if wait is not None:
+            raise web.HTTPError(429, f"Too many {what} attempts from your address; try again in {int(wait) + 1} s.")
+
+    def background(self, coro: Coroutine[Any, Any, Any]) -> None:
+        """Run ``coro`` without waiting for it (notifications, enforcement); keeps a reference."""
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def enforce_soon(self) -> None:
+        """Sweep now instead of at the next interval (after a revoke)."""
+        enforcer = getattr(self, "enforcer", None)
+        if enforcer is not None:
+            self.background(enforcer.tick())
+
+    # ---- documented hooks ------------------------------------------------------
+    async def authenticate(self, handler: web.RequestHandler, data: dict[str, str]) -> str | None:
+        """Check the password; lockout and rate limit first. Failures raise 403 without
+        logging the submitted name (the hub would log it if we returned None)."""
+        self.rate_limit(self.login_limiter, handler, "login")
+        username: str = self.normalize_username(data.get("username", ""))
+        password = data.get("password", "")
+        account = await asyncio.to_thread(self.store.get, username) if username else None
+        now = self.clock.now()
+        locked = account.locked_at(now) if account else None
+        if locked is not None:
+            raise web.HTTPError(403, f"This account is locked after too many failed logins until {views.human_time(locked)}.")
+        if not await passwords.averify_password(account.password_hash if account else None, password):
+            if account is not None:
+                until = await asyncio.to_thread(
+                    self.store.record_failure, username, now, self.lockout_max_failures, self.lockout_minutes
+                )
+                if until is not None:
+                    self.log.warning("An account was locked after %d failed logins", self.lockout_max_failures)
+                    raise web.HTTPError(403, f"Too many failed logins: this account is locked until {views.human_time(until)}.")
+            raise web.HTTPError(403, INVALID)
+        return username
+
+    async def check_blocked_users(self, username: str, authentication: Any = None) -> bool:
+        """Refuse expired, revoked and unapproved users with a page that says which."""
+        if not super().check_blocked_users(username, authentication):
+            return False
+        message = await self.blocked_message(username)
+        if message:
+            raise web.HTTPError(403, message)
+        return True
+
+    async def check_allowed(self, username: str, authentication: Any = None) -> bool:
+        """Allowed once not blocked: trial and approved accounts, and admins. Records the login."""
+        if await self.blocked_message(username):
+            return False
+        if await asyncio.to_thread(self.store.get, username) is not None:
+            await asyncio.to_thread(self.store.record_login, username, self.clock.now())
+        return True
+
+    async def refresh_user(self, user: Any, handler: Any = None) -> bool:
+        """An open session of an expired or revoked user must log in again (and is refused)."""
+        return await self.blocked_message(user.name) is None
+
+    async def pre_spawn_start(self, user: Any, spawner: Any) -> None:
+        """Every spawn (form, API, admin) of an expired or revoked user fails with the reason."""
+        message = await self.blocked_message(user.name)
+        if message:
+            raise SpawnException(message, reason="account", status_code=403)
+
+    def delete_user(self, user: Any) -> None:
+        """A user deleted from the hub loses the Orpheus record too."""
+        super().delete_user(user)
+        self.store.delete(user.name)
+
+    def get_handlers(self, app: Any) -> list[tuple[str, Any]]:
+        """Login, sign-up, the approvals page and the admin API; starts enforcement."""
+        self.app = app
+        self.bootstrap()
+        self.enforcer = Enforcer(self, app)
+        self.enforcer.start(self.enforce_interval)
+        return [("/login", LoginHandler), *account_handlers]
+
+    # ---- start-up ---------------------------------------------------------------
+    def bootstrap(self) -> None:
+        """Create the bootstrap admin (approved) if missing; print a generated password once."""
+        name = self.bootstrap_admin and self.normalize_username(self.bootstrap_admin)
+        if not name:
+            return
+        account = self.store.get(name)
+        configured = self.bootstrap_admin_password
+        if account is None:
+            password = configured or secrets.token_urlsafe(12)
+            try:
+                self.store.create(
+                    name, None, "bootstrap", self.clock.now(), passwords.hash_password(password), status=APPROVED
+                )
+            except AccountExists:
+                return
+            if not configured:
+                print(f"Orpheus admin account {name!r} created with password: {password}", flush=True)  # noqa: T201
+            return
+        if configured and not passwords.verify_password(account.password_hash, configured):
+            self.store.set_password_hash(name, passwords.hash_password(configured))
+            self.log.info("Bootstrap admin password updated from configuration")

@@ -59,7 +59,7 @@ class Hub:
         assert r.status_code in (201, 409), r.text
         if approve:
             r = self.api("POST", f"/orpheus/users/{name}/approve")
-            assert r.status_code in (200, 201, 404), r.text  # 404 until the accounts API exists
+            assert r.status_code in (200, 201), r.text
         r = self.api("POST", f"/users/{name}/tokens", json={"note": "test"})
         assert r.status_code in (200, 201), r.text
         token: str = r.json()["token"]

@@ -116,6 +116,7 @@ class AccountStore:
         now: datetime,
         password_hash: str | None = None,
         status: str = TRIAL,
+        trial_hours: float | None = None,
     ) -> Account:
         """A new account (trial until ``now + trial_hours`` unless ``status`` says otherwise).
 
@@ -135,7 +136,7 @@ class AccountStore:
                 status=status,
                 password_hash=password_hash,
                 created_at=to_db(now),
-                trial_expires_at=to_db(now + timedelta(hours=self.trial_hours)),
+                trial_expires_at=to_db(now + timedelta(hours=trial_hours or self.trial_hours)),
                 approved_at=to_db(now) if status == APPROVED else None,
                 failed_logins=0,
             )

@@ -1,0 +1,69 @@
+"""Admin actions shared by the approvals page and the REST API (logic here, not in handlers)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timezone
+from typing import TYPE_CHECKING, Any
+
+from . import views
+from .models import Account
+from .store import AccountNotFound
+
+if TYPE_CHECKING:
+    from ..auth import OrpheusAuthenticator
+
+MAX_TRIAL_HOURS = 24 * 365
+
+
+class AccountAdmin:
+    """Approve, revoke, extend trials; describe users as JSON models."""
+
+    def __init__(self, authenticator: OrpheusAuthenticator) -> None:
+        self.auth = authenticator
+        self.store = authenticator.store
+
+    def model(self, name: str, account: Account | None, hub_user: Any) -> dict[str, Any]:
+        """The JSON model of ``name`` (``hub_user`` is the hub's orm/User or None)."""
+        is_admin = bool(hub_user is not None and hub_user.admin) or name in self.auth.admin_users
+        groups = [g.name for g in hub_user.groups] if hub_user is not None else []
+        model = views.account_model(name, account, is_admin, self.auth.clock.now(), groups)
+        model["hub_user"] = hub_user is not None
+        spawners = getattr(hub_user, "_orm_spawners", None) or []
+        model["server_running"] = any(s.server is not None for s in spawners)
+        last_activity = getattr(hub_user, "last_activity", None)
+        model["last_activity"] = views.iso(last_activity.replace(tzinfo=timezone.utc)) if last_activity else None
+        return model
+
+    async def describe(self, name: str, hub_user: Any) -> dict[str, Any]:
+        """``model`` with the record read now."""
+        return self.model(name, await asyncio.to_thread(self.store.get, name), hub_user)
+
+    async def list(self, hub_users: list[Any]) -> list[dict[str, Any]]:
+        """Every hub user and every Orpheus record, by name."""
+        accounts = {a.username: a for a in await asyncio.to_thread(self.store.list)}
+        by_name = {u.name: u for u in hub_users}
+        names = sorted(set(accounts) | set(by_name))
+        return [self.model(n, accounts.get(n), by_name.get(n)) for n in names]
+
+    async def approve(self, name: str) -> tuple[Account, bool]:
+        """Approve (creating a record if missing); notifies the user if a notifier is set."""
+        account, created = await asyncio.to_thread(self.store.approve, name, self.auth.clock.now())
+        notifier = self.auth.notifier
+        if notifier is not None:
+            self.auth.background(notifier.notify_approved(name, account.email or ""))
+        return account, created
+
+    async def revoke(self, name: str) -> Account:
+        """Revoke; the running server and tokens go at once (in the background)."""
+        account = await asyncio.to_thread(self.store.revoke, name, self.auth.clock.now())
+        self.auth.enforce_soon()
+        return account
+
+    async def extend_trial(self, name: str, hours: float) -> Account:
+        """Trial until ``max(now, current end) + hours``; creates a trial record if missing."""
+        now = self.auth.clock.now()
+        try:
+            return await asyncio.to_thread(self.store.extend_trial, name, hours, now)
+        except AccountNotFound:
+            return await asyncio.to_thread(self.store.create, name, None, "admin", now, None, "trial", hours)

@@ -1,0 +1,77 @@
+"""How accounts are shown: JSON models for the API, rows for the page, user-facing messages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from .models import APPROVED, EXPIRED, MISSING, REVOKED, Account, from_db
+
+
+def iso(moment: datetime | None) -> str | None:
+    """ISO-8601 in UTC with a ``Z``, or None."""
+    if moment is None:
+        return None
+    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def human_time(moment: datetime) -> str:
+    """``2026-11-25 14:03 UTC``."""
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def time_left(expires: datetime | None, now: datetime) -> str:
+    """``3 h 12 min`` left, ``ended`` or ``""`` without a deadline."""
+    if expires is None:
+        return ""
+    seconds = (expires - now).total_seconds()
+    if seconds <= 0:
+        return "ended"
+    hours, rest = divmod(int(seconds), 3600)
+    return f"{hours} h {rest // 60} min" if hours else f"{max(rest // 60, 1)} min"
+
+
+def effective_state(account: Account | None, is_admin: bool, now: datetime) -> str:
+    """The state that decides access: admins without a record count as approved,
+    other users without one as expired (awaiting approval)."""
+    if account is None:
+        return APPROVED if is_admin else EXPIRED
+    return account.state(now)
+
+
+def blocked_message(account: Account | None, state: str) -> str | None:
+    """The sentence a refused user reads, or None if the state allows access."""
+    if state == REVOKED:
+        return "Your account has been revoked by an administrator."
+    if state != EXPIRED:
+        return None
+    ended = from_db(account.trial_expires_at) if account else None
+    if ended is None or account is None or account.source == "admin":
+        return "Your account is awaiting approval by an administrator."
+    return (
+        f"Your trial ended on {human_time(ended)}. "
+        "Your account is awaiting approval by an administrator."
+    )
+
+
+def account_model(
+    name: str, account: Account | None, is_admin: bool, now: datetime, groups: list[str] | None = None
+) -> dict[str, Any]:
+    """The JSON model of one user (``GET /hub/api/orpheus/me`` and the users list)."""
+    state = effective_state(account, is_admin, now)
+    trial_end = from_db(account.trial_expires_at) if account else None
+    return {
+        "name": name,
+        "state": state,
+        "trial_expires_at": iso(trial_end) if state in ("trial", EXPIRED) else None,
+        "is_admin": is_admin,
+        "groups": groups or [],
+        "has_record": account is not None,
+        "email": account.email if account else None,
+        "source": account.source if account else MISSING,
+        "created_at": iso(from_db(account.created_at)) if account else None,
+        "approved_at": iso(from_db(account.approved_at)) if account else None,
+        "last_login_at": iso(from_db(account.last_login_at)) if account else None,
+        "locked_until": iso(account.locked_at(now)) if account else None,
+        "trial_time_left": time_left(trial_end, now) if state in ("trial", EXPIRED) else "",
+    }
