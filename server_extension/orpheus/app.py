@@ -10,10 +10,19 @@ from traitlets import List, Unicode
 
 from .hub_client import HubClient
 from .projects import ProjectManager
+from .projects.imports import DataImporter
+from .projects.notes import NoteManager
+from .video.jobs import RenderQueue
+from .video.manager import VideoManager
 
 # One module per REST resource, each exporting ``default_handlers``.
 HANDLER_MODULES = [
     "orpheus.handlers.info",
+    "orpheus.handlers.projects",
+    "orpheus.handlers.notes",
+    "orpheus.handlers.data_import",
+    "orpheus.handlers.video",
+    "orpheus.handlers.video_renders",
 ]
 
 
@@ -35,12 +44,20 @@ class OrpheusApp(ExtensionApp):
 
     hub_client: HubClient
     projects: ProjectManager
+    notes: NoteManager
+    data_importer: DataImporter
+    video: VideoManager
 
     def initialize_settings(self) -> None:
         """Build the managers the handlers use."""
         self.hub_client = HubClient(parent=self, log=self.log)
         root_dir = self.serverapp.root_dir if self.serverapp else "."
         self.projects = ProjectManager(parent=self, log=self.log, root_dir=root_dir)
+        self.notes = NoteManager(parent=self, log=self.log, projects=self.projects)
+        self.data_importer = DataImporter(parent=self, log=self.log, projects=self.projects)
+        self.video = VideoManager(
+            parent=self, log=self.log, queue=RenderQueue(parent=self, log=self.log)
+        )
 
     def initialize_handlers(self) -> None:
         """Register every resource module's ``default_handlers``."""

@@ -1,0 +1,96 @@
+"""Video Studio: ``/projects/{name}/video`` scaffold, scene session and render jobs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from jupyter_server.auth.decorator import authorized
+from tornado import web
+from tornado.iostream import StreamClosedError
+
+from ..video.manager import VideoManager
+from .base import API_PREFIX, OrpheusHandler
+
+PROJECT = r"/projects/(?P<project>[^/]+)/video"
+
+
+class VideoBase(OrpheusHandler):
+    """Shared lookups for the Video Studio handlers."""
+
+    @property
+    def video(self) -> VideoManager:
+        """The Video Studio manager."""
+        return self.orpheus.video
+
+    def project_dir(self, project: str) -> Path:
+        """The folder of an existing project (404/400 from the project manager)."""
+        path: Path = self.orpheus.projects.path(project)
+        return path
+
+
+class VideoHandler(VideoBase):
+    """``GET`` the video folder's scenes and renders; ``POST`` scaffolds it."""
+
+    @web.authenticated
+    @authorized
+    async def get(self, project: str) -> None:
+        self.write_json(self.video.model(self.project_dir(project)))
+
+    @web.authenticated
+    @authorized
+    async def post(self, project: str) -> None:
+        folder = await self.orpheus.projects.ensure(project, app="video")
+        model, created = self.video.scaffold(folder)
+        await self.orpheus.projects.touch(project, app="video")
+        self.write_json(model, status=201 if created else 200)
+
+
+class RenderHandler(VideoBase):
+    """``POST`` {scene, quality}: queue a render; progress as server-sent events.
+
+    Clients that do not accept ``text/event-stream`` get one JSON answer when the
+    render ends: 201 with the render, or 422 with the renderer's error message.
+    """
+
+    @web.authenticated
+    @authorized
+    async def post(self, project: str) -> None:
+        body = self.get_json_object()
+        job = self.video.start_render(
+            self.project_dir(project), body.get("scene"), body.get("quality", "low")
+        )
+        if "text/event-stream" in self.request.headers.get("Accept", ""):
+            await self._stream(job.follow())
+            return
+        last: dict[str, Any] = {}
+        error: dict[str, Any] | None = None
+        async for event in job.follow():
+            if event["event"] == "result":
+                last = event
+            elif event["event"] == "error":
+                error = event
+        if error is not None:
+            raise web.HTTPError(422, f"the render failed: {error['message']}")
+        self.write_json({k: v for k, v in last.items() if k != "event"}, status=201)
+
+    async def _stream(self, events: Any) -> None:
+        self.set_header("Content-Type", "text/event-stream")
+        self.set_header("Cache-Control", "no-cache")
+        self.set_header("X-Accel-Buffering", "no")
+        async for event in events:
+            name = event.get("event", "message")
+            data = {k: v for k, v in event.items() if k != "event"}
+            self.write(f"event: {name}\ndata: {json.dumps(data)}\n\n")
+            try:
+                await self.flush()
+            except StreamClosedError:
+                return  # the client left; the render goes on and its log stays
+        self.finish()
+
+
+default_handlers = [
+    (rf"{API_PREFIX}{PROJECT}", VideoHandler),
+    (rf"{API_PREFIX}{PROJECT}/render", RenderHandler),
+]

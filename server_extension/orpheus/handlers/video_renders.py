@@ -1,0 +1,90 @@
+"""Video Studio renders: list, stream with HTTP ranges, delete."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+from jupyter_server.auth.decorator import authorized
+from jupyter_server.base.handlers import JupyterHandler
+from jupyter_server.extension.handler import ExtensionHandlerMixin
+from tornado import web
+
+from .base import API_PREFIX, OrpheusHandler
+from .video import PROJECT, VideoBase
+
+if TYPE_CHECKING:
+    from ..app import OrpheusApp
+
+
+class RendersHandler(VideoBase):
+    """``GET`` the renders of a project, newest first."""
+
+    @web.authenticated
+    @authorized
+    async def get(self, project: str) -> None:
+        self.video.video_dir(self.project_dir(project))  # 404 before the scaffold
+        self.write_json(self.video.renders(self.project_dir(project)))
+
+
+class RenderFileHandler(ExtensionHandlerMixin, JupyterHandler, web.StaticFileHandler):  # type: ignore[misc]
+    """``GET``/``HEAD`` one MP4 with range support (tornado's); ``DELETE`` removes it.
+
+    Only names of the form ``<scene>-<timestamp>.mp4`` inside ``video/out/`` are
+    served, so no other file of the user's can be reached through this route.
+    """
+
+    auth_resource = "orpheus"
+
+    def initialize(self, name: str, **kwargs: Any) -> None:  # type: ignore[override]
+        self.name = name
+        web.StaticFileHandler.initialize(self, path="")  # the root is set per request
+
+    @property
+    def orpheus(self) -> OrpheusApp:
+        """The running extension app."""
+        return cast("OrpheusApp", self.extensionapp)
+
+    def _locate(self, project: str, file: str) -> str:
+        path = self.orpheus.video.render_path(self.orpheus.projects.path(project), file)
+        self.root = str(path.parent)
+        return path.name
+
+    @web.authenticated
+    @authorized
+    async def get(self, project: str, file: str, include_body: bool = True) -> None:  # type: ignore[override]
+        name = self._locate(project, file)
+        if self.get_argument("download", None):
+            self.set_attachment_header(name)
+        await web.StaticFileHandler.get(self, name, include_body=include_body)  # type: ignore[misc]
+
+    @web.authenticated
+    @authorized
+    async def head(self, project: str, file: str) -> None:  # type: ignore[override]
+        await self.get(project, file, include_body=False)  # type: ignore[misc]
+
+    @web.authenticated
+    @authorized
+    async def delete(self, project: str, file: str) -> None:
+        self.orpheus.video.delete_render(self.orpheus.projects.path(project), file)
+        self.set_status(204)
+        self.finish()
+
+    def get_login_url(self) -> str:
+        # An API route: refuse with 403 like APIHandler instead of redirecting to a login page.
+        raise web.HTTPError(403)
+
+    def get_content_type(self) -> str:
+        return "video/mp4"
+
+    def compute_etag(self) -> str | None:
+        return None
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        # Same JSON error shape as the other Orpheus handlers.
+        OrpheusHandler.write_error(self, status_code, **kwargs)  # type: ignore[arg-type]
+
+
+default_handlers = [
+    (rf"{API_PREFIX}{PROJECT}/renders", RendersHandler),
+    (rf"{API_PREFIX}{PROJECT}/renders/(?P<file>[^/]+)", RenderFileHandler),
+]

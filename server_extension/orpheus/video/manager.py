@@ -1,0 +1,106 @@
+"""Video Studio files: the scaffold, scene names, and the renders in ``video/out/``."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+from tornado import web
+from traitlets import Instance
+from traitlets.config import LoggingConfigurable
+
+from ..fsutil import atomic_write_text
+from .jobs import RenderJob, RenderQueue, describe
+from .quality import PRESETS
+
+_TEMPLATES = Path(__file__).parent / "templates"
+SCENE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+RENDER_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}-\d{8}T\d{6}Z(-\d+)?\.mp4$")
+
+
+class VideoManager(LoggingConfigurable):
+    """Scaffolds ``projects/<name>/video/`` and manages its renders."""
+
+    queue = Instance(RenderQueue)
+
+    def scaffold(self, project_dir: Path) -> tuple[dict[str, Any], bool]:
+        """Create the video folder (never overwriting the user's files); (model, created)."""
+        video = project_dir / "video"
+        created = not video.exists()
+        for sub in ("scenes", "assets", "out"):
+            (video / sub).mkdir(parents=True, exist_ok=True)
+        starter = video / "scenes" / "starter.py"
+        if not starter.exists():
+            shutil.copyfile(_TEMPLATES / "starter.py", starter)
+        guide = video / "CLAUDE.md"
+        if not guide.exists():
+            text = (_TEMPLATES / "CLAUDE.md").read_text()
+            atomic_write_text(guide, text.replace("{max_seconds:g}", f"{self.queue.max_seconds:g}"))
+        return self.model(project_dir), created
+
+    def model(self, project_dir: Path) -> dict[str, Any]:
+        """The video folder's scenes and renders."""
+        video = self.video_dir(project_dir)
+        scenes = sorted(p.stem for p in (video / "scenes").glob("*.py") if SCENE_NAME.match(p.stem))
+        return {
+            "scenes": scenes,
+            "renders": self.renders(project_dir),
+            "qualities": sorted(PRESETS),
+        }
+
+    def video_dir(self, project_dir: Path) -> Path:
+        """``video/`` of a scaffolded project (404 before the scaffold)."""
+        video = project_dir / "video"
+        if not (video / "scenes").is_dir():
+            raise web.HTTPError(404, "this project has no video folder yet; POST .../video first")
+        return video
+
+    def start_render(self, project_dir: Path, scene: object, quality: object) -> RenderJob:
+        """Validate a render request and queue it."""
+        video = self.video_dir(project_dir)
+        if not isinstance(scene, str) or not SCENE_NAME.match(scene):
+            raise web.HTTPError(
+                400, "scene must be a scene name like 'starter' (a-z, 0-9, - and _)"
+            )
+        if quality not in PRESETS:
+            raise web.HTTPError(400, f"quality must be one of {', '.join(sorted(PRESETS))}")
+        source = video / "scenes" / f"{scene}.py"
+        if not source.is_file() or source.is_symlink():
+            raise web.HTTPError(404, f"no scene named {scene!r} in video/scenes/")
+        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+        output = video / "out" / f"{scene}-{stamp}.mp4"
+        n = 1
+        while output.exists():
+            output = video / "out" / f"{scene}-{stamp}-{n}.mp4"
+            n += 1
+        return self.queue.submit(RenderJob(video, scene, str(quality), output))
+
+    def renders(self, project_dir: Path) -> list[dict[str, Any]]:
+        """Every finished render, newest first."""
+        out = project_dir / "video" / "out"
+        if not out.is_dir():
+            return []
+        files = [
+            p
+            for p in out.iterdir()
+            if RENDER_NAME.match(p.name) and p.is_file() and not p.is_symlink()
+        ]
+        return sorted((describe(p) for p in files), key=lambda r: str(r["created"]), reverse=True)
+
+    def render_path(self, project_dir: Path, name: str) -> Path:
+        """The file of one render; 400 for a bad name, 404 when missing."""
+        if not RENDER_NAME.match(name):
+            raise web.HTTPError(400, "not a render file name (<scene>-<timestamp>.mp4)")
+        path = self.video_dir(project_dir) / "out" / name
+        if not path.is_file() or path.is_symlink():
+            raise web.HTTPError(404, f"no render named {name}")
+        return path
+
+    def delete_render(self, project_dir: Path, name: str) -> None:
+        """Remove a render and its log."""
+        path = self.render_path(project_dir, name)
+        path.unlink()
+        path.with_suffix(".log").unlink(missing_ok=True)
