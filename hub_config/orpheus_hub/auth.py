@@ -20,8 +20,7 @@ from jupyterhub.auth import Authenticator
 from jupyterhub.handlers.login import LoginHandler
 from jupyterhub.spawner import SpawnException
 from tornado import web
-from traitlets import Any as AnyTrait
-from traitlets import Bool, Float, Integer, Unicode, default, validate
+from traitlets import Bool, Float, Instance, Integer, Unicode, default, validate
 
 from .accounts import passwords, views
 from .accounts.clock import Clock
@@ -30,6 +29,7 @@ from .accounts.handlers import default_handlers as account_handlers
 from .accounts.models import APPROVED, Account
 from .accounts.ratelimit import RateLimiter
 from .accounts.store import AccountExists, AccountStore
+from .notify import Notifier
 
 INVALID = "Invalid username or password."
 
@@ -72,9 +72,13 @@ class OrpheusAuthenticator(Authenticator):  # type: ignore[misc]
     clock_offset_file = Unicode(
         "", help="Testing only: a file holding seconds to add to the clock of trials and lockouts."
     ).tag(config=True)
-    notifier = AnyTrait(
-        None, allow_none=True, help="Notifier with async notify_signup/notify_approved (webhooks)."
-    ).tag(config=True)
+    notifier = Instance(
+        Notifier, help="Sends sign-up and approval notifications (configure it as c.Notifier)."
+    )
+
+    @default("notifier")
+    def _default_notifier(self) -> Notifier:
+        return Notifier(parent=self, log=self.log)
 
     @validate("trial_hours", "lockout_minutes", "rate_limit_window", "enforce_interval")
     def _check_positive(self, proposal: Any) -> float:

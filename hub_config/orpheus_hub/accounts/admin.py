@@ -49,9 +49,7 @@ class AccountAdmin:
     async def approve(self, name: str) -> tuple[Account, bool]:
         """Approve (creating a record if missing); notifies the user if a notifier is set."""
         account, created = await asyncio.to_thread(self.store.approve, name, self.auth.clock.now())
-        notifier = self.auth.notifier
-        if notifier is not None:
-            self.auth.background(notifier.notify_approved(name, account.email or ""))
+        await self.auth.notifier.notify_approved(name, account.email)  # schedules; never raises
         return account, created
 
     async def revoke(self, name: str) -> Account:

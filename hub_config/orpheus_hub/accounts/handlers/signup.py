@@ -47,7 +47,7 @@ class SignupHandler(BaseHandler):  # type: ignore[misc]
         """Validate, create the account (Argon2id in a thread), sign in, redirect."""
         self._require_open()
         auth = self.authenticator
-        fields = {k: self.get_body_argument(k, "") for k in ("username", "email")}
+        fields = {k: self._raw(k) for k in ("username", "email")}
         shown = {"username": fields["username"][:64], "email": fields["email"][:254]}
         try:
             auth.rate_limit(auth.signup_limiter, self, "sign-up")
@@ -60,11 +60,16 @@ class SignupHandler(BaseHandler):  # type: ignore[misc]
             await self._render(e.log_message or "Sign-up refused.", e.status_code, **shown)
             return
         self.log.info("New Orpheus account signed up")
-        if auth.notifier is not None:
-            auth.background(auth.notifier.notify_signup(data.username, data.email))
+        await auth.notifier.notify_signup(data.username, data.email)  # schedules; never raises
         user = await self.auth_to_user({"name": data.username, "admin": False})
         self.set_login_cookie(user)
         self.redirect(self.get_next_url(user))
+
+    def _raw(self, name: str) -> str:
+        """A form field as sent: tornado's getters turn control characters into spaces,
+        which would hide them from the username check."""
+        values = self.request.body_arguments.get(name) or [b""]
+        return values[0].decode("utf-8", "replace")
 
     async def _create(self, data: SignupData) -> Any:
         auth = self.authenticator

@@ -1,0 +1,151 @@
+"""The gateway application: configuration, the stores it builds, the routes it serves.
+
+Configuration, lowest to highest precedence: defaults (the upstream keys and
+URLs from the SDKs' own variables ``ANTHROPIC_API_KEY``, ``OPENAI_API_KEY``,
+``ANTHROPIC_BASE_URL``, ``OPENAI_BASE_URL``), a Python config file named by
+``ORPHEUS_LLM_CONFIG``, then ``--LLMGateway.x=...`` on the command line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlparse
+
+from jupyterhub.utils import url_path_join
+from tornado import web
+from tornado.httpclient import AsyncHTTPClient
+from tornado.httpserver import HTTPServer
+from traitlets import Float, Integer, Unicode, default
+from traitlets.config import Application
+
+from .auth import CallerAuth
+from .handlers import api, base, proxy
+from .providers import Provider
+from .quotas import QuotaPolicy
+from .usage import QuotaOverride, UsageStore
+
+T = TypeVar("T")
+
+
+class LLMGateway(Application):
+    """Anthropic and OpenAI behind hub tokens, quotas and usage accounting."""
+
+    name = "orpheus-llm"
+    description = __doc__
+    classes = [CallerAuth, QuotaPolicy]
+
+    anthropic_api_key = Unicode(
+        help="The operator's Anthropic key (default: $ANTHROPIC_API_KEY). Never sent to users.",
+    ).tag(config=True)
+    anthropic_base_url = Unicode(
+        help="Anthropic API base URL without /v1 (default: $ANTHROPIC_BASE_URL or the public API).",
+    ).tag(config=True)
+    openai_api_key = Unicode(
+        help="The operator's OpenAI key (default: $OPENAI_API_KEY). Never sent to users.",
+    ).tag(config=True)
+    openai_base_url = Unicode(
+        help="OpenAI(-compatible) API base URL including /v1 (default: $OPENAI_BASE_URL or the public API).",
+    ).tag(config=True)
+    connect_timeout = Float(10.0, help="Seconds to wait for a connection to the upstream API.").tag(config=True)
+    request_timeout = Float(
+        600.0, help="Seconds a whole upstream call (a full stream included) may take."
+    ).tag(config=True)
+    max_clients = Integer(
+        256, help="Upstream calls in flight at once (streams hold one each for their duration)."
+    ).tag(config=True)
+    db_url = Unicode(help="SQLAlchemy URL of the usage database (default: $ORPHEUS_DATA_DIR/llm.sqlite).").tag(config=True)
+    bind_url = Unicode(help="Where to listen (default: $JUPYTERHUB_SERVICE_URL).").tag(config=True)
+    prefix = Unicode(help="URL prefix (default: $JUPYTERHUB_SERVICE_PREFIX or /services/llm/).").tag(config=True)
+
+    @default("anthropic_api_key")
+    def _anthropic_key(self) -> str:
+        return os.environ.get("ANTHROPIC_API_KEY", "")
+
+    @default("anthropic_base_url")
+    def _anthropic_url(self) -> str:
+        return os.environ.get("ANTHROPIC_BASE_URL") or "https://api.anthropic.com"
+
+    @default("openai_api_key")
+    def _openai_key(self) -> str:
+        return os.environ.get("OPENAI_API_KEY", "")
+
+    @default("openai_base_url")
+    def _openai_url(self) -> str:
+        return os.environ.get("OPENAI_BASE_URL") or "https://api.openai.com/v1"
+
+    @default("db_url")
+    def _db_url(self) -> str:
+        data_dir = Path(os.environ.get("ORPHEUS_DATA_DIR", "data")).resolve()
+        return f"sqlite:///{data_dir / 'llm.sqlite'}"
+
+    @default("bind_url")
+    def _bind_url(self) -> str:
+        return os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:10101")
+
+    @default("prefix")
+    def _prefix(self) -> str:
+        return os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/services/llm/")
+
+    def initialize(self, argv: Any = None) -> None:
+        """Read configuration, then build the stores and policies."""
+        super().initialize(argv)
+        config_file = os.environ.get("ORPHEUS_LLM_CONFIG")
+        if config_file:
+            self.load_config_file(config_file)
+            self.update_config(self.cli_config)  # the command line still wins
+        self.auth = CallerAuth(parent=self)
+        self.quotas = QuotaPolicy(parent=self)
+        self.store = UsageStore(self.db_url)
+        self.overrides: dict[str, QuotaOverride] = {o.user: o for o in self.store.overrides()}
+        self.providers = {
+            "anthropic": Provider("anthropic", self.anthropic_api_key, self.anthropic_base_url),
+            "openai": Provider("openai", self.openai_api_key, self.openai_base_url),
+        }
+        self.db_pool = ThreadPoolExecutor(1, thread_name_prefix="llm-db")
+        AsyncHTTPClient.configure(None, max_clients=self.max_clients)
+
+    async def run_db(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run a short synchronous database call on the single database thread."""
+        return await asyncio.get_running_loop().run_in_executor(self.db_pool, partial(fn, *args))
+
+    def make_app(self) -> web.Application:
+        """The tornado application with every route under the prefix."""
+        routes: list[Any] = [(r"/health", base.HealthHandler), *api.default_handlers,
+                             *proxy.default_handlers]
+        full = [(url_path_join(self.prefix, pattern), handler) for pattern, handler in routes]
+        full.append((r".*", base.NotFoundHandler))
+        return web.Application(full, gateway=self, log_function=self._log_request)
+
+    def _log_request(self, handler: web.RequestHandler) -> None:
+        """Access log without query strings or headers."""
+        status = handler.get_status()
+        log = self.log.info if status < 400 else self.log.warning
+        log("%s %s %s %.1fms", status, handler.request.method, handler.request.path,
+            1000 * handler.request.request_time())
+
+    def start(self) -> None:
+        """Listen and serve until stopped."""
+        asyncio.run(self.serve())
+
+    async def serve(self) -> None:
+        """Listen on ``bind_url`` and serve forever."""
+        for name, provider in self.providers.items():
+            self.log.info("%s: %s", name, "configured" if provider.configured else "no key configured")
+        url = urlparse(self.bind_url)
+        server = HTTPServer(self.make_app(), max_body_size=64 * 1024 * 1024)
+        server.listen(url.port or 80, url.hostname or "127.0.0.1")
+        self.log.info("LLM gateway listening on %s%s", self.bind_url.rstrip("/"), self.prefix)
+        await asyncio.Event().wait()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of ``python -m orpheus_hub.llm``."""
+    app = LLMGateway.instance()
+    app.initialize(argv)
+    app.start()

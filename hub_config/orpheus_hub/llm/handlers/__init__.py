@@ -1,0 +1,1 @@
+"""The gateway's handler modules, one per API area, each ending in ``default_handlers``."""

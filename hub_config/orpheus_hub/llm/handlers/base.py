@@ -1,0 +1,105 @@
+"""The base handler of the gateway: typed access to the app, caller authentication,
+JSON errors without tracebacks."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from tornado import web
+
+from ..auth import Caller, GatewayAuthError, token_from_headers
+
+if TYPE_CHECKING:
+    from ..app import LLMGateway
+
+T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
+
+
+class GatewayHandler(web.RequestHandler):
+    """Every gateway handler: token auth (no cookies, so no XSRF), ``{"message", "reason"}`` errors."""
+
+    caller: Caller | None = None
+
+    @property
+    def gateway(self) -> LLMGateway:
+        """The running gateway application."""
+        app: LLMGateway = self.settings["gateway"]
+        return app
+
+    def check_xsrf_cookie(self) -> None:
+        """Token-authenticated API: cookies are never consulted, so XSRF does not apply."""
+
+    async def authenticate(self) -> Caller:
+        """The caller, or an error answer (401/403/502) raised as :class:`web.HTTPError`."""
+        try:
+            self.caller = await self.gateway.auth.identify(token_from_headers(self.request.headers))
+        except GatewayAuthError as e:
+            raise web.HTTPError(e.status, "%s", e.message) from None
+        return self.caller
+
+    async def require_admin(self) -> Caller:
+        """The caller if they are a hub admin, else 403."""
+        caller = await self.authenticate()
+        if not caller.is_admin:
+            raise web.HTTPError(403, "Only administrators may do this.")
+        return caller
+
+    async def in_db(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run a (short, synchronous) database call on the gateway's database thread."""
+        return await self.gateway.run_db(fn, *args)
+
+    def parse(self, model: type[M]) -> M:
+        """The JSON body as ``model``; any problem is a 400 naming the field."""
+        try:
+            data = json.loads(self.request.body or b"{}")
+        except ValueError:
+            raise web.HTTPError(400, "The request body is not valid JSON.") from None
+        if not isinstance(data, dict):
+            raise web.HTTPError(400, "The request body must be a JSON object.")
+        try:
+            return model.model_validate(data)
+        except ValidationError as e:
+            first = e.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "body"
+            raise web.HTTPError(400, "Invalid %s: %s.", where, first["msg"]) from None
+
+    def write_json(self, model: Any, status: int = 200) -> None:
+        """Answer with a JSON document."""
+        self.set_status(status)
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps(model))
+
+    def error_message(self, status_code: int, kwargs: dict[str, Any]) -> str:
+        """The message of the error being answered (never a traceback)."""
+        exc = kwargs.get("exc_info", (None, None, None))[1]
+        if isinstance(exc, web.HTTPError) and exc.log_message:
+            return str(exc.log_message % exc.args if exc.args else exc.log_message)
+        if status_code >= 500:
+            return "Internal error in the LLM gateway; its log has the details."
+        return str(self._reason)
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        """``{"message", "reason"}``."""
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps({"message": self.error_message(status_code, kwargs),
+                                "reason": self._reason}))
+
+
+class HealthHandler(GatewayHandler):
+    """``GET /services/llm/health``: public on purpose (says only that the service runs)."""
+
+    def get(self) -> None:
+        """Liveness."""
+        self.write_json({"status": "ok"})
+
+
+class NotFoundHandler(GatewayHandler):
+    """Anything else under the prefix."""
+
+    def prepare(self) -> None:
+        """Every method: 404 naming the path's shape, not the file system."""
+        raise web.HTTPError(404, "No such endpoint in the LLM gateway.")

@@ -1,0 +1,175 @@
+"""The share service application: every knob a traitlet, the stores, the routes.
+
+The hub starts it with ``JUPYTERHUB_SERVICE_URL`` (where to listen),
+``JUPYTERHUB_SERVICE_PREFIX`` (``/services/share/``), its API token and the
+environment of the services block (``ORPHEUS_DATA_DIR``, ``ORPHEUS_PUBLIC_URL``).
+Settings can also be given as ``--ShareService.name=value`` arguments.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import jinja2
+from tornado import web
+from tornado.httpserver import HTTPServer
+from tornado.ioloop import IOLoop
+from traitlets import Float, Integer, Unicode, default
+from traitlets.config import Application
+
+from ..accounts.clock import Clock
+from ..paths import node_bin_dir, templates_dir
+from . import owner_api, previews, snapshots, views
+from .base import HealthHandler
+from .store import ShareStore, SnapshotStore
+
+_MB = 1_000_000
+
+
+class ShareService(Application):  # type: ignore[misc]
+    """Public, read-only, revocable snapshots of sessions, notebooks, dashboards and files."""
+
+    name = "orpheus-share"
+    description = __doc__
+
+    data_dir = Unicode(help="Folder for the share database and snapshots (ORPHEUS_DATA_DIR).").tag(config=True)
+    db_url = Unicode(help="SQLAlchemy URL of the share database (default: <data_dir>/shares.sqlite).").tag(config=True)
+    snapshot_dir = Unicode(help="Folder holding snapshots (default: <data_dir>/shares).").tag(config=True)
+    static_dir = Unicode(
+        help="Folder the service serves /static/ from; the asciinema player and plotly.js are "
+        "copied there at start-up (default: <data_dir>/share-static).").tag(config=True)
+    player_dir = Unicode(
+        help="Folder with asciinema-player.min.js and asciinema-player.css, from the npm package "
+        "(default: node_modules/asciinema-player/dist/bundle).").tag(config=True)
+    public_url = Unicode(
+        os.environ.get("ORPHEUS_PUBLIC_URL", ""),
+        help="Public base URL of the hub (ORPHEUS_PUBLIC_URL); share links are <public_url>/services/share/s/<token>.",
+    ).tag(config=True)
+    max_snapshot_bytes = Integer(50 * _MB, help="Largest snapshot (upload, and unpacked), in bytes; larger is a 413.").tag(config=True)
+    max_user_bytes = Integer(500 * _MB, help="Total bytes of one user's live shares; beyond is a 413.").tag(config=True)
+    max_files = Integer(5000, help="Most entries (files and folders) in one snapshot.").tag(config=True)
+    max_expand_ratio = Float(200.0, help="Refuse archives that unpack to more than this many times their size (bombs).").tag(config=True)
+    default_expiry_hours = Float(24.0 * 30, help="Lifetime of a link when the owner sets none; 0 means no expiry.").tag(config=True)
+    max_expiry_hours = Float(24.0 * 365, help="Longest lifetime an owner may ask for; 0 means no limit.").tag(config=True)
+    preview_max_bytes = Integer(2 * _MB, help="Largest file shown as a text, Markdown or table preview (download works for any).").tag(config=True)
+    table_page_rows = Integer(50, help="Rows per page of a CSV/Excel preview.").tag(config=True)
+    clock_offset_file = Unicode(
+        "", help="File holding seconds added to the clock (tests move time to check expiry); empty: real time.",
+    ).tag(config=True)
+
+    @default("data_dir")
+    def _default_data_dir(self) -> str:
+        return str(Path(os.environ.get("ORPHEUS_DATA_DIR", "data")).resolve())
+
+    @default("db_url")
+    def _default_db_url(self) -> str:
+        return f"sqlite:///{Path(self.data_dir) / 'shares.sqlite'}"
+
+    @default("snapshot_dir")
+    def _default_snapshot_dir(self) -> str:
+        return str(Path(self.data_dir) / "shares")
+
+    @default("static_dir")
+    def _default_static_dir(self) -> str:
+        return str(Path(self.data_dir) / "share-static")
+
+    @default("player_dir")
+    def _default_player_dir(self) -> str:
+        bin_dir = node_bin_dir()
+        base = bin_dir.parent if bin_dir else Path("node_modules")
+        return str(base / "asciinema-player" / "dist" / "bundle")
+
+    # ---- derived values the handlers use ------------------------------------------
+    @property
+    def prefix(self) -> str:
+        """URL prefix of the service, e.g. ``/services/share/``."""
+        return os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/services/share/")
+
+    @property
+    def max_body_bytes(self) -> int:
+        """Largest request body accepted (the snapshot plus room for form fields)."""
+        return int(self.max_snapshot_bytes) + 64 * 1024
+
+    def too_large_message(self) -> str:
+        """The 413 text for an oversize upload, naming the limit."""
+        return (f"snapshot is larger than the limit of {self.max_snapshot_bytes / _MB:.1f} MB "
+                f"({self.max_snapshot_bytes} bytes)")
+
+    def limits(self) -> snapshots.Limits:
+        """Intake limits for one snapshot."""
+        return snapshots.Limits(int(self.max_snapshot_bytes), int(self.max_files), float(self.max_expand_ratio))
+
+    # ---- start-up -------------------------------------------------------------------
+    def initialize(self, argv: Any = None) -> None:
+        """Parse arguments, build the stores, clock and templates, bundle the static files."""
+        super().initialize(argv)
+        self.clock = Clock(self.clock_offset_file or None)
+        self.shares = ShareStore(self.db_url)
+        self.snapshots = SnapshotStore(Path(self.snapshot_dir))
+        self.templates = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(templates_dir() / "share")),
+            autoescape=True, trim_blocks=True, lstrip_blocks=True)
+        self.bundle_static()
+
+    def bundle_static(self) -> None:
+        """Copy the asciinema player and plotly.js next to our own files; never a CDN."""
+        static = Path(self.static_dir)
+        static.mkdir(parents=True, exist_ok=True)
+        wanted = {Path(self.player_dir) / "asciinema-player.min.js": "asciinema-player.min.js",
+                  Path(self.player_dir) / "asciinema-player.css": "asciinema-player.css"}
+        spec = find_spec("plotly")
+        if spec and spec.origin:
+            wanted[Path(spec.origin).parent / "package_data" / "plotly.min.js"] = "plotly.min.js"
+        for source, name in wanted.items():
+            if source.is_file():
+                shutil.copyfile(source, static / name)
+            else:
+                self.log.error("Missing %s; run `make install` (npm ci) to bundle it", source)
+        shutil.copyfile(Path(__file__).parent / "share.css", static / "share.css")
+
+    def make_app(self) -> web.Application:
+        """The tornado application, every route under the service prefix."""
+        routes: list[Any] = [(r"health", HealthHandler)]
+        routes += owner_api.default_handlers + views.default_handlers
+        handlers: list[Any] = [(self.prefix + pattern, handler) for pattern, handler in routes]
+        handlers.append((self.prefix + r"static/(.*)", views.StaticHandler, {"path": self.static_dir}))
+        return web.Application(handlers, share_service=self, xsrf_cookies=False,
+                               cookie_secret=os.urandom(32), static_path=None)
+
+    async def intake(self, owner: str, share_id: str, kind: str, data: bytes, version: int) -> int:
+        """Validate and store ``data`` as ``version`` of ``share_id``; 4xx and nothing kept if bad."""
+        staged = self.snapshots.staging()
+        try:
+            size = await asyncio.to_thread(snapshots.extract, data, staged, kind, self.limits())
+            used = await asyncio.to_thread(self.shares.owner_total, owner, share_id)
+            if used + size > self.max_user_bytes:
+                raise web.HTTPError(413, f"your shares would hold {(used + size) / _MB:.1f} MB; "
+                                    f"the per-user limit is {self.max_user_bytes / _MB:.1f} MB")
+            await asyncio.to_thread(previews.derive, staged, kind)
+            await asyncio.to_thread(self.snapshots.commit, staged, share_id, version)
+        except snapshots.SnapshotError as e:
+            self.snapshots.discard(staged)
+            raise web.HTTPError(e.status, e.message) from None
+        except BaseException:
+            self.snapshots.discard(staged)
+            raise
+        return size
+
+    def start(self) -> None:
+        """Listen where the hub told us to and serve until stopped."""
+        url = urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:10202"))
+        server = HTTPServer(self.make_app(), xheaders=True, max_body_size=self.max_body_bytes + 1)
+        server.listen(url.port or 80, url.hostname or "127.0.0.1")
+        self.log.info("Share service listening on %s%s", url.netloc, self.prefix)
+        IOLoop.current().start()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of ``python -m orpheus_hub.share``."""
+    ShareService.launch_instance(argv)

@@ -1,0 +1,59 @@
+"""Base handler of the share service: typed access to the app, safe errors, headers."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any, cast
+
+from tornado import web
+
+from . import security
+
+if TYPE_CHECKING:
+    from .app import ShareService
+
+
+def error_message(status_code: int, reason: str, kwargs: dict[str, Any]) -> str:
+    """The message of an error answer: the HTTPError's own text, never a traceback."""
+    exc_info = kwargs.get("exc_info")
+    exc = exc_info[1] if exc_info else None
+    if isinstance(exc, web.HTTPError) and exc.log_message:
+        return exc.log_message % exc.args if exc.args else exc.log_message
+    if status_code >= 500:
+        return "internal error; the service log has the details"
+    return reason
+
+
+class ShareHandler(web.RequestHandler):
+    """Common base: ``self.share_app``, nosniff + CSP on everything, JSON errors."""
+
+    @property
+    def share_app(self) -> ShareService:
+        """The running service (traitlets, stores, clock, templates)."""
+        return cast("ShareService", self.settings["share_service"])
+
+    def set_default_headers(self) -> None:
+        """Every answer is nosniff with a restrictive CSP; pages replace it with their own."""
+        security.apply_common(self, security.api_csp())
+
+    def write_json(self, model: Any, status: int = 200) -> None:
+        """Answer with a JSON document."""
+        self.set_status(status)
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps(model))
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        """``{"message", "reason"}``; no traceback or internal path ever reaches the body."""
+        self.clear_header("Content-Disposition")
+        security.apply_common(self, security.api_csp())
+        self.set_header("Content-Type", "application/json")
+        message = error_message(status_code, self._reason, kwargs)
+        self.finish(json.dumps({"message": message, "reason": self._reason}))
+
+
+class HealthHandler(ShareHandler):
+    """``GET /health``: PUBLIC on purpose (no user data), for probes and the test harness."""
+
+    def get(self) -> None:
+        """Say the service is up."""
+        self.write_json({"status": "ok"})

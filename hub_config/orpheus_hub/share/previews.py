@@ -1,0 +1,150 @@
+"""Turning stored snapshot files into safe previews (all blocking: call in a thread).
+
+- text: syntax highlighting by pygments (escaped by the formatter);
+- Markdown: mistune, then bleach with an allow-list (no script, no handlers, no style);
+- CSV/TSV/Excel: pandas, one page of rows, cells escaped by the template;
+- images: served raw under a sandbox CSP, shown by ``<img>``;
+- notebooks: nbconvert HTML rendered once at intake, served only in a sandbox.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+               ".gif": "image/gif", ".webp": "image/webp", ".svg": "image/svg+xml"}
+TABLE_TYPES = {".csv", ".tsv", ".xlsx", ".xls"}
+MARKDOWN_TYPES = {".md", ".markdown"}
+_MD_TAGS = {"a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4",
+            "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "strong", "table", "tbody",
+            "td", "th", "thead", "tr", "ul", "span", "sup", "sub"}
+_MD_ATTRS = {"a": ["href", "title"], "img": ["src", "alt", "title"], "th": ["align"], "td": ["align"]}
+
+
+class PreviewError(ValueError):
+    """A file that cannot be previewed (the message is safe to show)."""
+
+
+def classify(name: str) -> str:
+    """``image``, ``table``, ``markdown`` or ``text`` (binary is found out when reading)."""
+    suffix = Path(name).suffix.lower()
+    if suffix in IMAGE_TYPES:
+        return "image"
+    if suffix in TABLE_TYPES:
+        return "table"
+    if suffix in MARKDOWN_TYPES:
+        return "markdown"
+    return "text"
+
+
+def read_text(path: Path, max_bytes: int) -> tuple[str, bool]:
+    """The file as UTF-8 text (truncated to ``max_bytes``), or PreviewError if binary."""
+    with path.open("rb") as f:
+        data = f.read(max_bytes + 1)
+    truncated = len(data) > max_bytes
+    data = data[:max_bytes]
+    if b"\x00" in data[:8192]:
+        raise PreviewError("binary file; download it to view")
+    try:
+        return data.decode("utf-8"), truncated
+    except UnicodeDecodeError as e:
+        if truncated and e.start > len(data) - 4:
+            return data[: e.start].decode("utf-8"), truncated
+        raise PreviewError("not UTF-8 text; download it to view") from None
+
+
+def highlight(name: str, text: str) -> tuple[str, str]:
+    """Pygments HTML for ``text`` and the stylesheet of its classes."""
+    from pygments import highlight as _highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import TextLexer, guess_lexer_for_filename
+    from pygments.util import ClassNotFound
+
+    try:
+        lexer = guess_lexer_for_filename(name, text[:4096])
+    except ClassNotFound:
+        lexer = TextLexer()
+    formatter = HtmlFormatter(cssclass="highlight", linenos="table")
+    return _highlight(text, lexer, formatter), formatter.get_style_defs(".highlight")
+
+
+def markdown_html(text: str) -> str:
+    """Markdown rendered to HTML and sanitized (links get ``rel="nofollow noopener"``)."""
+    import bleach
+    import mistune
+
+    raw = mistune.html(text)
+    assert isinstance(raw, str)  # noqa: S101 - mistune.html always renders to str
+    cleaned = bleach.clean(raw, tags=_MD_TAGS, attributes=_MD_ATTRS,
+                           protocols={"http", "https", "mailto"}, strip=True)
+    linker = bleach.linkifier.Linker(callbacks=[_nofollow], skip_tags={"pre", "code"})
+    return str(linker.linkify(cleaned))
+
+
+def _nofollow(attrs: dict[Any, str], new: bool = False) -> dict[Any, str]:
+    attrs[(None, "rel")] = "nofollow noopener noreferrer"
+    return attrs
+
+
+def table_page(path: Path, page: int, rows: int) -> dict[str, Any]:
+    """One page of a CSV/TSV/Excel file: columns, rows (strings), page count."""
+    import pandas as pd
+
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".xlsx", ".xls"):
+            frame = pd.read_excel(path, sheet_name=0, dtype=str)
+        else:
+            frame = pd.read_csv(path, sep="\t" if suffix == ".tsv" else ",", dtype=str,
+                                on_bad_lines="skip", encoding_errors="replace")
+    except Exception as e:  # pandas raises many types for malformed files
+        raise PreviewError(f"could not read this table ({type(e).__name__}); download it to view") from None
+    pages = max(1, math.ceil(len(frame) / rows))
+    page = min(max(page, 1), pages)
+    chunk = frame.iloc[(page - 1) * rows: page * rows].fillna("")
+    return {"columns": [str(c) for c in frame.columns], "rows": chunk.astype(str).values.tolist(),
+            "page": page, "pages": pages, "total": len(frame)}
+
+
+def render_notebook(path: Path) -> str:
+    """nbconvert's HTML of a notebook, outputs as saved (no kernel, nothing executed)."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(str(path), as_version=4)  # type: ignore[no-untyped-call]
+    exporter = HTMLExporter(template_name="lab")  # type: ignore[no-untyped-call]
+    body, _ = exporter.from_notebook_node(nb)
+    return str(body)
+
+
+def derive(staged: Path, kind: str) -> None:
+    """Build what a view needs once, at intake (the notebook's HTML)."""
+    from .snapshots import SnapshotError
+
+    if kind != "notebook":
+        return
+    try:
+        html = render_notebook(staged / "notebook.ipynb")
+    except Exception as e:  # nbformat/nbconvert raise many types for bad notebooks
+        raise SnapshotError(400, f"notebook.ipynb could not be rendered ({type(e).__name__})") from None
+    (staged / "render.html").write_text(html, encoding="utf-8")
+
+
+def dashboard_figures(folder: Path) -> tuple[str, list[dict[str, Any]]]:
+    """The dashboard's title and its charts: ``[{"title", "figure"|"markdown"}]``."""
+    spec = json.loads((folder / "dashboard.json").read_text(encoding="utf-8"))
+    figures_file = folder / "figures.json"
+    source = json.loads(figures_file.read_text(encoding="utf-8")) if figures_file.exists() else spec
+    items: list[dict[str, Any]] = []
+    for widget in source.get("widgets", source.get("figures", [])) or []:
+        if not isinstance(widget, dict):
+            continue
+        title = str(widget.get("title", ""))
+        if isinstance(widget.get("figure"), dict):
+            items.append({"title": title, "figure": widget["figure"]})
+        elif isinstance(text := widget.get("markdown", widget.get("text")), str):
+            items.append({"title": title, "markdown": markdown_html(text)})
+    return str(spec.get("title", "")), items

@@ -1,0 +1,246 @@
+"""The public share views under ``/s/{token}``: PUBLIC BY DESIGN, no login, read-only.
+
+Anyone holding a live token sees the snapshot; nothing here changes state or
+reads anything but that snapshot. An unknown or revoked token is a 404 (the
+same lookup either way), an expired one a 410. Headers: see ``security``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+from tornado import web
+
+from . import previews, security
+from .base import ShareHandler, error_message
+from .snapshots import SnapshotError, check_name, manifest
+from .store import Share, iso
+
+SHARE_KEY = r"([A-Za-z0-9_-]{16,128})"  # URL shape of a share link key
+_CHUNK = 1 << 16
+
+
+class PublicHandler(ShareHandler):
+    """PUBLIC: resolves a share token to its snapshot folder; HTML error pages."""
+
+    share: Share
+    folder: Path
+    nonce: str
+
+    async def resolve(self, token: str) -> Path:
+        """The live snapshot folder of ``token``, or 404/410."""
+        app = self.share_app
+        share = await asyncio.to_thread(app.shares.by_token, token)
+        if share is None:
+            raise web.HTTPError(404, "this share link does not exist or was revoked")
+        if share.is_expired(app.clock.now()):
+            raise web.HTTPError(410, f"this share link expired at {iso(share.expires_at)}")
+        folder = app.snapshots.path(share.id, share.version)
+        if not folder.is_dir():
+            raise web.HTTPError(404, "this share link does not exist or was revoked")
+        self.share, self.folder = share, folder
+        return folder
+
+    def page(self, template: str, **context: Any) -> None:
+        """Render one of our templates under the page CSP with a fresh nonce."""
+        nonce = security.new_nonce()
+        security.apply_common(self, security.page_csp(nonce))
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        html = self.share_app.templates.get_template(template).render(
+            nonce=nonce, static=self.share_app.prefix + "static/", **context)
+        self.finish(html)
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        """A small HTML page with the reason; never a traceback or a path."""
+        self.clear_header("Content-Disposition")
+        message = error_message(status_code, self._reason, kwargs)
+        self.page("error.html", status=status_code, reason=self._reason, message=message)
+
+    def file_in(self, root: Path, rel: str) -> Path:
+        """A regular file under ``root`` named by the URL, or 404."""
+        try:
+            safe = check_name(rel)
+        except SnapshotError:
+            raise web.HTTPError(404, "no such file in this share") from None
+        path = root.joinpath(*safe.parts)
+        if not path.is_file() or path.is_symlink():
+            raise web.HTTPError(404, "no such file in this share")
+        return path
+
+    async def send_file(self, path: Path, content_type: str) -> None:
+        """Stream a file in chunks read off the event loop."""
+        self.set_header("Content-Type", content_type)
+        self.set_header("Content-Length", str(path.stat().st_size))
+        with path.open("rb") as f:
+            while chunk := await asyncio.to_thread(f.read, _CHUNK):
+                self.write(chunk)
+                await self.flush()
+        self.finish()
+
+    async def preview(self, rel: str, ctx: dict[str, Any]) -> None:
+        """The preview page of one file of the snapshot."""
+        path = self.file_in(self.folder / "files", rel)
+        app = self.share_app
+        kind = previews.classify(rel)
+        body: dict[str, Any] = {"type": kind, "path": rel, "size": path.stat().st_size}
+        try:
+            if kind in ("table", "markdown") and body["size"] > app.preview_max_bytes:
+                raise previews.PreviewError("too large to preview; download it to view")
+            if kind == "table":
+                arg = str(self.get_query_argument("page", "1"))
+                page = int(arg) if arg.isdigit() and len(arg) < 9 else 1
+                body["table"] = await asyncio.to_thread(previews.table_page, path, page, app.table_page_rows)
+            elif kind in ("text", "markdown"):
+                text, body["truncated"] = await asyncio.to_thread(previews.read_text, path, app.preview_max_bytes)
+                if kind == "markdown":
+                    body["html"] = await asyncio.to_thread(previews.markdown_html, text)
+                else:
+                    body["html"], body["css"] = await asyncio.to_thread(previews.highlight, rel, text)
+        except previews.PreviewError as e:
+            body["type"], body["error"] = "none", str(e)
+        self.page("preview.html", file=body, **ctx)
+
+    def base_context(self) -> dict[str, Any]:
+        """Title, kind, dates and the link base every page shows."""
+        share = self.share
+        return {"title": share.title, "kind": share.kind, "created": iso(share.created_at),
+                "updated": iso(share.updated_at), "expires": iso(share.expires_at),
+                "base": f"{self.share_app.prefix}s/{self.path_args[0]}/"}
+
+
+class ShareViewHandler(PublicHandler):
+
+
+    """PUBLIC ``GET /s/{token}``: the share's page, by kind."""
+
+    async def get(self, token: str) -> None:
+        """Session: files + replay; notebook/dashboard: a sandboxed frame; file: its preview."""
+        folder = await self.resolve(token)
+        kind, ctx = self.share.kind, self.base_context()
+        if kind == "session":
+            record = await asyncio.to_thread(_json, folder / "session.json")
+            files = await asyncio.to_thread(manifest, folder)
+            for entry in files:
+                entry["type"] = previews.classify(str(entry["path"]))
+            self.page("session.html", record=record, files=files,
+                      recording=(folder / "recording.cast").is_file(), **ctx)
+        elif kind in ("notebook", "dashboard"):
+            self.page("frame.html", **ctx)
+        else:
+            files = await asyncio.to_thread(manifest, folder)
+            await self.preview(str(files[0]["path"]), ctx)
+
+class FilePreviewHandler(PublicHandler):
+    """PUBLIC ``GET /s/{token}/files/{path}``: preview one file of a session share."""
+
+    async def get(self, token: str, rel: str) -> None:
+        """Preview page (text, Markdown, image, table) with a download link."""
+        await self.resolve(token)
+        if self.share.kind not in ("session", "file"):
+            raise web.HTTPError(404, "this share has no file list")
+        await self.preview(rel, self.base_context())
+
+
+class DownloadHandler(PublicHandler):
+    """PUBLIC ``GET /s/{token}/download/{path}``: the bytes, always as an attachment."""
+
+    async def get(self, token: str, rel: str) -> None:
+        """Send a file of the snapshot as ``application/octet-stream`` attachment."""
+        folder = await self.resolve(token)
+        kind = self.share.kind
+        if kind == "notebook" and rel == "notebook.ipynb":
+            path = folder / "notebook.ipynb"
+        elif kind == "dashboard" and rel == "dashboard.json":
+            path = folder / "dashboard.json"
+        else:
+            path = self.file_in(folder / "files", rel)
+        security.apply_common(self, security.raw_csp())
+        security.attachment(self, Path(rel).name)
+        await self.send_file(path, "application/octet-stream")
+
+
+class RawImageHandler(PublicHandler):
+    """PUBLIC ``GET /s/{token}/raw/{path}``: an image for ``<img>``, sandboxed and inert."""
+
+    async def get(self, token: str, rel: str) -> None:
+        """Only image types; anything else is a download, never inline."""
+        folder = await self.resolve(token)
+        content_type = previews.IMAGE_TYPES.get(Path(rel).suffix.lower())
+        if content_type is None:
+            raise web.HTTPError(404, "only images are shown inline; use the download link")
+        path = self.file_in(folder / "files", rel)
+        security.apply_common(self, security.raw_csp())
+        await self.send_file(path, content_type)
+
+
+class RecordingHandler(PublicHandler):
+    """PUBLIC ``GET /s/{token}/recording.cast``: the asciicast the player replays."""
+
+    async def get(self, token: str) -> None:
+        """The recording as an attachment (the player fetches it; browsers save it)."""
+        folder = await self.resolve(token)
+        path = folder / "recording.cast"
+        if self.share.kind != "session" or not path.is_file():
+            raise web.HTTPError(404, "this share has no terminal recording")
+        security.apply_common(self, security.raw_csp())
+        security.attachment(self, "recording.cast")
+        await self.send_file(path, "application/x-asciicast")
+
+
+class RenderHandler(PublicHandler):
+    """PUBLIC ``GET /s/{token}/render``: user HTML in an opaque-origin sandbox."""
+
+    async def get(self, token: str) -> None:
+        """Notebook HTML (scripts only inside the sandbox) or the dashboard's charts."""
+        folder = await self.resolve(token)
+        nonce = security.new_nonce()
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        if self.share.kind == "notebook" or (folder / "static.html").is_file():
+            name = "render.html" if self.share.kind == "notebook" else "static.html"
+            security.apply_common(self, security.sandbox_csp(nonce, allow_inline_scripts=True))
+            await self.send_file(folder / name, "text/html; charset=utf-8")
+            return
+        if self.share.kind != "dashboard":
+            raise web.HTTPError(404, "this share has no rendered view")
+        title, items = await asyncio.to_thread(previews.dashboard_figures, folder)
+        security.apply_common(self, security.sandbox_csp(nonce, allow_inline_scripts=False))
+        html = self.share_app.templates.get_template("dashboard.html").render(
+            nonce=nonce, static=self.share_app.prefix + "static/", title=title or self.share.title,
+            items=items, figures_json=script_json([i.get("figure") for i in items]))
+        self.finish(html)
+
+
+class StaticHandler(web.StaticFileHandler):
+    """PUBLIC: our own CSS and the bundled player/plotly scripts (no user content)."""
+
+    def set_default_headers(self) -> None:
+        """nosniff and a CSP on static files too."""
+        security.apply_common(self, security.api_csp())
+
+
+def script_json(value: Any) -> str:
+    """JSON safe to place inside ``<script type="application/json">``."""
+    text = json.dumps(value)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _json(path: Path) -> dict[str, Any]:
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+default_handlers = [
+    (rf"s/{SHARE_KEY}/?", ShareViewHandler),
+    (rf"s/{SHARE_KEY}/render", RenderHandler),
+    (rf"s/{SHARE_KEY}/recording\.cast", RecordingHandler),
+    (rf"s/{SHARE_KEY}/files/(.+)", FilePreviewHandler),
+    (rf"s/{SHARE_KEY}/download/(.+)", DownloadHandler),
+    (rf"s/{SHARE_KEY}/raw/(.+)", RawImageHandler),
+]
