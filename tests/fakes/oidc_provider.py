@@ -63,22 +63,25 @@ class OIDCProvider:
             "name": username.title(),
         }
 
-    def hub_config(self, callback_url: str, cls: str = "OrpheusGenericOAuthenticator") -> str:
-        """Python lines for ``make_hub(extra_config=...)`` pointing ``cls`` at this provider."""
-        return "\n".join(
-            [
-                f"c.JupyterHub.authenticator_class = 'orpheus_hub.oauth.{cls}'",
-                f"c.GenericOAuthenticator.client_id = {self.client_id!r}",
-                f"c.GenericOAuthenticator.client_secret = {self.client_secret!r}",
-                f"c.GenericOAuthenticator.authorize_url = '{self.url}/authorize'",
-                f"c.GenericOAuthenticator.token_url = '{self.url}/token'",
-                f"c.GenericOAuthenticator.userdata_url = '{self.url}/userinfo'",
-                f"c.GenericOAuthenticator.oauth_callback_url = {callback_url!r}",
-                "c.GenericOAuthenticator.username_claim = 'preferred_username'",
-                "c.GenericOAuthenticator.scope = ['openid', 'profile', 'email']",
-                "c.GenericOAuthenticator.login_service = 'Test OIDC'",
-            ]
-        )
+    def hub_config(self, callback_url: str = "", cls: str = "OrpheusGenericOAuthenticator") -> str:
+        """Python lines for ``make_hub(extra_config=...)`` pointing ``cls`` at this provider.
+
+        Without ``callback_url`` oauthenticator derives it from the request's host.
+        """
+        lines = [
+            f"c.JupyterHub.authenticator_class = 'orpheus_hub.oauth.{cls}'",
+            f"c.GenericOAuthenticator.client_id = {self.client_id!r}",
+            f"c.GenericOAuthenticator.client_secret = {self.client_secret!r}",
+            f"c.GenericOAuthenticator.authorize_url = '{self.url}/authorize'",
+            f"c.GenericOAuthenticator.token_url = '{self.url}/token'",
+            f"c.GenericOAuthenticator.userdata_url = '{self.url}/userinfo'",
+            "c.GenericOAuthenticator.username_claim = 'preferred_username'",
+            "c.GenericOAuthenticator.scope = ['openid', 'profile', 'email']",
+            "c.GenericOAuthenticator.login_service = 'Test OIDC'",
+        ]
+        if callback_url:
+            lines.append(f"c.GenericOAuthenticator.oauth_callback_url = {callback_url!r}")
+        return "\n".join(lines)
 
 
 def _challenge(verifier: str) -> str:

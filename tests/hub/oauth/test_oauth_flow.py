@@ -1,0 +1,144 @@
+"""End to end: a real hub with OrpheusGenericOAuthenticator against the local OIDC provider.
+
+The browser's part is played by ``requests.Session`` following each redirect by
+hand: ``/hub/oauth_login`` -> provider ``/authorize`` -> ``/hub/oauth_callback``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+import requests
+
+from orpheus_hub.accounts.passwords import hash_password
+from orpheus_hub.accounts.store import AccountStore
+from tests.fakes.oidc_provider import OIDCProvider, oidc_provider
+from tests.fakes.webhook_receiver import WebhookReceiver, webhook_receiver
+from tests.harness.hub import Hub, running_hub
+
+pytestmark = [pytest.mark.slow, pytest.mark.hub]
+
+
+@dataclass
+class Setup:
+    hub: Hub
+    provider: OIDCProvider
+    receiver: WebhookReceiver
+
+
+@pytest.fixture(scope="module")
+def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
+    data = Path(tmp_path_factory.mktemp("oauth-hub"))
+    with webhook_receiver() as receiver, oidc_provider() as provider:
+        extra = "\n".join(
+            [
+                provider.hub_config(),
+                f"c.Notifier.json_webhooks = ['{receiver.url}/hook/signups']",
+                f"c.OrpheusAuthenticator.clock_offset_file = {str(data / 'clock_offset')!r}",
+            ]
+        )
+        hubs = running_hub(data, extra_config=extra)
+        hub = next(hubs)
+        try:
+            yield Setup(hub, provider, receiver)
+        finally:
+            hubs.close()
+
+
+def oauth_login(s: Setup, username: str, email: str = "") -> tuple[requests.Session, requests.Response]:
+    """Walk the redirects; returns the session and the hub's answer to the callback."""
+    s.provider.login_as(username, email)
+    session = requests.Session()
+    start = session.get(f"{s.hub.url}/hub/oauth_login", allow_redirects=False, timeout=30)
+    assert start.status_code == 302, start.text
+    assert start.headers["Location"].startswith(f"{s.provider.url}/authorize?")
+    approved = session.get(start.headers["Location"], allow_redirects=False, timeout=30)
+    assert approved.status_code == 302, approved.text
+    callback = approved.headers["Location"]
+    assert callback.startswith(f"{s.hub.url}/hub/oauth_callback?")
+    return session, session.get(callback, allow_redirects=False, timeout=60)
+
+
+def account(s: Setup, name: str) -> dict[str, object]:
+    r = s.hub.api("GET", "/orpheus/users")
+    assert r.status_code == 200, r.text
+    (found,) = [u for u in r.json() if u["name"] == name]
+    return found
+
+
+def test_first_oauth_login_is_a_trial_that_can_spawn_and_notifies_admins(setup: Setup) -> None:
+    session, r = oauth_login(setup, "olga", "olga@example.org")
+    assert r.status_code == 302, r.text
+    home = session.get(f"{setup.hub.url}/hub/home", allow_redirects=False, timeout=30)
+    assert home.status_code == 200  # logged in: no redirect to the login page
+    me = session.get(f"{setup.hub.url}/hub/api/orpheus/me", timeout=30).json()
+    assert (me["name"], me["state"], me["source"]) == ("olga", "trial", "oauth:generic")
+
+    model = account(setup, "olga")
+    assert (model["state"], model["email"]) == ("trial", "olga@example.org")
+
+    setup.receiver.wait_for("delivered:/hook/signups")
+    (signup,) = setup.receiver.at("/hook/signups")
+    assert {k: signup.json()[k] for k in ("event", "username", "email")} == {
+        "event": "signup",
+        "username": "olga",
+        "email": "olga@example.org",
+    }
+
+    setup.hub.create_user("olga", approve=False)  # a token of hers; does not change her state
+    base = setup.hub.spawn("olga")
+    assert account(setup, "olga")["state"] == "trial"
+    setup.hub.stop_server("olga")
+    assert base.endswith("/user/olga/")
+
+    _, again = oauth_login(setup, "olga", "olga@example.org")
+    assert again.status_code == 302
+    assert len(setup.receiver.at("/hook/signups")) == 1  # only the first log-in is a sign-up
+
+
+def test_revoked_oauth_user_is_refused_with_the_reason(setup: Setup) -> None:
+    _, first = oauth_login(setup, "pavel", "pavel@example.org")
+    assert first.status_code == 302
+    r = setup.hub.api("POST", "/orpheus/users/pavel/revoke", json={})
+    assert r.status_code == 200, r.text
+    assert setup.provider.log[-1] == "token:pavel"
+
+    _, refused = oauth_login(setup, "pavel", "pavel@example.org")
+    assert refused.status_code == 403
+    assert "revoked" in refused.text
+    assert "Traceback" not in refused.text
+
+
+def test_password_account_name_cannot_be_taken_over_via_oauth(setup: Setup) -> None:
+    store = AccountStore(f"sqlite:///{setup.hub.data_dir / 'orpheus.sqlite'}")
+    store.create("quentin", None, "signup", datetime.now(timezone.utc), hash_password("a long passphrase"))
+    _, refused = oauth_login(setup, "quentin")
+    assert refused.status_code == 403
+    assert "signs in with a password" in refused.text
+
+
+def test_expired_oauth_trial_is_refused_with_the_reason(setup: Setup) -> None:
+    _, first = oauth_login(setup, "rosa")
+    assert first.status_code == 302
+    (setup.hub.data_dir / "clock_offset").write_text(str(48 * 3600))  # two days later
+    try:
+        _, refused = oauth_login(setup, "rosa")
+    finally:
+        (setup.hub.data_dir / "clock_offset").write_text("0")
+    assert refused.status_code == 403
+    assert "trial ended" in refused.text
+    assert "awaiting approval" in refused.text
+
+
+def test_login_page_offers_the_provider_and_no_password_signup(setup: Setup) -> None:
+    page = requests.get(f"{setup.hub.url}/hub/login", timeout=30)
+    assert page.status_code == 200
+    assert "Sign in with Test OIDC" in page.text
+    assert "/hub/oauth_login" in page.text
+    assert "Sign up for a trial" not in page.text
+    signup = requests.get(f"{setup.hub.url}/hub/signup", timeout=30, allow_redirects=False)
+    assert signup.status_code in (403, 404), signup.status_code
