@@ -1,0 +1,1 @@
+"""Data Studio: deterministic analysis of project data and dashboards rendered by Voila."""

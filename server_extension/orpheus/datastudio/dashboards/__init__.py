@@ -1,0 +1,1 @@
+"""Dashboards: JSON spec (source of truth), generation, notebook and static HTML output."""
