@@ -87,7 +87,7 @@ class Notifier(LoggingConfigurable):  # type: ignore[misc]
     json_webhook_secret = Unicode(
         "",
         help="If set, JSON webhook bodies are signed: header X-Orpheus-Signature: "
-        "sha256=<hex HMAC-SHA256 of the body with this secret>.",
+        "sha256=HEX, the hex HMAC-SHA256 of the body keyed with this secret.",
     ).tag(config=True)
     approval_webhook_url = Unicode(
         "",
