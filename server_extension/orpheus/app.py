@@ -8,10 +8,14 @@ from typing import Any
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import List, Unicode
 
+from .datastudio import share_paths
+from .datastudio.manager import DataStudioManager
 from .hub_client import HubClient
 from .projects import ProjectManager
 from .projects.imports import DataImporter
 from .projects.notes import NoteManager
+from .sessions.manager import SessionManager
+from .shares.client import ShareClient
 from .video.jobs import RenderQueue
 from .video.manager import VideoManager
 
@@ -23,6 +27,10 @@ HANDLER_MODULES = [
     "orpheus.handlers.data_import",
     "orpheus.handlers.video",
     "orpheus.handlers.video_renders",
+    "orpheus.handlers.sessions",
+    "orpheus.handlers.session_actions",
+    "orpheus.handlers.shares",
+    "orpheus.handlers.analysis",
 ]
 
 
@@ -43,14 +51,18 @@ class OrpheusApp(ExtensionApp):
     ).tag(config=True)
 
     hub_client: HubClient
+    share_client: ShareClient
     projects: ProjectManager
     notes: NoteManager
     data_importer: DataImporter
     video: VideoManager
+    sessions: SessionManager
+    datastudio: DataStudioManager
 
     def initialize_settings(self) -> None:
         """Build the managers the handlers use."""
         self.hub_client = HubClient(parent=self, log=self.log)
+        self.share_client = ShareClient(parent=self, log=self.log)
         root_dir = self.serverapp.root_dir if self.serverapp else "."
         self.projects = ProjectManager(parent=self, log=self.log, root_dir=root_dir)
         self.notes = NoteManager(parent=self, log=self.log, projects=self.projects)
@@ -58,6 +70,13 @@ class OrpheusApp(ExtensionApp):
         self.video = VideoManager(
             parent=self, log=self.log, queue=RenderQueue(parent=self, log=self.log)
         )
+        self.sessions = SessionManager(self, parent=self, log=self.log)
+        self.datastudio = DataStudioManager(parent=self, log=self.log)
+        share_paths.register(self.serverapp, self.log)
+
+    async def stop_extension(self) -> None:
+        """Stop background tasks and persist running sessions' state."""
+        await self.sessions.stop()
 
     def initialize_handlers(self) -> None:
         """Register every resource module's ``default_handlers``."""

@@ -1,0 +1,1 @@
+"""Claude sessions: project folders with a recorded, named terminado terminal."""

@@ -1,0 +1,188 @@
+"""Running terminals: start, finish, persist counters, and reap idle or old sessions."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from tornado import web
+
+from . import terminal
+from .config import SessionConfig
+from .live import LiveSession
+from .records import RecordStore, SessionPaths, iso
+
+
+class SessionLifecycle(SessionConfig):
+    """The part of the session manager that owns running terminals.
+
+    ``clock`` (seconds since the epoch) is an attribute so tests can inject one.
+    """
+
+    clock: Callable[[], float] = staticmethod(time.time)
+
+    def __init__(self, app: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.app = app
+        self.live: dict[str, LiveSession] = {}
+        self._paths: dict[str, SessionPaths] = {}
+        self._reaper: asyncio.Task[None] | None = None
+        self._pending: set[asyncio.Future[Any]] = set()
+
+    # ---- places -------------------------------------------------------------
+    @property
+    def jupyter_root(self) -> Path:
+        """The Jupyter server's root folder."""
+        root: str = self.app.serverapp.root_dir
+        return Path(root).expanduser().resolve()
+
+    @property
+    def projects_root(self) -> Path:
+        """``<root>/<projects_dir>``."""
+        projects_dir: str = self.app.projects_dir
+        return self.jupyter_root / projects_dir
+
+    @property
+    def store(self) -> RecordStore:
+        """The record store."""
+        return RecordStore(self.projects_root)
+
+    @property
+    def terminal_manager(self) -> Any:
+        """jupyter_server_terminals' TerminalManager; 503 when terminals are disabled."""
+        tm = self.app.serverapp.web_app.settings.get("terminal_manager")
+        if tm is None:
+            raise web.HTTPError(503, "terminals are disabled on this server")
+        return tm
+
+    def current(self, session_id: str) -> LiveSession | None:
+        """The live session if its terminal is still running."""
+        live = self.live.get(session_id)
+        if live is None or live.terminal_name not in self.terminal_manager.terminals:
+            return None
+        return live
+
+    def fold(self, record: dict[str, Any], live: LiveSession | None) -> dict[str, Any]:
+        """The record with a running terminal's counters folded in."""
+        folded = dict(record)
+        if live is not None:
+            counters = live.counters()
+            folded.update(counters, last_activity=iso(counters["last_activity"]))
+            if counters["size"] is None:
+                folded["size"] = record.get("size")
+        return folded
+
+    # ---- start / finish -------------------------------------------------------
+    async def start_terminal(
+        self, paths: SessionPaths, record: dict[str, Any], resume: bool
+    ) -> dict[str, Any]:
+        """Start the session's terminal; the record says ``error`` if it cannot start."""
+        terminal.check_workdir(paths, self.projects_root)
+        now = self.clock()
+        record = {**record, "status": "created", "started": iso(now), "last_activity": iso(now),
+                  "ended": None, "error": None}
+        try:
+            live = terminal.start(self.terminal_manager, self, paths, record, resume, self.clock)
+        except OSError as e:
+            self.log.warning("Session %s: terminal did not start: %s", paths.session_id, e)
+            record.update(status="error", error=f"the session command could not start: {e}")
+            await asyncio.to_thread(self.store.write, paths, record)
+            return record
+        live.base_commands = int(record.get("commands_executed") or 0)
+        live.record = record
+        live.recorder.on_died = lambda: self._on_died(live.session_id)
+        self.live[paths.session_id] = live
+        self._paths[paths.session_id] = paths
+        await asyncio.to_thread(self.store.write, paths, record)
+        self._ensure_reaper()
+        self.log.info("Session %s: terminal %s started", paths.session_id, live.terminal_name)
+        return record
+
+    def _on_died(self, session_id: str) -> None:
+        """The terminal's process ended (terminado's on_pty_died)."""
+        future = asyncio.ensure_future(self.finish(session_id, "exited"))
+        self._pending.add(future)
+        future.add_done_callback(self._pending.discard)
+
+    async def finish(self, session_id: str, reason: str) -> None:
+        """Forget a live session whose terminal ended and persist its state (idempotent)."""
+        live = self.live.pop(session_id, None)
+        if live is not None:
+            live.recorder.close()
+            await self._persist_end(live, reason)
+
+    async def stop_terminal(self, session_id: str, reason: str) -> None:
+        """Terminate a running terminal and persist the session as terminated.
+
+        The recorder closes itself when terminado reads the end of the terminal's
+        output (``on_pty_died``), so the recording keeps every byte the clients got.
+        """
+        live = self.live.pop(session_id, None)
+        if live is None:
+            return
+        tm = self.terminal_manager
+        if live.terminal_name in tm.terminals:
+            await tm.terminate(live.terminal_name, force=True)
+        else:
+            live.recorder.close()
+        await self._persist_end(live, reason)
+
+    async def _persist_end(self, live: LiveSession, reason: str) -> None:
+        record = self.fold(live.record, live)
+        record.update(status="terminated", ended=reason)
+        await asyncio.to_thread(self.store.write, self._paths[live.session_id], record)
+        self.log.info("Session %s ended (%s)", live.session_id, reason)
+
+    # ---- reaping ----------------------------------------------------------------
+    def reap_reason(self, live: LiveSession, now: float) -> str | None:
+        """Why a running session should end now, if it should."""
+        if self.idle_timeout and now - live.last_activity > self.idle_timeout:
+            return "idle"
+        if self.max_age and now - live.started > self.max_age:
+            return "max_age"
+        return None
+
+    async def reap_once(self) -> list[str]:
+        """Terminate idle and old sessions, persist the others' counters; returns the reaped ids."""
+        now = self.clock()
+        reaped = []
+        for session_id, live in list(self.live.items()):
+            if live.terminal_name not in self.terminal_manager.terminals:
+                await self.finish(session_id, "exited")
+                continue
+            reason = self.reap_reason(live, now)
+            if reason:
+                await self.stop_terminal(session_id, reason)
+                reaped.append(session_id)
+            elif live.dirty:
+                live.dirty = False
+                record = self.fold(live.record, live)
+                await asyncio.to_thread(self.store.write, self._paths[session_id], record)
+        return reaped
+
+    async def _reap_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self.reap_interval)
+            try:
+                await self.reap_once()
+            except Exception:
+                self.log.exception("Session reaper failed; it will try again")
+
+    def _ensure_reaper(self) -> None:
+        if self._reaper is None or self._reaper.done():
+            self._reaper = asyncio.ensure_future(self._reap_forever())
+
+    async def stop(self) -> None:
+        """Stop the reaper and persist every running session's counters."""
+        if self._reaper is not None:
+            self._reaper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._reaper
+            self._reaper = None
+        for session_id, live in list(self.live.items()):
+            live.recorder.close()
+            self.store.write(self._paths[session_id], self.fold(live.record, live))

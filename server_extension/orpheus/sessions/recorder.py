@@ -1,0 +1,148 @@
+"""asciicast v2 recording of a terminado terminal, attached as a size-neutral client.
+
+terminado hands every chunk it reads from the PTY to each object in
+``PtyWithClients.clients`` (``on_pty_read``) and tells them when the PTY dies
+(``on_pty_died``); it sizes the PTY to the smallest client ``size``, skipping
+``None``. The recorder is such a client with ``size = (None, None)``, so it sees
+exactly what the websockets see and never changes the terminal's size. Events
+are buffered and flushed at most every ``flush_interval`` seconds, so the
+terminal's read loop pays one ``json.dumps`` and a memory append per chunk.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any
+
+from tornado.ioloop import IOLoop
+
+FLUSH_BYTES = 256 * 1024
+
+
+def cast_header(width: int, height: int, title: str, timestamp: float, env: dict[str, str]) -> str:
+    """The asciicast v2 header line."""
+    header = {
+        "version": 2,
+        "width": width,
+        "height": height,
+        "timestamp": int(timestamp),
+        "title": title,
+        "env": env,
+    }
+    return json.dumps(header) + "\n"
+
+
+def last_event_time(path: Path) -> float:
+    """The time of the last event in an existing recording (0 when none)."""
+    try:
+        with path.open("rb") as f:
+            f.seek(0, 2)
+            f.seek(max(0, f.tell() - 65536))
+            lines = f.read().splitlines()
+    except OSError:
+        return 0.0
+    for line in reversed(lines):
+        try:
+            event = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(event, list) and event and isinstance(event[0], (int, float)):
+            return float(event[0])
+    return 0.0
+
+
+class AsciicastRecorder:
+    """A terminado pseudo-client that appends ``o`` and ``r`` events to a ``.cast`` file."""
+
+    # terminado's resize_to_smallest skips clients whose size is None.
+    size: tuple[int | None, int | None] = (None, None)
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        width: int,
+        height: int,
+        title: str,
+        env: dict[str, str],
+        on_output: Callable[[], None] | None = None,
+        on_died: Callable[[], None] | None = None,
+        flush_interval: float = 1.0,
+    ) -> None:
+        self.path = path
+        self.on_output = on_output
+        self.on_died = on_died
+        self.flush_interval = flush_interval
+        self._pending: list[str] = []
+        self._pending_bytes = 0
+        self._flush_scheduled = False
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Resuming appends to the same recording, continuing its clock.
+        self._offset = 0.0
+        if path.exists() and path.stat().st_size > 0:
+            self._offset = last_event_time(path) + 0.5
+        else:
+            path.write_text(cast_header(width, height, title, time.time(), env), encoding="utf-8")
+        self._file: IO[str] | None = path.open("a", encoding="utf-8")
+        self._start = time.monotonic()
+
+    def elapsed(self) -> float:
+        """Seconds since the recording (or the first recorded terminal) started."""
+        return round(self._offset + time.monotonic() - self._start, 6)
+
+    def on_pty_read(self, text: str) -> None:
+        """terminado client hook: a chunk of terminal output."""
+        self._add([self.elapsed(), "o", text])
+        if self.on_output is not None:
+            self.on_output()
+
+    def on_pty_died(self) -> None:
+        """terminado client hook: the process ended."""
+        self.close()
+        if self.on_died is not None:
+            self.on_died()
+
+    def resize(self, cols: int, rows: int) -> None:
+        """Record a terminal size change as an ``r`` event."""
+        self._add([self.elapsed(), "r", f"{cols}x{rows}"])
+
+    def _add(self, event: list[Any]) -> None:
+        if self._file is None:
+            return
+        line = json.dumps(event, ensure_ascii=False) + "\n"
+        self._pending.append(line)
+        self._pending_bytes += len(line)
+        if self._pending_bytes >= FLUSH_BYTES:
+            self.flush()
+        elif not self._flush_scheduled:
+            self._flush_scheduled = True
+            IOLoop.current().call_later(self.flush_interval, self._scheduled_flush)
+
+    def _scheduled_flush(self) -> None:
+        self._flush_scheduled = False
+        self.flush()
+
+    def flush(self) -> None:
+        """Write buffered events to the file."""
+        if self._file is None or not self._pending:
+            return
+        self._file.write("".join(self._pending))
+        self._file.flush()
+        self._pending.clear()
+        self._pending_bytes = 0
+
+    def close(self) -> None:
+        """Flush and close the file (idempotent)."""
+        if self._file is None:
+            return
+        self.flush()
+        self._file.close()
+        self._file = None
+
+    @property
+    def closed(self) -> bool:
+        """Whether the recorder has stopped."""
+        return self._file is None

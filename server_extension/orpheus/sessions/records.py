@@ -1,0 +1,130 @@
+"""Session records on disk: ``projects/<project>/.orpheus/sessions/<id>.json``.
+
+The record is the session's durable state (title, project, mode, timestamps,
+counters, last terminal size); the recording sits beside it as ``<id>.cast``
+and the working folder is ``projects/<project>/sessions/<id>/``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from tornado import web
+
+from ..fsutil import atomic_write_json, is_within
+
+RECORDS_DIR = ".orpheus/sessions"
+WORK_DIR = "sessions"
+SESSION_ID = re.compile(r"^[a-f0-9]{12}$")
+STATUSES = ("created", "active", "disconnected", "terminated", "error")
+MAX_TITLE = 200
+
+
+def new_session_id() -> str:
+    """A fresh random session id (12 hex digits)."""
+    return secrets.token_hex(6)
+
+
+def check_session_id(raw: str) -> str:
+    """The id if well-formed; 404 otherwise (never used as a path before this check)."""
+    if not SESSION_ID.fullmatch(raw or ""):
+        raise web.HTTPError(404, "no such session (session ids are 12 hex digits)")
+    return raw
+
+
+def check_title(raw: object) -> str:
+    """A display title: a non-empty string without control characters."""
+    if not isinstance(raw, str) or not raw.strip():
+        raise web.HTTPError(400, "title must be a non-empty string")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in raw):
+        raise web.HTTPError(400, "title contains control characters")
+    if len(raw) > MAX_TITLE:
+        raise web.HTTPError(400, f"title is longer than {MAX_TITLE} characters")
+    return raw.strip()
+
+
+def iso(timestamp: float) -> str:
+    """A POSIX timestamp as an ISO 8601 UTC string."""
+    return datetime.fromtimestamp(timestamp, tz=timezone.utc).isoformat()
+
+
+@dataclass(frozen=True)
+class SessionPaths:
+    """Where one session's files live."""
+
+    project_dir: Path
+    session_id: str
+
+    @property
+    def record(self) -> Path:
+        """The JSON record."""
+        return self.project_dir / RECORDS_DIR / f"{self.session_id}.json"
+
+    @property
+    def recording(self) -> Path:
+        """The asciicast v2 recording."""
+        return self.project_dir / RECORDS_DIR / f"{self.session_id}.cast"
+
+    @property
+    def workdir(self) -> Path:
+        """The working folder (the terminal's cwd)."""
+        return self.project_dir / WORK_DIR / self.session_id
+
+
+class RecordStore:
+    """Reads, writes and finds session records under the projects folder."""
+
+    def __init__(self, projects_root: Path) -> None:
+        self.projects_root = projects_root
+
+    def write(self, paths: SessionPaths, record: dict[str, Any]) -> None:
+        """Atomically replace the record."""
+        atomic_write_json(paths.record, record)
+
+    def read(self, paths: SessionPaths) -> dict[str, Any]:
+        """The stored record; 404 when missing or unreadable."""
+        try:
+            raw = json.loads(paths.record.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            raise web.HTTPError(404, f"no such session: {paths.session_id}") from None
+        if not isinstance(raw, dict):
+            raise web.HTTPError(404, f"no such session: {paths.session_id}")
+        return raw
+
+    def find(self, session_id: str) -> SessionPaths:
+        """The paths of session ``session_id`` in whichever project holds it; 404 if none."""
+        check_session_id(session_id)
+        for project_dir in self._project_dirs():
+            paths = SessionPaths(project_dir, session_id)
+            if paths.record.is_file() and is_within(self.projects_root, paths.record):
+                return paths
+        raise web.HTTPError(404, f"no such session: {session_id}")
+
+    def all(self) -> list[tuple[SessionPaths, dict[str, Any]]]:
+        """Every readable record in every project."""
+        found = []
+        for project_dir in self._project_dirs():
+            folder = project_dir / RECORDS_DIR
+            if not folder.is_dir() or not is_within(self.projects_root, folder):
+                continue
+            for path in sorted(folder.glob("*.json")):
+                if not SESSION_ID.fullmatch(path.stem):
+                    continue
+                paths = SessionPaths(project_dir, path.stem)
+                try:
+                    found.append((paths, self.read(paths)))
+                except web.HTTPError:
+                    continue
+        return found
+
+    def _project_dirs(self) -> list[Path]:
+        try:
+            return [p for p in self.projects_root.iterdir() if p.is_dir() and not p.is_symlink()]
+        except OSError:
+            return []

@@ -1,0 +1,102 @@
+"""Starting a session's terminal through jupyter_server_terminals' TerminalManager.
+
+The command, working folder and environment are chosen here, on the server;
+nothing from the client reaches them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from tornado import web
+
+from .config import SessionConfig
+from .live import LiveSession
+from .recorder import AsciicastRecorder
+from .records import SessionPaths
+
+# jupyter_server_terminals routes /terminals/websocket/(\w+): letters, digits, underscores.
+TERMINAL_PREFIX = "orpheus_"
+
+
+def terminal_name(session_id: str) -> str:
+    """The terminado name of a session's terminal (``/terminals/websocket/<name>``)."""
+    return f"{TERMINAL_PREFIX}{session_id}"
+
+
+def command(config: SessionConfig, mode: str, resume: bool) -> list[str]:
+    """argv for the terminal."""
+    if mode == "shell":
+        return list(config.shell_command)
+    return [*config.claude_command, *(config.resume_args if resume else [])]
+
+
+def environment(config: SessionConfig, session_id: str) -> dict[str, str | None]:
+    """``extra_env`` for terminado: ``None`` removes a variable from the inherited env."""
+    env: dict[str, str | None] = dict.fromkeys(config.drop_env)
+    env.update(
+        {
+            "HOME": config.home_dir,
+            "DISABLE_AUTOUPDATER": "1",
+            "ORPHEUS_SESSION_ID": session_id,
+            # Only what configuration says; an inherited value is dropped.
+            "ANTHROPIC_BASE_URL": config.anthropic_base_url or None,
+            "ANTHROPIC_AUTH_TOKEN": config.anthropic_auth_token or None,
+        }
+    )
+    return env
+
+
+def start(
+    terminal_manager: Any,
+    config: SessionConfig,
+    paths: SessionPaths,
+    record: dict[str, Any],
+    resume: bool,
+    clock: Callable[[], float],
+) -> LiveSession:
+    """Create the named terminal, attach the recorder, return its bookkeeping.
+
+    Raises ``OSError`` when the command cannot be started.
+    """
+    name = terminal_name(paths.session_id)
+    if name in terminal_manager.terminals:
+        raise web.HTTPError(409, "this session's terminal is still running")
+    size = record.get("size") or {}
+    cols = int(size.get("cols") or config.default_cols)
+    rows = int(size.get("rows") or config.default_rows)
+    argv = command(config, record["mode"], resume)
+    terminal_manager.create(
+        name=name,
+        shell_command=argv,
+        cwd=str(paths.workdir),
+        extra_env=environment(config, paths.session_id),
+        width=cols,
+        height=rows,
+    )
+    term = terminal_manager.terminals[name]
+    term.ptyproc.setwinsize(rows, cols)
+    recorder = AsciicastRecorder(
+        paths.recording,
+        width=cols,
+        height=rows,
+        title=str(record.get("title", "")),
+        env={"TERM": "xterm-256color", "SHELL": os.path.basename(argv[0])},
+    )
+    live = LiveSession(paths.session_id, name, term, recorder, clock)
+    live.size = (cols, rows)
+    recorder.on_output = live.note_output
+    live.attach()
+    return live
+
+
+def check_workdir(paths: SessionPaths, projects_root: Path) -> None:
+    """The working folder must exist and be a real folder inside the projects folder."""
+    workdir = paths.workdir
+    if workdir.is_symlink() or not workdir.is_dir():
+        raise web.HTTPError(409, "the session folder is missing or is a link")
+    if not str(workdir.resolve()).startswith(str(projects_root.resolve()) + os.sep):
+        raise web.HTTPError(403, "the session folder leaves the projects folder")
