@@ -134,6 +134,7 @@ class Run:
                                            "overall": round((index + f) / total, 4)})
 
                 entry, keys = profile_table(source, fraction)
+                fraction(1.0)
                 self.keys.update({(source.id, col): vals for col, vals in keys.items()})
                 entries.append({**entry, **fingerprint, "cached": False})
         except ReadError as e:

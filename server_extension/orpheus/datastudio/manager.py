@@ -1,0 +1,94 @@
+"""DataStudioManager: runs analyses off the event loop and owns the dashboard stores."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, TypeVar
+
+from tornado import web
+from traitlets import Int, validate
+from traitlets.config import LoggingConfigurable
+
+from .analysis import engine
+
+T = TypeVar("T")
+Emit = Callable[[str, dict[str, Any]], None]
+
+
+class DataStudioManager(LoggingConfigurable):  # type: ignore[misc]
+    """Analysis runs (one at a time per project) and dashboard persistence."""
+
+    max_columns = Int(
+        2000,
+        help="Tables wider than this many columns get an error entry instead of a profile.",
+    ).tag(config=True)
+
+    csv_block_size = Int(
+        16 << 20,
+        help="Bytes of CSV parsed per block; types are inferred from the first block.",
+    ).tag(config=True)
+
+    analysis_workers = Int(
+        1,
+        help="Threads that run analyses (pyarrow parallelises each analysis internally).",
+    ).tag(config=True)
+
+    history_limit = Int(
+        50,
+        help="Previous versions kept per dashboard for undo.",
+    ).tag(config=True)
+
+    cache_max_rows = Int(
+        2_000_000,
+        help="Rows copied into a dashboard's Parquet cache; larger tables are sampled evenly.",
+    ).tag(config=True)
+
+    @validate("max_columns", "csv_block_size", "analysis_workers", "history_limit", "cache_max_rows")
+    def _positive(self, proposal: Any) -> int:
+        value = int(proposal["value"])
+        if value < 1:
+            name = proposal["trait"].name
+            raise ValueError(f"DataStudioManager.{name} must be at least 1, not {value}")
+        return value
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._pool = ThreadPoolExecutor(self.analysis_workers, thread_name_prefix="orpheus-analysis")
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    def options(self, mode: Any) -> engine.Options:
+        """Run options for ``mode``; 400 for an unknown mode."""
+        if mode not in engine.MODES:
+            raise web.HTTPError(400, f"mode must be one of {', '.join(engine.MODES)}")
+        return engine.Options(mode=mode, max_columns=self.max_columns,
+                              block_size=self.csv_block_size)
+
+    def lock(self, folder: Path) -> asyncio.Lock:
+        """The lock that serialises analyses and dashboard writes of one project."""
+        return self._locks.setdefault(str(folder), asyncio.Lock())
+
+    async def run(self, func: Callable[..., T], *args: Any) -> T:
+        """Run blocking or CPU-heavy work in the analysis pool."""
+        return await asyncio.get_running_loop().run_in_executor(self._pool, func, *args)
+
+    async def analyze(self, folder: Path, mode: Any, emit: Emit) -> dict[str, Any]:
+        """Analyse ``folder/data`` (events through ``emit``, called from a worker thread)."""
+        options = self.options(mode)
+        async with self.lock(folder):
+            self.log.info("Analysing project %s (%s)", folder.name, options.mode)
+            return await self.run(engine.analyze_folder, folder, options, emit)
+
+    async def analysis(self, folder: Path) -> dict[str, Any]:
+        """The stored metadata; 404 when the project has not been analysed."""
+        metadata = await self.run(engine.load_metadata, folder / ".analysis")
+        if metadata is None:
+            raise web.HTTPError(404, f"project {folder.name!r} has not been analysed yet; "
+                                     "POST .../analyze first")
+        return metadata
+
+    def close(self) -> None:
+        """Stop the worker threads (running analyses finish first)."""
+        self._pool.shutdown(wait=False, cancel_futures=True)

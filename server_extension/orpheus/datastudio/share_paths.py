@@ -1,0 +1,54 @@
+"""Make the Data Studio Voila template and kernelspec discoverable.
+
+Installed wheels ship them through hatch ``shared-data`` (``kernels`` →
+``share/jupyter/kernels``, ``templates`` → ``share/orpheus/templates``); an
+editable install does not copy shared data, so the source tree is used instead.
+The template folder is a Jupyter data directory (``voila/templates/orpheus``),
+which is how Voila looks templates up (``jupyter_path("voila", "templates")``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from logging import Logger
+from pathlib import Path
+from typing import Any
+
+TEMPLATE = "orpheus"
+KERNEL = "orpheus-data"
+SOURCE_ROOT = Path(__file__).resolve().parents[3]
+
+
+def templates_root() -> Path | None:
+    """The data dir holding ``voila/templates/orpheus`` (installed first, then the source tree)."""
+    for root in (Path(sys.prefix) / "share" / "orpheus" / "templates", SOURCE_ROOT / "templates"):
+        if (root / "voila" / "templates" / TEMPLATE / "index.html.j2").is_file():
+            return root
+    return None
+
+
+def kernels_dir() -> Path | None:
+    """The source tree's ``kernels`` folder, when it holds the Data Studio kernelspec."""
+    folder = SOURCE_ROOT / "kernels"
+    return folder if (folder / KERNEL / "kernel.json").is_file() else None
+
+
+def register(serverapp: Any, log: Logger) -> None:
+    """Put the template on ``JUPYTER_PATH`` and the kernelspec on the kernel search path."""
+    root = templates_root()
+    if root is not None:
+        parts = [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
+        if str(root) not in parts:
+            os.environ["JUPYTER_PATH"] = os.pathsep.join([str(root), *parts])
+            log.debug("Data Studio Voila template from %s", root)
+    ksm = getattr(serverapp, "kernel_spec_manager", None)
+    if ksm is None:
+        return
+    try:
+        ksm.get_kernel_spec(KERNEL)
+    except Exception:  # noqa: BLE001 - any lookup failure means: not installed
+        folder = kernels_dir()
+        if folder is not None and str(folder) not in ksm.kernel_dirs:
+            ksm.kernel_dirs.append(str(folder))
+            log.debug("Data Studio kernelspec from %s", folder)
