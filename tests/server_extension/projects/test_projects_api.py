@@ -88,22 +88,28 @@ async def test_name_that_sanitizes_to_an_existing_project_is_409(api, jp_root_di
 
 async def test_bad_bodies_are_400(api) -> None:  # type: ignore[no-untyped-def]
     code, body, _ = await api("POST", *P, body="not json")
-    assert code == 400 and "not valid JSON" in body["message"]
+    assert code == 400
+    assert "not valid JSON" in body["message"]
     code, body, _ = await api("POST", *P, body={"name": "x", "colour": "red"})
-    assert code == 400 and "colour" in body["message"]
+    assert code == 400
+    assert "colour" in body["message"]
     code, body, _ = await api("POST", *P, body={"description": "no name"})
-    assert code == 400 and "name is required" in body["message"]
+    assert code == 400
+    assert "name is required" in body["message"]
     await api("POST", *P, body={"name": "x"})
     code, body, _ = await api("PATCH", *P, "x", body={"description": 7})
-    assert code == 400 and "description must be a string" in body["message"]
+    assert code == 400
+    assert "description must be a string" in body["message"]
     code, body, _ = await api("PATCH", *P, "x", body={"description": "d" * 2001})
-    assert code == 400 and "longer than 2000" in body["message"]
+    assert code == 400
+    assert "longer than 2000" in body["message"]
 
 
 async def test_missing_project_is_404(api) -> None:  # type: ignore[no-untyped-def]
     for method in ("GET", "DELETE"):
         code, body, _ = await api(method, *P, "nope")
-        assert code == 404 and body["message"] == "project 'nope' does not exist"
+        assert code == 404
+        assert body["message"] == "project 'nope' does not exist"
     code, body, _ = await api("PATCH", *P, "nope", body={"description": "x"})
     assert code == 404
 
@@ -113,7 +119,8 @@ async def test_delete_moves_to_trash_and_purge_deletes(api, jp_root_dir: Path) -
     (jp_root_dir / "projects" / "old" / "notes").mkdir()
     (jp_root_dir / "projects" / "old" / "notes" / "n.md").write_text("keep")
     code, body, _ = await api("DELETE", *P, "old")
-    assert code == 200 and body["purged"] is False
+    assert code == 200
+    assert body["purged"] is False
     trashed = jp_root_dir / body["trash_path"]
     assert trashed.parent == jp_root_dir / ".orpheus-trash"
     assert (trashed / "notes" / "n.md").read_text() == "keep"
@@ -122,7 +129,8 @@ async def test_delete_moves_to_trash_and_purge_deletes(api, jp_root_dir: Path) -
 
     await api("POST", *P, body={"name": "old"})  # the name is free again
     code, body, _ = await api("DELETE", *P, "old", params={"purge": "1"})
-    assert code == 200 and body["purged"] is True
+    assert code == 200
+    assert body["purged"] is True
     assert not (jp_root_dir / "projects" / "old").exists()
     assert len(list((jp_root_dir / ".orpheus-trash").iterdir())) == 1
 
@@ -141,5 +149,7 @@ async def test_delete_never_follows_links_out_of_the_project(api, jp_root_dir: P
     # A project folder that is itself a link is refused, and its target untouched.
     os.symlink(outside, jp_root_dir / "projects" / "alias")
     code, body, _ = await api("DELETE", *P, "alias", params={"purge": "1"})
-    assert code == 403 and "link" in body["message"]
-    assert (outside / "precious.txt").exists() and (jp_root_dir / "projects" / "alias").is_symlink()
+    assert code == 403
+    assert "link" in body["message"]
+    assert (outside / "precious.txt").exists()
+    assert (jp_root_dir / "projects" / "alias").is_symlink()
