@@ -29,10 +29,12 @@ configure the provider with oauthenticator's own traitlets
 from __future__ import annotations
 
 import asyncio
+from types import TracebackType
 from typing import Any
 
 from oauthenticator.generic import GenericOAuthenticator
 from oauthenticator.github import GitHubOAuthenticator
+from oauthenticator.oauth2 import OAuthCallbackHandler
 from tornado import web
 from traitlets import Bool, default
 
@@ -41,6 +43,26 @@ from .auth import OrpheusAuthenticator
 
 #: oauthenticator traits that, when set, restrict who may start a trial.
 _ALLOW_TRAITS = ("allowed_users", "allowed_groups", "allowed_scopes", "allowed_organizations")
+
+
+class OrpheusOAuthCallbackHandler(OAuthCallbackHandler):  # type: ignore[misc]
+    """oauthenticator's callback; a refused log-in is logged without the query string,
+    which holds the one-time ``code`` and the ``state`` (tornado logs the full URI)."""
+
+    def log_exception(
+        self,
+        typ: type[BaseException] | None,
+        value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Like tornado's, with ``path`` in place of ``uri``."""
+        summary = f"{self.request.method} {self.request.path} ({self.request.remote_ip})"
+        if isinstance(value, web.HTTPError):
+            if value.log_message:
+                message = value.log_message % value.args if value.args else value.log_message
+                self.log.warning("%d %s: %s", value.status_code, summary, message)
+        else:
+            self.log.error("Uncaught exception %s", summary, exc_info=(typ, value, tb))
 
 
 class OrpheusOAuthMixin(OrpheusAuthenticator):
@@ -53,6 +75,7 @@ class OrpheusOAuthMixin(OrpheusAuthenticator):
 
     #: stored as the account's ``source``
     orpheus_source = "oauth"
+    callback_handler = OrpheusOAuthCallbackHandler
 
     oauth_signup = Bool(
         True,

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
@@ -111,6 +112,11 @@ def test_revoked_oauth_user_is_refused_with_the_reason(setup: Setup) -> None:
     assert refused.status_code == 403
     assert "revoked" in refused.text
     assert "Traceback" not in refused.text
+    # The refusal is logged with its reason but without the one-time code from the URL.
+    code = parse_qs(urlsplit(refused.url).query)["code"][0]
+    log = setup.hub.log_text()
+    assert "/hub/oauth_callback (127.0.0.1): Your account has been revoked" in log
+    assert code not in log
 
 
 def test_password_account_name_cannot_be_taken_over_via_oauth(setup: Setup) -> None:
