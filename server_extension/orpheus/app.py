@@ -14,7 +14,7 @@ from .hub_client import HubClient
 from .projects import ProjectManager
 from .projects.imports import DataImporter
 from .projects.notes import NoteManager
-from .sessions.manager import SessionManager
+from .sessions.manager import ClaudeSessionManager
 from .shares.client import ShareClient
 from .video.jobs import RenderQueue
 from .video.manager import VideoManager
@@ -56,7 +56,7 @@ class OrpheusApp(ExtensionApp):
     notes: NoteManager
     data_importer: DataImporter
     video: VideoManager
-    sessions: SessionManager
+    sessions: ClaudeSessionManager
     datastudio: DataStudioManager
 
     def initialize_settings(self) -> None:
@@ -70,7 +70,7 @@ class OrpheusApp(ExtensionApp):
         self.video = VideoManager(
             parent=self, log=self.log, queue=RenderQueue(parent=self, log=self.log)
         )
-        self.sessions = SessionManager(self, parent=self, log=self.log)
+        self.sessions = ClaudeSessionManager(self, parent=self, log=self.log)
         self.datastudio = DataStudioManager(parent=self, log=self.log)
         share_paths.register(self.serverapp, self.log)
 

@@ -15,7 +15,7 @@ from tornado import web
 from .base import API_PREFIX, OrpheusHandler
 
 if TYPE_CHECKING:
-    from ..sessions.manager import SessionManager
+    from ..sessions.manager import ClaudeSessionManager
 
 SESSION = r"(?P<session_id>[^/]+)"
 SIZE_LIMITS = {"cols": (10, 1000), "rows": (5, 500)}
@@ -26,7 +26,7 @@ class SessionsBase(OrpheusHandler):
     """Access to the session manager."""
 
     @property
-    def sessions(self) -> SessionManager:
+    def sessions(self) -> ClaudeSessionManager:
         """The extension's session manager."""
         return self.orpheus.sessions
 

@@ -1,4 +1,4 @@
-"""The session knobs (configured as ``c.SessionManager.<name>``)."""
+"""The session knobs (configured as ``c.ClaudeSessionManager.<name>``)."""
 
 from __future__ import annotations
 
@@ -113,11 +113,11 @@ class SessionConfig(LoggingConfigurable):  # type: ignore[misc]
     @validate("idle_timeout", "max_age")
     def _check_non_negative(self, proposal: Any) -> float:
         if proposal["value"] < 0:
-            raise TraitError(f"SessionManager.{proposal['trait'].name} must be >= 0")
+            raise TraitError(f"ClaudeSessionManager.{proposal['trait'].name} must be >= 0")
         return float(proposal["value"])
 
     @validate("reap_interval")
     def _check_interval(self, proposal: Any) -> float:
         if proposal["value"] <= 0:
-            raise TraitError("SessionManager.reap_interval must be > 0")
+            raise TraitError("ClaudeSessionManager.reap_interval must be > 0")
         return float(proposal["value"])

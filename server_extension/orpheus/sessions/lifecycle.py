@@ -32,6 +32,8 @@ class SessionLifecycle(SessionConfig):
         self._paths: dict[str, SessionPaths] = {}
         self._reaper: asyncio.Task[None] | None = None
         self._pending: set[asyncio.Future[Any]] = set()
+        # Final records of sessions whose end is being written.
+        self.ending: dict[str, dict[str, Any]] = {}
 
     # ---- places -------------------------------------------------------------
     @property
@@ -104,7 +106,10 @@ class SessionLifecycle(SessionConfig):
 
     def _on_died(self, session_id: str) -> None:
         """The terminal's process ended (terminado's on_pty_died)."""
-        future = asyncio.ensure_future(self.finish(session_id, "exited"))
+        live = self.live.pop(session_id, None)
+        if live is None:
+            return
+        future = asyncio.ensure_future(self._persist_end(live, "exited"))
         self._pending.add(future)
         future.add_done_callback(self._pending.discard)
 
@@ -134,7 +139,12 @@ class SessionLifecycle(SessionConfig):
     async def _persist_end(self, live: LiveSession, reason: str) -> None:
         record = self.fold(live.record, live)
         record.update(status="terminated", ended=reason)
-        await asyncio.to_thread(self.store.write, self._paths[live.session_id], record)
+        # Readers see the final record at once, even before the write below lands.
+        self.ending[live.session_id] = record
+        try:
+            await asyncio.to_thread(self.store.write, self._paths[live.session_id], record)
+        finally:
+            self.ending.pop(live.session_id, None)
         self.log.info("Session %s ended (%s)", live.session_id, reason)
 
     # ---- reaping ----------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""``SessionManager``: Claude (or shell) sessions as project folders + named terminals."""
+"""``ClaudeSessionManager``: Claude (or shell) sessions as project folders + named terminals."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ MODEL_KEYS = (
 )
 
 
-class SessionManager(SessionLifecycle):
+class ClaudeSessionManager(SessionLifecycle):
     """Creates, lists, renames, stops and resumes sessions (reaping is in the base class).
 
     A session's working folder is ``projects/<project>/sessions/<id>/``; its record
@@ -91,6 +91,7 @@ class SessionManager(SessionLifecycle):
     def model(self, paths: SessionPaths, record: dict[str, Any]) -> dict[str, Any]:
         """The JSON model of a session, with live state merged in."""
         live = self.current(paths.session_id)
+        record = self.ending.get(paths.session_id, record)
         folded = self.fold(record, live)
         model = {k: folded.get(k) for k in MODEL_KEYS}
         model["commands_executed"] = folded.get("commands_executed") or 0

@@ -29,7 +29,7 @@ def home(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def session_config() -> dict[str, Any]:
-    """Per-test additions to the SessionManager configuration."""
+    """Per-test additions to the ClaudeSessionManager configuration."""
     return {}
 
 
@@ -38,7 +38,7 @@ def jp_server_config(home: Path, session_config: dict[str, Any]) -> dict[str, An
     """orpheus enabled; session terminals run the stand-in claude with a test HOME."""
     return {
         "ServerApp": {"jpserver_extensions": {"orpheus": True}},
-        "SessionManager": {
+        "ClaudeSessionManager": {
             "claude_command": [sys.executable, str(STANDIN)],
             "home_dir": str(home),
             "anthropic_base_url": BASE_URL,
@@ -51,7 +51,7 @@ def jp_server_config(home: Path, session_config: dict[str, Any]) -> dict[str, An
 
 @pytest.fixture
 def sessions(jp_serverapp: Any) -> Any:
-    """The running extension's SessionManager."""
+    """The running extension's ClaudeSessionManager."""
     for ext in jp_serverapp.extension_manager.extension_apps["orpheus"]:
         return ext.sessions
     raise AssertionError("orpheus extension not loaded")
