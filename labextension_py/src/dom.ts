@@ -1,0 +1,43 @@
+/** A tiny DOM builder for the panels (no framework needed for lists of rows). */
+
+type Attrs = Record<string, string | boolean | number | undefined | ((ev: Event) => void)>;
+
+export function h(tag: string, attrs: Attrs = {}, ...children: (Node | string | null | undefined | false)[]): HTMLElement {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === undefined || value === false) {
+      continue;
+    }
+    if (typeof value === 'function') {
+      el.addEventListener(key.replace(/^on/, '').toLowerCase(), value);
+    } else if (key === 'className') {
+      el.className = String(value);
+    } else {
+      el.setAttribute(key, value === true ? '' : String(value));
+    }
+  }
+  for (const child of children) {
+    if (child !== null && child !== undefined && child !== false) {
+      el.append(child);
+    }
+  }
+  return el;
+}
+
+/** A small toolbar-style button with a visible glyph and an accessible name. */
+export function iconButton(label: string, glyph: string, onClick: () => void, extra = ''): HTMLElement {
+  return h(
+    'button',
+    {
+      type: 'button',
+      className: `jp-Button jp-mod-minimal orpheus-IconButton ${extra}`.trim(),
+      'aria-label': label,
+      title: label,
+      onclick: (ev: Event) => {
+        ev.stopPropagation();
+        onClick();
+      }
+    },
+    h('span', { 'aria-hidden': 'true' }, glyph)
+  );
+}

@@ -1,0 +1,13 @@
+import { Notification } from '@jupyterlab/apputils';
+
+import { OrpheusError } from './request';
+
+/**
+ * Show a failure as a Lab notification. A server error's message is shown as
+ * it is; only failures that are not server answers get the `what` context.
+ */
+export function notifyError(error: unknown, what?: string): void {
+  const message = error instanceof Error ? error.message : String(error);
+  const text = error instanceof OrpheusError || !what ? message : `${what}: ${message}`;
+  Notification.error(text, { autoClose: 10000 });
+}

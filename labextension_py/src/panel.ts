@@ -1,0 +1,346 @@
+import { JupyterFrontEnd } from '@jupyterlab/application';
+import { InputDialog } from '@jupyterlab/apputils';
+import { Contents } from '@jupyterlab/services';
+import { Widget } from '@lumino/widgets';
+
+import { api, INote, IProject, ISession } from './api';
+import { h, iconButton } from './dom';
+import { ago } from './logic/format';
+import { notifyError } from './notify';
+import { OrpheusError } from './request';
+import { deleteSession, openSession, renameSession, resumeSession } from './sessions';
+import { uploadFiles } from './upload';
+
+/** Hooks the panel calls for things other modules own (launcher, share dialog, ...). */
+export interface IPanelActions {
+  newSession(project?: string): Promise<unknown>;
+  shareSession?(session: ISession): Promise<unknown>;
+}
+
+/**
+ * The Orpheus side panel: every project, and inside each its sessions, notes
+ * and data files. Keeps the expanded projects and the focused row across
+ * refreshes; refreshes every 20 s while visible.
+ */
+export class OrpheusPanel extends Widget {
+  private _projects: IProject[] = [];
+  /** null while the sessions API is not on this server. */
+  private _sessions: ISession[] | null = [];
+  private _notes = new Map<string, INote[]>();
+  private _data = new Map<string, Contents.IModel[]>();
+  private _expanded = new Set<string>();
+  private _list: HTMLElement;
+  private _status: HTMLElement;
+  private _timer: number | undefined;
+  private _loading: Promise<void> | null = null;
+
+  constructor(
+    private _app: JupyterFrontEnd,
+    private _actions: IPanelActions
+  ) {
+    super();
+    this.id = 'orpheus-panel';
+    this.addClass('orpheus-Panel');
+    this.title.caption = 'Orpheus projects';
+    const header = h(
+      'div',
+      { className: 'orpheus-Panel-header' },
+      h('h2', { className: 'orpheus-Panel-title' }, 'Orpheus'),
+      iconButton('New Claude session', '＋', () => void this._actions.newSession()),
+      iconButton('New project', '▤', () => void this._newProject()),
+      iconButton('Refresh', '⟳', () => void this.refresh())
+    );
+    this._status = h('div', { className: 'orpheus-Panel-status', role: 'status', 'aria-live': 'polite' });
+    this._list = h('div', { className: 'orpheus-Panel-list', role: 'list', 'aria-label': 'Projects' });
+    this.node.append(header, this._status, this._list);
+  }
+
+  /** Re-read projects, sessions and the expanded projects' notes and data. */
+  refresh(): Promise<void> {
+    if (!this._loading) {
+      this._loading = this._load().finally(() => {
+        this._loading = null;
+      });
+    }
+    return this._loading;
+  }
+
+  protected onAfterShow(): void {
+    void this.refresh();
+    window.clearInterval(this._timer);
+    this._timer = window.setInterval(() => {
+      if (this.isVisible && document.visibilityState === 'visible') {
+        void this.refresh();
+      }
+    }, 20000);
+  }
+
+  protected onAfterHide(): void {
+    window.clearInterval(this._timer);
+  }
+
+  dispose(): void {
+    window.clearInterval(this._timer);
+    super.dispose();
+  }
+
+  private async _load(): Promise<void> {
+    try {
+      const [projects, sessions] = await Promise.all([api.listProjects(), this._loadSessions()]);
+      this._projects = projects;
+      this._sessions = sessions;
+      await Promise.all([...this._expanded].map(name => this._loadProject(name)));
+      this._status.textContent = projects.length ? '' : 'No projects yet: start a Claude session or create a project.';
+    } catch (error) {
+      this._status.textContent = error instanceof Error ? error.message : String(error);
+    }
+    this._render();
+  }
+
+  private async _loadSessions(): Promise<ISession[] | null> {
+    try {
+      return await api.listSessions();
+    } catch (error) {
+      if (error instanceof OrpheusError && error.status === 404) {
+        return null; // this server has no sessions API
+      }
+      throw error;
+    }
+  }
+
+  private async _loadProject(name: string): Promise<void> {
+    const project = this._projects.find(p => p.name === name);
+    if (!project) {
+      this._expanded.delete(name);
+      return;
+    }
+    const [notes, data] = await Promise.all([
+      api.listNotes(name).catch(() => [] as INote[]),
+      this._app.serviceManager.contents
+        .get(`${project.path}/data`, { content: true })
+        .then(m => (m.content as Contents.IModel[]).filter(f => f.type !== 'directory'))
+        .catch(() => [] as Contents.IModel[])
+    ]);
+    this._notes.set(name, notes);
+    this._data.set(name, data);
+  }
+
+  private _render(): void {
+    const focusKey = (document.activeElement as HTMLElement | null)?.dataset?.key;
+    this._list.replaceChildren(...this._projects.map(p => this._projectNode(p)));
+    if (focusKey) {
+      this._list.querySelector<HTMLElement>(`[data-key="${CSS.escape(focusKey)}"]`)?.focus();
+    }
+  }
+
+  private _projectNode(project: IProject): HTMLElement {
+    const open = this._expanded.has(project.name);
+    const bodyId = `orpheus-project-${project.name}`;
+    const counts = project.contents ?? {};
+    const summary = ['sessions', 'notes', 'data', 'dashboards']
+      .filter(k => counts[k]?.count)
+      .map(k => `${counts[k].count} ${k}`)
+      .join(', ');
+    const toggle = h(
+      'button',
+      {
+        type: 'button',
+        className: 'orpheus-Project-toggle',
+        'aria-expanded': String(open),
+        'aria-controls': bodyId,
+        'data-key': `project:${project.name}`,
+        title: project.description || project.name,
+        onclick: () => void this._toggle(project.name)
+      },
+      h('span', { className: 'orpheus-Caret', 'aria-hidden': 'true' }, open ? '▾' : '▸'),
+      h('span', { className: 'orpheus-Project-name' }, project.name),
+      h('span', { className: 'orpheus-Muted' }, summary || ago(project.last_change))
+    );
+    const item = h('div', { className: 'orpheus-Project', role: 'listitem' }, toggle);
+    if (open) {
+      item.append(
+        h(
+          'div',
+          { id: bodyId, className: 'orpheus-Project-body' },
+          this._sessions !== null ? this._sessionSection(project) : null,
+          this._notesSection(project),
+          this._dataSection(project)
+        )
+      );
+    }
+    return item;
+  }
+
+  private _section(title: string, actions: HTMLElement[], rows: HTMLElement[], empty: string): HTMLElement {
+    return h(
+      'section',
+      { className: 'orpheus-Section', 'aria-label': title },
+      h('div', { className: 'orpheus-Section-header' }, h('h3', {}, title), ...actions),
+      rows.length
+        ? h('ul', { className: 'orpheus-Rows', 'aria-label': title }, ...rows)
+        : h('p', { className: 'orpheus-Muted orpheus-Empty' }, empty)
+    );
+  }
+
+  private _sessionSection(project: IProject): HTMLElement {
+    const sessions = (this._sessions ?? []).filter(s => s.project === project.name);
+    return this._section(
+      'Sessions',
+      [iconButton(`New Claude session in ${project.name}`, '＋', () => void this._actions.newSession(project.name))],
+      sessions.map(s => this._sessionRow(s)),
+      'No sessions.'
+    );
+  }
+
+  private _sessionRow(session: ISession): HTMLElement {
+    const running = !!session.terminal;
+    const after = (p: Promise<unknown>) => void p.then(() => this.refresh());
+    return h(
+      'li',
+      { className: 'orpheus-Row', 'data-session': session.id },
+      h('span', {
+        className: `orpheus-Dot orpheus-mod-${running ? 'running' : 'ended'}`,
+        role: 'img',
+        'aria-label': session.status
+      }),
+      h(
+        'button',
+        {
+          type: 'button',
+          className: 'orpheus-Row-main',
+          'data-key': `session:${session.id}`,
+          title: running ? `Open the terminal of "${session.title}"` : `Resume "${session.title}"`,
+          onclick: () => after(openSession(this._app, session))
+        },
+        h('span', { className: 'orpheus-Row-label' }, session.title),
+        h('span', { className: 'orpheus-Muted' }, `${session.mode} · ${session.status} · ${ago(session.created)}`)
+      ),
+      running ? null : iconButton(`Resume ${session.title}`, '▶', () => after(resumeSession(this._app, session))),
+      iconButton(`Rename ${session.title}`, '✎', () => after(renameSession(session))),
+      this._actions.shareSession
+        ? iconButton(`Share ${session.title}`, '⤴', () => void this._actions.shareSession?.(session))
+        : null,
+      iconButton(`Delete ${session.title}`, '🗑', () => after(deleteSession(session)))
+    );
+  }
+
+  private _notesSection(project: IProject): HTMLElement {
+    const notes = this._notes.get(project.name) ?? [];
+    return this._section(
+      'Notes',
+      [iconButton(`New note in ${project.name}`, '＋', () => void this._newNote(project.name))],
+      notes.map(n =>
+        h(
+          'li',
+          { className: 'orpheus-Row' },
+          h(
+            'button',
+            {
+              type: 'button',
+              className: 'orpheus-Row-main',
+              'data-key': `note:${n.path}`,
+              title: `Open ${n.path} in the Markdown editor`,
+              onclick: () => void this._openFile(n.path)
+            },
+            h('span', { className: 'orpheus-Row-label' }, n.title),
+            h('span', { className: 'orpheus-Muted' }, ago(n.updated_at))
+          )
+        )
+      ),
+      'No notes.'
+    );
+  }
+
+  private _dataSection(project: IProject): HTMLElement {
+    const files = this._data.get(project.name) ?? [];
+    return this._section(
+      'Data',
+      [iconButton(`Upload data files to ${project.name}`, '⇪', () => void this._upload(project))],
+      files.map(f =>
+        h(
+          'li',
+          { className: 'orpheus-Row' },
+          h(
+            'button',
+            {
+              type: 'button',
+              className: 'orpheus-Row-main',
+              'data-key': `data:${f.path}`,
+              title: `Open ${f.path}`,
+              onclick: () => void this._app.commands.execute('docmanager:open', { path: f.path })
+            },
+            h('span', { className: 'orpheus-Row-label' }, f.name),
+            h('span', { className: 'orpheus-Muted' }, ago(f.last_modified))
+          )
+        )
+      ),
+      'No data files.'
+    );
+  }
+
+  private async _toggle(name: string): Promise<void> {
+    if (this._expanded.has(name)) {
+      this._expanded.delete(name);
+    } else {
+      this._expanded.add(name);
+      await this._loadProject(name);
+    }
+    this._render();
+  }
+
+  private async _newProject(): Promise<void> {
+    const result = await InputDialog.getText({ title: 'New project', label: 'Name', okLabel: 'Create' });
+    if (!result.button.accept || !result.value) {
+      return;
+    }
+    try {
+      const project = await api.createProject(result.value);
+      this._expanded.add(project.name);
+      await this.refresh();
+    } catch (error) {
+      notifyError(error, 'Could not create the project');
+    }
+  }
+
+  private async _newNote(project: string): Promise<void> {
+    const result = await InputDialog.getText({ title: `New note in ${project}`, label: 'Title', okLabel: 'Create' });
+    if (!result.button.accept || !result.value) {
+      return;
+    }
+    try {
+      const note = await api.createNote(project, result.value);
+      await this._openFile(note.path);
+      await this.refresh();
+    } catch (error) {
+      notifyError(error, 'Could not create the note');
+    }
+  }
+
+  private async _openFile(path: string): Promise<void> {
+    try {
+      await this._app.commands.execute('docmanager:open', { path, factory: 'Editor' });
+    } catch (error) {
+      notifyError(error, `Could not open ${path}`);
+    }
+  }
+
+  private async _upload(project: IProject): Promise<void> {
+    const picked = await pickFiles();
+    if (picked.length) {
+      await uploadFiles(this._app.serviceManager.contents, `${project.path}/data`, picked);
+      await this.refresh();
+    }
+  }
+}
+
+/** Let the user choose files with the browser's picker. */
+function pickFiles(): Promise<File[]> {
+  return new Promise(resolve => {
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.multiple = true;
+    input.addEventListener('change', () => resolve(Array.from(input.files ?? [])));
+    input.addEventListener('cancel', () => resolve([]));
+    input.click();
+  });
+}

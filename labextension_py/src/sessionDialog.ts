@@ -1,0 +1,194 @@
+import { Dialog, showDialog } from '@jupyterlab/apputils';
+import { Widget } from '@lumino/widgets';
+
+import { formatBytes, ISessionForm, mergeFiles, projectSlug, validateSessionForm } from './logic/multipart';
+
+const NEW_PROJECT = '\u0000new';
+let counter = 0;
+
+/**
+ * The "New Claude session" form: title, project (existing or new), mode (only
+ * when the user may open shells) and files to upload, by drag and drop or picker.
+ */
+export class SessionForm extends Widget {
+  private _files: File[];
+  private _title: HTMLInputElement;
+  private _project: HTMLSelectElement;
+  private _newName: HTMLInputElement;
+  private _mode: HTMLSelectElement | null = null;
+  private _list: HTMLUListElement;
+  private _problems: HTMLDivElement;
+
+  constructor(projects: string[], allowShell: boolean, initial?: Partial<ISessionForm>) {
+    super();
+    this.addClass('orpheus-SessionForm');
+    const uid = `orpheus-sf-${++counter}`;
+    this._files = initial?.files ?? [];
+
+    this._title = input(`${uid}-title`, 'text', initial?.title ?? '');
+    this._title.placeholder = 'What is this session for?';
+    this._title.maxLength = 200;
+    this.node.appendChild(field('Title', this._title));
+
+    this._project = document.createElement('select');
+    this._project.id = `${uid}-project`;
+    this._project.className = 'jp-mod-styled';
+    for (const name of projects) {
+      this._project.appendChild(new Option(name, name));
+    }
+    this._project.appendChild(new Option('New project…', NEW_PROJECT));
+    this.node.appendChild(field('Project', this._project));
+
+    this._newName = input(`${uid}-newproject`, 'text', '');
+    this._newName.placeholder = 'new-project-name';
+    const newField = field('New project name', this._newName);
+    newField.classList.add('orpheus-SessionForm-new');
+    this.node.appendChild(newField);
+    const wanted = initial?.project ?? '';
+    if (wanted && projects.includes(wanted) && !initial?.newProject) {
+      this._project.value = wanted;
+    } else if (wanted || projects.length === 0) {
+      this._project.value = NEW_PROJECT;
+      this._newName.value = wanted;
+    }
+
+    if (allowShell) {
+      this._mode = document.createElement('select');
+      this._mode.id = `${uid}-mode`;
+      this._mode.className = 'jp-mod-styled';
+      this._mode.appendChild(new Option('Claude', 'claude'));
+      this._mode.appendChild(new Option('Shell', 'shell'));
+      this._mode.value = initial?.mode ?? 'claude';
+      this.node.appendChild(field('Mode', this._mode));
+    }
+
+    this.node.appendChild(this._dropZone(uid));
+    this._list = document.createElement('ul');
+    this._list.className = 'orpheus-SessionForm-files';
+    this._list.setAttribute('aria-label', 'Files to upload');
+    this.node.appendChild(this._list);
+
+    this._problems = document.createElement('div');
+    this._problems.className = 'orpheus-SessionForm-problems';
+    this._problems.id = `${uid}-problems`;
+    this._newName.setAttribute('aria-describedby', this._problems.id);
+    this._problems.setAttribute('role', 'alert');
+    this.node.appendChild(this._problems);
+
+    for (const el of [this._title, this._project, this._newName]) {
+      el.addEventListener('input', () => this._update());
+      el.addEventListener('change', () => this._update());
+    }
+    this._update();
+  }
+
+  getValue(): ISessionForm {
+    const isNew = this._project.value === NEW_PROJECT;
+    return {
+      title: this._title.value,
+      project: isNew ? this._newName.value : this._project.value,
+      newProject: isNew,
+      mode: this._mode?.value ?? 'claude',
+      files: [...this._files]
+    };
+  }
+
+  private _dropZone(uid: string): HTMLElement {
+    const zone = document.createElement('div');
+    zone.className = 'orpheus-DropZone';
+    const picker = input(`${uid}-files`, 'file', '');
+    picker.multiple = true;
+    picker.className = 'orpheus-DropZone-input';
+    picker.setAttribute('aria-label', 'Files to upload into the session folder');
+    picker.addEventListener('change', () => {
+      this._files = mergeFiles(this._files, Array.from(picker.files ?? []));
+      picker.value = '';
+      this._update();
+    });
+    const label = document.createElement('label');
+    label.htmlFor = picker.id;
+    label.className = 'orpheus-DropZone-label';
+    label.textContent = 'Drop files here, or choose files…';
+    zone.append(label, picker);
+    zone.addEventListener('dragover', ev => {
+      ev.preventDefault();
+      zone.classList.add('orpheus-mod-dragover');
+    });
+    zone.addEventListener('dragleave', () => zone.classList.remove('orpheus-mod-dragover'));
+    zone.addEventListener('drop', ev => {
+      ev.preventDefault();
+      zone.classList.remove('orpheus-mod-dragover');
+      this._files = mergeFiles(this._files, Array.from(ev.dataTransfer?.files ?? []));
+      this._update();
+    });
+    return zone;
+  }
+
+  private _update(): void {
+    const isNew = this._project.value === NEW_PROJECT;
+    this.node.classList.toggle('orpheus-mod-newproject', isNew);
+    this._newName.required = isNew;
+    if (isNew && this._newName.value) {
+      this._newName.title = `Will be created as "${projectSlug(this._newName.value)}"`;
+    }
+    this._list.replaceChildren(...this._files.map(f => this._fileItem(f)));
+    const problems = validateSessionForm(this.getValue());
+    this._problems.textContent = problems.join(' ');
+    // :invalid disables the dialog's Create button (JupyterLab's own validation hook).
+    this._newName.setCustomValidity(isNew && problems.length ? problems[0] : '');
+    this._title.setCustomValidity(!isNew && problems.length ? problems[0] : '');
+  }
+
+  private _fileItem(file: File): HTMLLIElement {
+    const li = document.createElement('li');
+    const name = document.createElement('span');
+    name.textContent = `${file.name} (${formatBytes(file.size)})`;
+    const remove = document.createElement('button');
+    remove.className = 'jp-Button jp-mod-minimal orpheus-IconButton';
+    remove.textContent = '✕';
+    remove.setAttribute('aria-label', `Remove ${file.name}`);
+    remove.title = `Remove ${file.name}`;
+    remove.addEventListener('click', () => {
+      this._files = this._files.filter(f => f !== file);
+      this._update();
+    });
+    li.append(name, remove);
+    return li;
+  }
+}
+
+function input(id: string, type: string, value: string): HTMLInputElement {
+  const el = document.createElement('input');
+  el.id = id;
+  el.type = type;
+  if (type !== 'file') {
+    el.value = value;
+    el.className = 'jp-mod-styled';
+  }
+  return el;
+}
+
+function field(labelText: string, control: HTMLElement): HTMLDivElement {
+  const div = document.createElement('div');
+  div.className = 'orpheus-Field';
+  const label = document.createElement('label');
+  label.htmlFor = control.id;
+  label.textContent = labelText;
+  div.append(label, control);
+  return div;
+}
+
+/** Show the form; resolves with its values, or null when cancelled. */
+export async function askSessionForm(
+  projects: string[],
+  allowShell: boolean,
+  initial?: Partial<ISessionForm>
+): Promise<ISessionForm | null> {
+  const result = await showDialog({
+    title: 'New Claude session',
+    body: new SessionForm(projects, allowShell, initial),
+    buttons: [Dialog.cancelButton(), Dialog.okButton({ label: 'Create', ariaLabel: 'Create the session' })],
+    focusNodeSelector: 'input'
+  });
+  return result.button.accept && result.value ? result.value : null;
+}

@@ -1,0 +1,106 @@
+/** What a user can do with a Claude session; used by the panel, the launcher and commands. */
+
+import { JupyterFrontEnd } from '@jupyterlab/application';
+import { Dialog, InputDialog, Notification, showDialog } from '@jupyterlab/apputils';
+
+import { api, ISession } from './api';
+import { ISessionForm } from './logic/multipart';
+import { sessionFormData } from './logic/multipart';
+import { notifyError } from './notify';
+import { askSessionForm } from './sessionDialog';
+import { openSessionTerminal, retitleTerminal } from './terminal';
+
+/**
+ * Ask for the session's details, create it (multipart upload) and open its
+ * terminal. A server refusal is shown as it is and the form comes back with
+ * what the user typed and picked.
+ */
+export async function newSession(
+  app: JupyterFrontEnd,
+  allowShell: boolean,
+  initial?: Partial<ISessionForm>
+): Promise<ISession | null> {
+  let projects: string[] = [];
+  try {
+    projects = (await api.listProjects()).map(p => p.name);
+  } catch (error) {
+    notifyError(error, 'Could not list projects');
+  }
+  let values = initial;
+  for (;;) {
+    const form = await askSessionForm(projects, allowShell, values);
+    if (!form) {
+      return null;
+    }
+    try {
+      const session = await api.createSession(sessionFormData(form));
+      openSessionTerminal(app, session);
+      Notification.success(`Session "${session.title}" started in project ${session.project}.`, {
+        autoClose: 4000
+      });
+      return session;
+    } catch (error) {
+      notifyError(error, 'Could not create the session');
+      values = form;
+    }
+  }
+}
+
+/** Open the terminal of a running session, or offer to resume an ended one. */
+export async function openSession(app: JupyterFrontEnd, session: ISession): Promise<ISession> {
+  if (session.terminal) {
+    openSessionTerminal(app, session);
+    return session;
+  }
+  return resumeSession(app, session);
+}
+
+export async function resumeSession(app: JupyterFrontEnd, session: ISession): Promise<ISession> {
+  try {
+    const resumed = await api.resumeSession(session.id);
+    openSessionTerminal(app, resumed);
+    return resumed;
+  } catch (error) {
+    notifyError(error, 'Could not resume the session');
+    return session;
+  }
+}
+
+export async function renameSession(session: ISession): Promise<ISession | null> {
+  const result = await InputDialog.getText({
+    title: 'Rename session',
+    label: 'New title',
+    text: session.title,
+    okLabel: 'Rename'
+  });
+  if (!result.button.accept || result.value === null || result.value === session.title) {
+    return null;
+  }
+  try {
+    const renamed = await api.renameSession(session.id, result.value);
+    retitleTerminal({ ...renamed, terminal: session.terminal });
+    return renamed;
+  } catch (error) {
+    notifyError(error, 'Could not rename the session');
+    return null;
+  }
+}
+
+export async function deleteSession(session: ISession): Promise<boolean> {
+  const result = await showDialog({
+    title: 'Delete session',
+    body: `Stop "${session.title}"? Tick the box to also delete its folder, files and recording.`,
+    checkbox: { label: 'Also delete its files and recording', checked: false },
+    buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Delete' })]
+  });
+  if (!result.button.accept) {
+    return false;
+  }
+  try {
+    await api.deleteSession(session.id, !!result.isChecked);
+    return true;
+  } catch (error) {
+    notifyError(error, 'Could not delete the session');
+    return false;
+  }
+}

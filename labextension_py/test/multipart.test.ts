@@ -1,0 +1,45 @@
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+
+import { formatBytes, ISessionForm, mergeFiles, projectSlug, sessionFormData, validateSessionForm } from '../src/logic/multipart';
+
+function file(name: string, text = 'x'): File {
+  return new File([text], name, { type: 'text/plain' });
+}
+
+function form(extra: Partial<ISessionForm> = {}): ISessionForm {
+  return { title: 'My run', project: 'demo', newProject: false, mode: 'claude', files: [], ...extra };
+}
+
+test('the multipart body has the API field names and one files part per file', async () => {
+  const body = sessionFormData(form({ title: '  Spaces ', files: [file('a.csv', 'a,b\n1,2\n'), file('b.txt')] }));
+  assert.equal(body.get('title'), 'Spaces');
+  assert.equal(body.get('project'), 'demo');
+  assert.equal(body.get('mode'), 'claude');
+  const files = body.getAll('files') as File[];
+  assert.deepEqual(files.map(f => f.name), ['a.csv', 'b.txt']);
+  assert.equal(await files[0].text(), 'a,b\n1,2\n');
+  // Round trip through a real multipart encoding.
+  const encoded = new Response(body);
+  const type = encoded.headers.get('content-type') ?? '';
+  assert.match(type, /^multipart\/form-data; boundary=/);
+  const text = await encoded.text();
+  assert.match(text, /name="files"; filename="a.csv"/);
+});
+
+test('validation names what to fix', () => {
+  assert.deepEqual(validateSessionForm(form()), []);
+  assert.deepEqual(validateSessionForm(form({ project: ' ' })), ['Choose a project or name a new one.']);
+  assert.deepEqual(validateSessionForm(form({ project: '!!!', newProject: true })), ['A project name needs at least one letter or digit.']);
+  assert.equal(validateSessionForm(form({ files: [file('a'), file('a')] })).length, 1);
+});
+
+test('slugs, merging and sizes', () => {
+  assert.equal(projectSlug(' Sales Q3 / 2026 '), 'sales-q3-2026');
+  const merged = mergeFiles([file('a', '1'), file('b')], [file('a', '22'), file('c')]);
+  assert.deepEqual(merged.map(f => [f.name, f.size]), [['a', 2], ['b', 1], ['c', 1]]);
+  assert.equal(formatBytes(10), '10 B');
+  assert.equal(formatBytes(1536), '1.5 KB');
+  assert.equal(formatBytes(5 * 1024 * 1024), '5.0 MB');
+  assert.equal(formatBytes(300 * 1024 * 1024), '300 MB');
+});
