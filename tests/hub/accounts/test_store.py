@@ -1,0 +1,104 @@
+"""The account store against a real SQLite file (no hub)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect
+
+from orpheus_hub.accounts.store import AccountExists, AccountNotFound, AccountStore
+
+NOW = datetime(2026, 1, 1, 12, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> AccountStore:
+    s = AccountStore(f"sqlite:///{tmp_path / 'db' / 'orpheus.sqlite'}", trial_hours=24)
+    s.migrate()
+    return s
+
+
+def test_migrate_creates_the_schema_once(store: AccountStore) -> None:
+    store.migrate()  # idempotent
+    tables = set(inspect(store.engine).get_table_names())
+    assert {"orpheus_accounts", "orpheus_alembic_version"} <= tables
+
+
+def test_trial_runs_out_after_trial_hours(store: AccountStore) -> None:
+    store.create("amy", "amy@example.org", "signup", NOW, "hash")
+    assert store.state_of("amy", NOW + timedelta(hours=23, minutes=59)) == "trial"
+    assert store.state_of("amy", NOW + timedelta(hours=24)) == "expired"
+    assert store.state_of("nobody", NOW) == "none"
+
+
+def test_usernames_and_emails_are_unique(store: AccountStore) -> None:
+    store.create("amy", "amy@example.org", "signup", NOW)
+    with pytest.raises(AccountExists) as name:
+        store.create("amy", "other@example.org", "signup", NOW)
+    assert name.value.field == "username"
+    with pytest.raises(AccountExists) as email:
+        store.create("amy2", "AMY@example.org", "signup", NOW)
+    assert email.value.field == "email"
+    assert [a.username for a in store.list()] == ["amy"]
+
+
+def test_ensure_account_creates_a_trial_once(store: AccountStore) -> None:
+    first = store.ensure_account("bo", "bo@example.org", "oauth:github", NOW)
+    again = store.ensure_account("bo", "changed@example.org", "oauth:github", NOW + timedelta(hours=1))
+    assert first.id == again.id
+    assert again.email == "bo@example.org"
+    assert again.state(NOW) == "trial"
+    taken = store.ensure_account("bo2", "bo@example.org", "oauth:github", NOW)
+    assert taken.email is None  # the address belongs to bo
+
+
+def test_approve_revoke_and_extend(store: AccountStore) -> None:
+    store.create("cy", None, "signup", NOW)
+    later = NOW + timedelta(days=3)
+    assert store.state_of("cy", later) == "expired"
+    account, created = store.approve("cy", later)
+    assert (account.state(later), created) == ("approved", False)
+    assert store.revoke("cy", later).state(later) == "revoked"
+    extended = store.extend_trial("cy", 2, later)
+    assert extended.state(later + timedelta(hours=1, minutes=59)) == "trial"
+    assert extended.state(later + timedelta(hours=2)) == "expired"
+    with pytest.raises(AccountNotFound):
+        store.extend_trial("ghost", 2, later)
+
+
+def test_approve_creates_a_missing_record(store: AccountStore) -> None:
+    account, created = store.approve("dee", NOW)
+    assert created
+    assert account.source == "admin"
+    assert store.state_of("dee", NOW + timedelta(days=400)) == "approved"
+
+
+def test_lockout_after_max_failures_then_reset_on_login(store: AccountStore) -> None:
+    store.create("eve", None, "signup", NOW)
+    for _ in range(4):
+        assert store.record_failure("eve", NOW, 5, 15) is None
+    until = store.record_failure("eve", NOW, 5, 15)
+    assert until == NOW + timedelta(minutes=15)
+    account = store.get("eve")
+    assert account is not None
+    assert account.locked_at(NOW + timedelta(minutes=14)) == until
+    assert account.locked_at(NOW + timedelta(minutes=15)) is None
+    store.record_login("eve", NOW + timedelta(minutes=16))
+    after = store.get("eve")
+    assert after is not None
+    assert (after.failed_logins, after.locked_until) == (0, None)
+
+
+def test_state_survives_a_new_store_on_the_same_file(store: AccountStore) -> None:
+    store.create("fay", "fay@example.org", "signup", NOW)
+    store.record_failure("fay", NOW, 1, 15)
+    reopened = AccountStore(store.db_url)
+    reopened.migrate()
+    account = reopened.get("fay")
+    assert account is not None
+    assert account.locked_at(NOW) == NOW + timedelta(minutes=15)
+    assert account.state(NOW + timedelta(hours=1)) == "trial"
+    assert reopened.delete("fay")
+    assert not reopened.delete("fay")
