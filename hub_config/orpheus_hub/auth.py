@@ -54,7 +54,7 @@ class OrpheusAuthenticator(Authenticator):  # type: ignore[misc]
     enable_signup = Bool(True, help="Whether /hub/signup accepts new accounts.").tag(config=True)
     min_password_length = Integer(10, help="Minimum length of a new password.").tag(config=True)
     common_passwords_file = Unicode(
-        str(passwords.COMMON_PASSWORDS_FILE), help="File of refused common passwords, one per line."
+        "", help="File of refused common passwords, one per line; empty: the list shipped with Orpheus."
     ).tag(config=True)
     lockout_max_failures = Integer(5, help="Failed password logins that lock an account.").tag(config=True)
     lockout_minutes = Float(15.0, help="How long a locked account stays locked, in minutes.").tag(config=True)
@@ -116,7 +116,8 @@ class OrpheusAuthenticator(Authenticator):  # type: ignore[misc]
     @cached_property
     def policy(self) -> passwords.PasswordPolicy:
         """The rules new passwords must meet."""
-        return passwords.PasswordPolicy(self.min_password_length, self.common_passwords_file)
+        common = self.common_passwords_file or passwords.COMMON_PASSWORDS_FILE
+        return passwords.PasswordPolicy(self.min_password_length, common)
 
     @cached_property
     def login_limiter(self) -> RateLimiter:
