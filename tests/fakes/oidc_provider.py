@@ -15,7 +15,14 @@ authorization-code flow the way oauthenticator uses it:
   (``sub``, ``preferred_username``, ``email``, ``name``).
 - ``GET /.well-known/openid-configuration``: the endpoints above.
 
-``provider.login_as(username, email)`` sets who the next ``/authorize`` approves.
+It also speaks GitHub's dialect (for ``GitHubOAuthenticator`` with
+``github_url`` set to ``provider.url``, i.e. a GitHub Enterprise layout):
+``/login/oauth/authorize``, ``/login/oauth/access_token``, ``/api/v3/user``
+(``login``, ``id``, public ``email``), ``/api/v3/user/emails`` (the primary,
+possibly private, address) and ``/api/v3/orgs/{org}/members/{user}`` (204 or 404).
+
+``provider.login_as(username, email, private_email=..., orgs=...)`` sets who the
+next ``/authorize`` approves.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
+import json
 import secrets
 import threading
 from collections.abc import Iterator
@@ -47,6 +55,7 @@ class OIDCProvider:
     identity: dict[str, str] = field(default_factory=dict)
     codes: dict[str, dict[str, Any]] = field(default_factory=dict)
     tokens: dict[str, dict[str, str]] = field(default_factory=dict)
+    org_members: dict[str, set[str]] = field(default_factory=dict)
     log: list[str] = field(default_factory=list)
 
     @property
@@ -54,14 +63,33 @@ class OIDCProvider:
         """Issuer base URL."""
         return f"http://127.0.0.1:{self.port}"
 
-    def login_as(self, username: str, email: str = "") -> None:
-        """The identity the next ``/authorize`` approves."""
+    def login_as(
+        self, username: str, email: str = "", private_email: str = "", orgs: tuple[str, ...] = ()
+    ) -> None:
+        """The identity the next ``/authorize`` approves (``orgs``: its GitHub organizations)."""
         self.identity = {
             "sub": hashlib.sha256(username.encode()).hexdigest()[:16],
             "preferred_username": username,
+            "login": username,
             "email": email,
             "name": username.title(),
+            "private_email": private_email or email,
         }
+        for org in orgs:
+            self.org_members.setdefault(org, set()).add(username)
+
+    def github_config(self, allowed_organizations: tuple[str, ...] = ()) -> str:
+        """Python lines pointing ``OrpheusGitHubOAuthenticator`` at this provider."""
+        return "\n".join(
+            [
+                "c.JupyterHub.authenticator_class = 'orpheus_hub.oauth.OrpheusGitHubOAuthenticator'",
+                f"c.GitHubOAuthenticator.github_url = {self.url!r}",
+                f"c.GitHubOAuthenticator.client_id = {self.client_id!r}",
+                f"c.GitHubOAuthenticator.client_secret = {self.client_secret!r}",
+                "c.GitHubOAuthenticator.scope = ['read:user', 'user:email', 'read:org']",
+                f"c.GitHubOAuthenticator.allowed_organizations = {set(allowed_organizations)!r}",
+            ]
+        )
 
     def hub_config(self, callback_url: str = "", cls: str = "OrpheusGenericOAuthenticator") -> str:
         """Python lines for ``make_hub(extra_config=...)`` pointing ``cls`` at this provider.
@@ -116,6 +144,7 @@ class _Authorize(_Base):
             "identity": dict(p.identity),
             "redirect_uri": redirect_uri,
             "challenge": self.get_argument("code_challenge", ""),
+            "scope": self.get_argument("scope", ""),
         }
         p.log.append(f"authorize:{p.identity.get('preferred_username')}")
         query = urlencode({"code": code, "state": self.get_argument("state", "")})
@@ -146,18 +175,46 @@ class _Token(_Base):
         token = secrets.token_urlsafe(24)
         p.tokens[token] = grant["identity"]
         p.log.append(f"token:{grant['identity'].get('preferred_username')}")
-        self.finish(
-            {"access_token": token, "token_type": "Bearer", "expires_in": 3600, "scope": "openid profile email"}
-        )
+        self.finish({"access_token": token, "token_type": "bearer", "expires_in": 3600, "scope": grant["scope"]})
 
 
 class _UserInfo(_Base):
-    def get(self) -> None:
+    def identity(self) -> dict[str, str] | None:
+        """The bearer token's identity, or None after answering 401."""
         header = self.request.headers.get("Authorization", "")
         identity = self.provider.tokens.get(header.removeprefix("Bearer ").strip())
         if not header.startswith("Bearer ") or identity is None:
-            return self.oauth_error(401, "invalid_token", "unknown access token")
-        self.finish(identity)
+            self.oauth_error(401, "invalid_token", "unknown access token")
+            return None
+        return identity
+
+    def get(self) -> None:
+        identity = self.identity()
+        if identity is not None:
+            self.finish({k: v for k, v in identity.items() if k != "private_email"})
+
+
+class _GitHubUser(_UserInfo):
+    def get(self) -> None:
+        identity = self.identity()
+        if identity is not None:
+            uid = int(identity["sub"], 16) % 10**8
+            self.finish({"login": identity["login"], "id": uid, "name": identity["name"], "email": identity["email"] or None})
+
+
+class _GitHubEmails(_UserInfo):
+    def get(self) -> None:
+        identity = self.identity()
+        if identity is not None:
+            email = identity["private_email"]
+            self.finish(json.dumps([{"email": email, "primary": True, "verified": True}] if email else []))
+
+
+class _GitHubMembership(_UserInfo):
+    def get(self, org: str, user: str) -> None:
+        if self.identity() is not None:
+            self.set_status(204 if user in self.provider.org_members.get(org, set()) else 404)
+            self.finish()
 
 
 class _Discovery(_Base):
@@ -190,6 +247,11 @@ def oidc_provider(**kw: Any) -> Iterator[OIDCProvider]:
                 (r"/token", _Token, args),
                 (r"/userinfo", _UserInfo, args),
                 (r"/.well-known/openid-configuration", _Discovery, args),
+                (r"/login/oauth/authorize", _Authorize, args),
+                (r"/login/oauth/access_token", _Token, args),
+                (r"/api/v3/user", _GitHubUser, args),
+                (r"/api/v3/user/emails", _GitHubEmails, args),
+                (r"/api/v3/orgs/([^/]+)/members/([^/]+)", _GitHubMembership, args),
             ]
         )
         server = HTTPServer(app)

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -20,6 +21,7 @@ from orpheus_hub.accounts.store import AccountStore
 from tests.fakes.oidc_provider import OIDCProvider, oidc_provider
 from tests.fakes.webhook_receiver import WebhookReceiver, webhook_receiver
 from tests.harness.hub import Hub, running_hub
+from tests.hub.oauth import browser
 
 pytestmark = [pytest.mark.slow, pytest.mark.hub]
 
@@ -51,23 +53,13 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
 
 
 def oauth_login(s: Setup, username: str, email: str = "") -> tuple[requests.Session, requests.Response]:
-    """Walk the redirects; returns the session and the hub's answer to the callback."""
-    s.provider.login_as(username, email)
-    session = requests.Session()
-    start = session.get(f"{s.hub.url}/hub/oauth_login", allow_redirects=False, timeout=30)
-    assert start.status_code == 302, start.text
-    assert start.headers["Location"].startswith(f"{s.provider.url}/authorize?")
-    approved = session.get(start.headers["Location"], allow_redirects=False, timeout=30)
-    assert approved.status_code == 302, approved.text
-    callback = approved.headers["Location"]
-    assert callback.startswith(f"{s.hub.url}/hub/oauth_callback?")
-    return session, session.get(callback, allow_redirects=False, timeout=60)
+    """Log in through the provider; returns the session and the hub's callback answer."""
+    return browser.oauth_login(s.hub, s.provider, username, email)
 
 
-def account(s: Setup, name: str) -> dict[str, object]:
-    r = s.hub.api("GET", "/orpheus/users")
-    assert r.status_code == 200, r.text
-    (found,) = [u for u in r.json() if u["name"] == name]
+def account(s: Setup, name: str) -> dict[str, Any]:
+    found = browser.account(s.hub, name)
+    assert found is not None, f"{name} has no account"
     return found
 
 
