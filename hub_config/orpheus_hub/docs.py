@@ -41,7 +41,11 @@ def replace_tables(text: str) -> str:
     for label, (cls, base) in TABLES.items():
         pattern = rf"(<!-- config:{label} -->\n)(?:.*?\n)?(<!-- /config:{label} -->)"
         rows = config_table(cls, base)
-        text = re.sub(pattern, lambda m, t=rows: f"{m.group(1)}{t}\n{m.group(2)}", text, flags=re.S)
+
+        def fill(match: re.Match[str], rows: str = rows) -> str:
+            return f"{match.group(1)}{rows}\n{match.group(2)}"
+
+        text = re.sub(pattern, fill, text, flags=re.S)
     return text
 
 

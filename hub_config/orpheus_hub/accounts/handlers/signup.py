@@ -68,7 +68,7 @@ class SignupHandler(BaseHandler):  # type: ignore[misc]
     def _raw(self, name: str) -> str:
         """A form field as sent: tornado's getters turn control characters into spaces,
         which would hide them from the username check."""
-        values = self.request.body_arguments.get(name) or [b""]
+        values: list[bytes] = self.request.body_arguments.get(name) or [b""]
         return values[0].decode("utf-8", "replace")
 
     async def _create(self, data: SignupData) -> Any:
