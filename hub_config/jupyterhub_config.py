@@ -61,6 +61,12 @@ if hasattr(os, "geteuid") and os.geteuid() == 0:
     # jupyter-server refuses root without this (these machines and CI run as root).
     c.Spawner.args = ["--allow-root"]
 
+# --- projects: the Orpheus contents manager on every user server ---------------
+# Checks uploads by magic bytes and refuses links that leave the user's folder.
+# Set here because a key in jupyter_server_config.d/*.json is ignored (that folder
+# only enables extensions); tests/hub/projects verifies it is in effect.
+c.Spawner.args.append("--ServerApp.contents_manager_class=orpheus.contents.OrpheusContentsManager")
+
 # --- services and roles (each service block below adds its own entries) -------
 c.JupyterHub.services = []
 c.JupyterHub.load_roles = []
