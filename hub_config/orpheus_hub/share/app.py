@@ -3,7 +3,8 @@
 The hub starts it with ``JUPYTERHUB_SERVICE_URL`` (where to listen),
 ``JUPYTERHUB_SERVICE_PREFIX`` (``/services/share/``), its API token and the
 environment of the services block (``ORPHEUS_DATA_DIR``, ``ORPHEUS_PUBLIC_URL``).
-Settings can also be given as ``--ShareService.name=value`` arguments.
+Settings can also be given as ``--ShareService.name=value`` arguments or in a
+traitlets Python file named by ``ORPHEUS_SHARE_CONFIG``.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import signal
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
@@ -109,6 +111,9 @@ class ShareService(Application):  # type: ignore[misc]
     def initialize(self, argv: Any = None) -> None:
         """Parse arguments, build the stores, clock and templates, bundle the static files."""
         super().initialize(argv)
+        config_file = os.environ.get("ORPHEUS_SHARE_CONFIG", "")
+        if config_file:
+            self.load_config_file(config_file)
         self.clock = Clock(self.clock_offset_file or None)
         self.shares = ShareStore(self.db_url)
         self.snapshots = SnapshotStore(Path(self.snapshot_dir))
@@ -167,7 +172,13 @@ class ShareService(Application):  # type: ignore[misc]
         server = HTTPServer(self.make_app(), xheaders=True, max_body_size=self.max_body_bytes + 1)
         server.listen(url.port or 80, url.hostname or "127.0.0.1")
         self.log.info("Share service listening on %s%s", url.netloc, self.prefix)
-        IOLoop.current().start()
+        loop = IOLoop.current()
+        # The hub stops managed services with SIGTERM: stop serving cleanly.
+        signal.signal(signal.SIGTERM, lambda *_: loop.add_callback_from_signal(loop.stop))
+        try:
+            loop.start()
+        except KeyboardInterrupt:
+            self.log.info("Share service interrupted; stopping")
 
 
 def main(argv: list[str] | None = None) -> None:

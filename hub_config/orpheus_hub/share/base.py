@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from typing import TYPE_CHECKING, Any, cast
 
 from tornado import web
@@ -31,6 +32,12 @@ class ShareHandler(web.RequestHandler):
     def share_app(self) -> ShareService:
         """The running service (traitlets, stores, clock, templates)."""
         return cast("ShareService", self.settings["share_service"])
+
+    @property
+    def log(self) -> logging.Logger:
+        """The service's logger."""
+        logger: logging.Logger = self.share_app.log
+        return logger
 
     def set_default_headers(self) -> None:
         """Every answer is nosniff with a restrictive CSP; pages replace it with their own."""

@@ -23,6 +23,7 @@ from .store import KINDS, Share
 _TAR_TYPES = {"application/x-tar", "application/gzip", "application/x-gzip",
               "application/octet-stream"}
 _FIELDS = ("kind", "title", "target", "expires_in")
+_AUTH_REQUIRED = "authentication required: send a hub token with access to the share service"
 
 
 class OwnerAPIHandler(HubOAuthenticated, ShareHandler):  # type: ignore[misc]
@@ -30,7 +31,7 @@ class OwnerAPIHandler(HubOAuthenticated, ShareHandler):  # type: ignore[misc]
 
     def get_login_url(self) -> str:
         """API callers get a 403 instead of a redirect."""
-        raise web.HTTPError(403, "authentication required: send a hub token with access to the share service")
+        raise web.HTTPError(403, _AUTH_REQUIRED)
 
     async def prepare(self) -> None:
         """Resolve the hub user without blocking the event loop."""
@@ -39,6 +40,8 @@ class OwnerAPIHandler(HubOAuthenticated, ShareHandler):  # type: ignore[misc]
             self._hub_auth_user_cache = self.check_hub_user(model) if model else None
         except UserNotAllowed:
             raise web.HTTPError(403, "this token may not use the share service") from None
+        if self._hub_auth_user_cache is None:
+            raise web.HTTPError(403, _AUTH_REQUIRED)
 
     @property
     def username(self) -> str:
@@ -78,8 +81,6 @@ class UploadMixin(OwnerAPIHandler):
         self._body = bytearray()
         if self.request.method != "POST":
             return
-        if not self.current_user:
-            raise web.HTTPError(403, "authentication required: send a hub token with access to the share service")
         limit = self.share_app.max_body_bytes
         self.request.connection.set_max_body_size(limit + 1)  # type: ignore[union-attr]
         declared = int(self.request.headers.get("Content-Length", "0") or 0)

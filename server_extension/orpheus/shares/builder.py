@@ -1,0 +1,218 @@
+"""Building share snapshots from the user's files (blocking: run in a thread).
+
+Targets are paths relative to the Jupyter root, checked to stay inside it (no
+``..``, no absolute paths, no symlink that leads out). What goes in, per kind
+(the layout the share service checks, see ``orpheus_hub.share.snapshots``):
+
+- session ``projects/<p>/sessions/<id>``: the folder's regular files under
+  ``files/`` (without ``.claude/``, ``.orpheus/``, ``.git/``, checkpoints and
+  symlinks), the record ``projects/<p>/.orpheus/sessions/<id>.json`` reduced
+  to public fields as ``session.json``, and ``<id>.cast`` as ``recording.cast``;
+- notebook ``<path>.ipynb``: the notebook as saved (outputs included);
+- dashboard ``projects/<p>/dashboards/<id>.json``: the spec, plus the Data
+  Studio static HTML export when that module is installed;
+- file ``<path>``: that one file.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import tarfile
+import time
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from ..fsutil import is_within
+
+KINDS = ("session", "notebook", "dashboard", "file")
+SKIP_DIRS = {".claude", ".orpheus", ".git", ".ipynb_checkpoints", "__pycache__"}
+PUBLIC_RECORD_FIELDS = ("id", "title", "project", "mode", "status", "created_at", "updated_at", "ended_at")
+
+
+class ShareBuildError(Exception):
+    """A target that cannot be shared: HTTP ``status`` and a message safe to show."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A built snapshot: what to send to the share service."""
+
+    kind: str
+    title: str
+    target: str
+    data: bytes
+
+
+def resolve_target(root: Path, target: Any) -> tuple[Path, PurePosixPath]:
+    """The absolute path of ``target`` inside ``root`` (and its clean relative form)."""
+    if not isinstance(target, str) or not target.strip():
+        raise ShareBuildError(400, "target is required: a path relative to the Jupyter root")
+    rel = PurePosixPath(target.strip())
+    if rel.is_absolute() or "\\" in target or "\x00" in target:
+        raise ShareBuildError(400, "target must be a path relative to the Jupyter root")
+    if ".." in rel.parts:
+        raise ShareBuildError(400, "target may not contain '..'")
+    rel = PurePosixPath(*[p for p in rel.parts if p != "."])
+    path = root.joinpath(*rel.parts)
+    if not is_within(root, path):
+        raise ShareBuildError(400, "target is outside the Jupyter root")
+    if not path.exists():
+        raise ShareBuildError(404, f"target {rel.as_posix()!r} does not exist")
+    return path, rel
+
+
+class _Tar:
+    """An in-memory gzip tar with a running size check."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.buf = io.BytesIO()
+        self.tar = tarfile.open(fileobj=self.buf, mode="w:gz")  # noqa: SIM115 - closed in done()
+        self.max_bytes, self.total = max_bytes, 0
+
+    def _count(self, size: int) -> None:
+        self.total += size
+        if self.total > self.max_bytes:
+            raise ShareBuildError(413, f"this is larger than the share limit of "
+                                  f"{self.max_bytes / 1_000_000:.1f} MB")
+
+    def add_bytes(self, name: str, data: bytes) -> None:
+        self._count(len(data))
+        info = tarfile.TarInfo(name)
+        info.size, info.mtime, info.mode = len(data), int(time.time()), 0o644
+        self.tar.addfile(info, io.BytesIO(data))
+
+    def add_file(self, name: str, path: Path) -> None:
+        # O_NOFOLLOW: a file swapped for a symlink after the walk is refused, not followed.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            self._count(size)
+            info = tarfile.TarInfo(name)
+            info.size, info.mtime, info.mode = size, int(os.fstat(f.fileno()).st_mtime), 0o644
+            self.tar.addfile(info, f)
+
+    def done(self) -> bytes:
+        self.tar.close()
+        return self.buf.getvalue()
+
+
+def _regular_file(path: Path, what: str) -> None:
+    if path.is_symlink() or not path.is_file():
+        raise ShareBuildError(400, f"{what} must be a regular file (not a folder or a link)")
+
+
+def _read_json(path: Path, what: str) -> dict[str, Any]:
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        raise ShareBuildError(400, f"{what} is not valid JSON") from None
+    if not isinstance(value, dict):
+        raise ShareBuildError(400, f"{what} must be a JSON object")
+    return value
+
+
+def session_files(folder: Path) -> list[tuple[str, Path]]:
+    """Regular files of a session folder to share, as (relative name, path), sorted."""
+    found: list[tuple[str, Path]] = []
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+        for name in sorted(filenames):
+            path = Path(dirpath) / name
+            if path.is_symlink() or not path.is_file():
+                continue
+            found.append((path.relative_to(folder).as_posix(), path))
+    return found
+
+
+def build_session(root: Path, projects_dir: str, path: Path, rel: PurePosixPath, max_bytes: int) -> Snapshot:
+    """Snapshot of ``projects/<p>/sessions/<id>``: files, public record, recording."""
+    base = PurePosixPath(projects_dir.strip("/"))
+    parts = rel.parts
+    if len(parts) != len(base.parts) + 3 or PurePosixPath(*parts[: len(base.parts)]) != base \
+            or parts[-2] != "sessions" or not path.is_dir() or path.is_symlink():
+        raise ShareBuildError(400, f"a session target is {base.as_posix()}/<project>/sessions/<id>")
+    project, session_id = parts[-3], parts[-1]
+    internals = path.parent.parent / ".orpheus" / "sessions"
+    record_path, cast = internals / f"{session_id}.json", internals / f"{session_id}.cast"
+    record = _read_json(record_path, "the session record") if record_path.is_file() else {}
+    public = {k: record[k] for k in PUBLIC_RECORD_FIELDS if k in record}
+    public.setdefault("id", session_id)
+    public.setdefault("project", project)
+    title = str(public.get("title") or session_id)
+    tar = _Tar(max_bytes)
+    tar.add_bytes("session.json", json.dumps(public).encode())
+    if cast.is_file() and not cast.is_symlink() and is_within(root, cast):
+        tar.add_file("recording.cast", cast)
+    for name, file in session_files(path):
+        tar.add_file(f"files/{name}", file)
+    return Snapshot("session", title, rel.as_posix(), tar.done())
+
+
+def build_notebook(path: Path, rel: PurePosixPath, max_bytes: int) -> Snapshot:
+    """Snapshot of one ``.ipynb`` as saved (outputs included, nothing executed)."""
+    if path.suffix != ".ipynb":
+        raise ShareBuildError(400, "a notebook target must be an .ipynb file")
+    _regular_file(path, "the notebook")
+    nb = _read_json(path, "the notebook")
+    if not isinstance(nb.get("cells"), list):
+        raise ShareBuildError(400, "the notebook has no cells list; is it a Jupyter notebook?")
+    tar = _Tar(max_bytes)
+    tar.add_file("notebook.ipynb", path)
+    return Snapshot("notebook", path.stem, rel.as_posix(), tar.done())
+
+
+def build_dashboard(path: Path, rel: PurePosixPath, max_bytes: int) -> Snapshot:
+    """Snapshot of a dashboard spec (plus the Data Studio static export if available)."""
+    if path.suffix != ".json" or len(rel.parts) < 3 or rel.parts[-2] != "dashboards":
+        raise ShareBuildError(400, "a dashboard target is projects/<project>/dashboards/<id>.json")
+    _regular_file(path, "the dashboard spec")
+    spec = _read_json(path, "the dashboard spec")
+    tar = _Tar(max_bytes)
+    tar.add_file("dashboard.json", path)
+    static_html = _static_export(path, spec)
+    if static_html is not None:
+        tar.add_bytes("static.html", static_html.encode("utf-8"))
+    return Snapshot("dashboard", str(spec.get("title") or path.stem), rel.as_posix(), tar.done())
+
+
+def _static_export(path: Path, spec: dict[str, Any]) -> str | None:
+    """The Data Studio's static HTML export, when that module provides one."""
+    try:
+        from ..datastudio.dashboards import static  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    export = getattr(static, "export_static_html", None)
+    if export is None:
+        return None
+    html = export(spec)
+    return html if isinstance(html, str) else None
+
+
+def build_file(path: Path, rel: PurePosixPath, max_bytes: int) -> Snapshot:
+    """Snapshot of a single file."""
+    _regular_file(path, "the file")
+    tar = _Tar(max_bytes)
+    tar.add_file(f"files/{path.name}", path)
+    return Snapshot("file", path.name, rel.as_posix(), tar.done())
+
+
+def build(root: Path, kind: Any, target: Any, projects_dir: str, max_bytes: int) -> Snapshot:
+    """Build the snapshot of ``kind`` for ``target`` (a path relative to ``root``)."""
+    if kind not in KINDS:
+        raise ShareBuildError(400, f"kind must be one of {', '.join(KINDS)}")
+    path, rel = resolve_target(root, target)
+    if kind == "session":
+        return build_session(root, projects_dir, path, rel, max_bytes)
+    if kind == "notebook":
+        return build_notebook(path, rel, max_bytes)
+    if kind == "dashboard":
+        return build_dashboard(path, rel, max_bytes)
+    return build_file(path, rel, max_bytes)
