@@ -78,6 +78,39 @@ server_token_scopes = [
 ]
 c.Spawner.server_token_scopes = server_token_scopes
 
+# --- service "share": public read-only snapshots at /services/share/ (issue 5) ----
+# Hub-managed; its own database and snapshots live in ORPHEUS_DATA_DIR. It needs no
+# hub API scopes (it only identifies callers by their own tokens), so its role is empty.
+import sys  # noqa: E402
+
+share_port = int(os.environ.get("ORPHEUS_SHARE_PORT", str(port + 82)))
+public_url = os.environ.get("ORPHEUS_PUBLIC_URL", c.JupyterHub.bind_url).rstrip("/")
+c.JupyterHub.services.append({
+    "name": "share",
+    "url": f"http://127.0.0.1:{share_port}",
+    "command": [sys.executable, "-m", "orpheus_hub.share"],
+    "environment": {
+        "ORPHEUS_DATA_DIR": str(data_dir),
+        "ORPHEUS_PUBLIC_URL": public_url,
+        # Optional traitlets file for the service (c.ShareService.max_snapshot_bytes = ...).
+        "ORPHEUS_SHARE_CONFIG": os.environ.get("ORPHEUS_SHARE_CONFIG", ""),
+    },
+    "oauth_no_confirm": True,
+    "display": False,
+})
+c.JupyterHub.load_roles.append({"name": "share-service", "services": ["share"], "scopes": []})
+# Users may call the share API; their server tokens get it too (the subset rule).
+_user_role = next((r for r in c.JupyterHub.load_roles if r["name"] == "user"), None)
+if _user_role is None:
+    _user_role = {"name": "user", "scopes": ["self"]}
+    c.JupyterHub.load_roles.append(_user_role)
+_user_role["scopes"].append("access:services!service=share")
+server_token_scopes.append("access:services!service=share")
+# User servers reach the service directly (ORPHEUS_SHARE_URL) and build public links
+# from ORPHEUS_PUBLIC_URL (the hub's public address, default: bind_url).
+c.Spawner.environment["ORPHEUS_SHARE_URL"] = f"http://127.0.0.1:{share_port}/services/share/"
+c.Spawner.environment["ORPHEUS_PUBLIC_URL"] = public_url
+
 extra = os.environ.get("ORPHEUS_HUB_EXTRA_CONFIG")
 if extra:
     load_subconfig(extra)  # type: ignore[name-defined]  # noqa: F821
