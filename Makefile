@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: run test quick lint typecheck install install-test node browser bench clean
+.PHONY: run test quick lint typecheck labtest install install-test node browser bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,15 +42,20 @@ lint: $(VENV)/.test-deps
 typecheck: $(VENV)/.test-deps
 	$(BIN)/mypy
 
-test: install-test lint typecheck
+# Front-end unit tests: node's test runner on labextension_py's pure logic modules.
+# (jlpm comes with jupyterlab in the venv; node_modules is there after the install built the extension.)
+labtest: install-test
+	cd labextension_py && PATH="$(abspath $(BIN)):$$PATH" jlpm install && PATH="$(abspath $(BIN)):$$PATH" jlpm test
+
+test: install-test lint typecheck labtest
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The quick subset while working: no real hub, browser or renderer.
-quick: install-test
+quick: install-test labtest
 	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
 bench: install-test
 	$(BIN)/python -m benchmarks $(BENCH)
 
 clean:
-	rm -rf $(VENV) node_modules
+	rm -rf $(VENV) node_modules labextension_py/node_modules labextension_py/lib labextension_py/orpheus_lab/labextension
