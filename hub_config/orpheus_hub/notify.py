@@ -40,7 +40,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from tornado.httpclient import AsyncHTTPClient, HTTPRequest
-from traitlets import Float, List, TraitError, Unicode, validate
+from traitlets import Float, List, TraitError, Unicode, default, validate
 from traitlets.config import LoggingConfigurable
 
 SIGNUP = "signup"
@@ -106,13 +106,23 @@ class Notifier(LoggingConfigurable):  # type: ignore[misc]
     hub_url = Unicode(
         "",
         help="Public URL of the hub (e.g. https://hub.example.org); when set, messages "
-        "link to /hub/approvals and /hub/login.",
+        "link to /hub/approvals and /hub/login. Default: JupyterHub.public_url.",
     ).tag(config=True)
     timeout = Float(
         10.0,
         help="Seconds each delivery may take (connect + response) before it is abandoned "
         "and logged as failed.",
     ).tag(config=True)
+
+    @default("hub_url")
+    def _hub_url_default(self) -> str:
+        node = self.parent  # the authenticator, whose parent is the JupyterHub app
+        while node is not None:
+            url = getattr(node, "public_url", "")
+            if isinstance(url, str) and url:
+                return url
+            node = getattr(node, "parent", None)
+        return ""
 
     @validate("discord_webhooks", "ntfy_topics", "json_webhooks")
     def _valid_urls(self, proposal: dict[str, Any]) -> list[str]:

@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from jupyterhub.app import JupyterHub
 from traitlets import TraitError
 
 from orpheus_hub.notify import Notifier, redact
@@ -170,3 +171,10 @@ def test_redact_keeps_only_scheme_and_host() -> None:
     url = "https://discord.com/api/webhooks/123/tok-en?wait=true"
     assert redact(url) == "https://discord.com"
     assert redact("http://127.0.0.1:8080/x/secret") == "http://127.0.0.1:8080"
+
+
+def test_hub_url_defaults_to_the_hubs_public_url() -> None:
+    app = JupyterHub(public_url="https://hub.example.org/")
+    assert Notifier(parent=app).hub_url == "https://hub.example.org/"
+    assert Notifier(parent=app, hub_url="https://other.example.org").hub_url == "https://other.example.org"
+    assert Notifier().hub_url == ""
