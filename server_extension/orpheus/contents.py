@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import contextvars
 import errno
 import functools
 import os
 import shutil
+from collections.abc import Iterator
 from typing import Any
 
 from anyio.to_thread import run_sync
@@ -68,6 +70,31 @@ class OrpheusContentsManager(AsyncLargeFileManager):  # type: ignore[misc]
     @default("files_handler_class")
     def _files_handler_class_default(self) -> type[AuthenticatedFileHandler]:
         return OrpheusFileHandler
+
+    # ---- no internal paths in error messages ---------------------------------------
+    @contextlib.contextmanager
+    def _no_internal_paths(self) -> Iterator[None]:
+        """Re-raise stock errors that name the server's filesystem with API paths instead."""
+        try:
+            yield
+        except web.HTTPError as e:
+            template = e.log_message or ""
+            message = template % e.args if e.args else template
+            root = os.path.abspath(self.root_dir)
+            if root not in message:
+                raise
+            clean = message.replace(root + os.sep, "").replace(root, "")
+            raise web.HTTPError(e.status_code, clean.replace("%", "%%"), reason=e.reason) from None
+
+    async def delete_file(self, path: str) -> None:
+        """The standard delete; its messages carry API paths only."""
+        with self._no_internal_paths():
+            await super().delete_file(path)  # type: ignore[no-untyped-call]
+
+    async def rename_file(self, old_path: str, new_path: str) -> None:
+        """The standard rename; its messages carry API paths only."""
+        with self._no_internal_paths():
+            await super().rename_file(old_path, new_path)  # type: ignore[no-untyped-call]
 
     # ---- symlinks --------------------------------------------------------
     def _get_os_path(self, path: str) -> str:
@@ -133,7 +160,8 @@ class OrpheusContentsManager(AsyncLargeFileManager):  # type: ignore[misc]
         """Check a file's first bytes against its name before anything is written."""
         if model.get("type") == "file" and isinstance(model.get("content"), str):
             self._check_upload(model, path.strip("/"))
-        saved: dict[str, Any] = await super().save(model, path)  # type: ignore[no-untyped-call]
+        with self._no_internal_paths():
+            saved: dict[str, Any] = await super().save(model, path)  # type: ignore[no-untyped-call]
         return saved
 
     def _check_upload(self, model: dict[str, Any], path: str) -> None:

@@ -131,3 +131,15 @@ async def test_copying_a_folder_keeps_escaping_links_as_links(api, jp_root_dir: 
     copied = jp_root_dir / body["path"]
     assert (copied / "a.txt").read_text() == "a"
     assert (copied / "host").is_symlink()  # not a copy of the outside file's content
+
+
+async def test_stock_errors_do_not_reveal_the_server_folder(api, jp_root_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    code, body, _ = await api("DELETE", "api", "contents", "missing.txt")
+    assert code == 404
+    assert "missing.txt" in body["message"]
+    assert str(jp_root_dir) not in body["message"]
+    (jp_root_dir / "a.txt").write_text("a")
+    code, body, _ = await api("PATCH", "api", "contents", "a.txt", body={"path": ".hidden.txt"})
+    assert code == 400
+    assert str(jp_root_dir) not in body["message"]
+    assert (jp_root_dir / "a.txt").exists()
