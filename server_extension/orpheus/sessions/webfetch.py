@@ -34,6 +34,25 @@ class BlockedAddress(Exception):
     """The URL's host resolves to an address the guard refuses."""
 
 
+class _Body:
+    """Collects a response body up to ``limit`` bytes and notes when there was more.
+
+    (Raising from tornado's streaming callback only logs and drops the connection, so
+    the rest is discarded instead; the request timeout bounds the time it takes.)
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.data = bytearray()
+        self.exceeded = False
+
+    def __call__(self, chunk: bytes) -> None:
+        if self.exceeded or len(self.data) + len(chunk) > self.limit:
+            self.exceeded = True
+            return
+        self.data += chunk
+
+
 def address_problem(raw: str) -> str | None:
     """Why a resolved address must not be contacted; None for a public address."""
     addr = ipaddress.ip_address(raw.split("%", 1)[0])
@@ -123,38 +142,41 @@ class WebFetcher(LoggingConfigurable):  # type: ignore[misc]
         """GET the page, following redirects by hand; 4xx for anything refused."""
         current = check_url(url)
         resolver = GuardedResolver(allowed_hosts=frozenset(h.lower() for h in self.allowed_hosts))
-        client = SimpleAsyncHTTPClient(
-            force_instance=True, resolver=resolver, max_body_size=self.max_bytes
-        )
+        client = SimpleAsyncHTTPClient(force_instance=True, resolver=resolver)
         try:
             for _hop in range(self.max_redirects + 1):
-                response = await self._get(client, current)
+                body = _Body(self.max_bytes)
+                response = await self._get(client, current, body)
                 if response.code in REDIRECTS and response.headers.get("Location"):
                     current = check_url(urljoin(current, response.headers["Location"]))
                     continue
-                return self._page(current, response)
+                return self._page(current, response, bytes(body.data))
             raise web.HTTPError(400, f"more than {self.max_redirects} redirects")
         finally:
             client.close()
 
-    async def _get(self, client: SimpleAsyncHTTPClient, url: str) -> HTTPResponse:
+    async def _get(self, client: SimpleAsyncHTTPClient, url: str, body: _Body) -> HTTPResponse:
         request = HTTPRequest(
-            url, follow_redirects=False, request_timeout=self.timeout,
+            url, follow_redirects=False, request_timeout=self.timeout, streaming_callback=body,
             connect_timeout=self.timeout, headers={"User-Agent": self.user_agent,
             "Accept": "text/html, application/xhtml+xml, text/plain;q=0.8"},
         )
+        too_large = web.HTTPError(413, f"the page is larger than {self.max_bytes} bytes")
         try:
-            return await client.fetch(request, raise_error=False)
+            response = await client.fetch(request, raise_error=False)
         except BlockedAddress as e:
             raise web.HTTPError(403, f"refused: {e}") from None
-        except httputil.HTTPInputError:
-            raise web.HTTPError(413, f"the page is larger than {self.max_bytes} bytes") from None
         except HTTPTimeoutError:
+            if body.exceeded:
+                raise too_large from None
             raise web.HTTPError(504, f"the page did not load within {self.timeout:g} s") from None
-        except (OSError, HTTPClientError) as e:
+        except (OSError, HTTPClientError, httputil.HTTPInputError) as e:
             raise web.HTTPError(502, f"could not fetch the page: {e}") from None
+        if body.exceeded:
+            raise too_large
+        return response
 
-    def _page(self, url: str, response: HTTPResponse) -> Page:
+    def _page(self, url: str, response: HTTPResponse, body: bytes) -> Page:
         if response.code >= 400:
             raise web.HTTPError(502, f"the site answered {response.code}")
         if response.code == 599 and response.error is not None:
@@ -162,9 +184,6 @@ class WebFetcher(LoggingConfigurable):  # type: ignore[misc]
         content_type, params = httputil._parse_header(response.headers.get("Content-Type", ""))
         if content_type not in HTML_TYPES + TEXT_TYPES:
             raise web.HTTPError(415, f"only HTML or text pages are saved, not {content_type or 'unknown'}")
-        body = response.body or b""
-        if len(body) > self.max_bytes:
-            raise web.HTTPError(413, f"the page is larger than {self.max_bytes} bytes")
         charset = params.get("charset", "utf-8")
         try:
             text = body.decode(charset, errors="replace")
