@@ -25,12 +25,14 @@ HANDLER_MODULES = [
     "orpheus.handlers.projects",
     "orpheus.handlers.notes",
     "orpheus.handlers.data_import",
+    "orpheus.handlers.project_trash",
     "orpheus.handlers.video",
     "orpheus.handlers.video_renders",
     "orpheus.handlers.sessions",
     "orpheus.handlers.session_actions",
     "orpheus.handlers.shares",
     "orpheus.handlers.analysis",
+    "orpheus.handlers.dashboards",
 ]
 
 

@@ -13,6 +13,9 @@ from traitlets import Int, validate
 from traitlets.config import LoggingConfigurable
 
 from .analysis import engine
+from .dashboards import generate as generator
+from .dashboards.spec import SpecError
+from .dashboards.store import Conflict, DashboardStore, NotFound
 
 T = TypeVar("T")
 Emit = Callable[[str, dict[str, Any]], None]
@@ -88,6 +91,50 @@ class DataStudioManager(LoggingConfigurable):  # type: ignore[misc]
             raise web.HTTPError(404, f"project {folder.name!r} has not been analysed yet; "
                                      "POST .../analyze first")
         return metadata
+
+    # ---- dashboards ------------------------------------------------------
+    def store(self, folder: Path) -> DashboardStore:
+        """The dashboard store of a project folder."""
+        return DashboardStore(folder, self.history_limit, self.cache_max_rows, self.csv_block_size)
+
+    async def dashboards(self, folder: Path, method: str, *args: Any) -> Any:
+        """Call ``DashboardStore.<method>`` in the pool under the project lock; errors → 4xx."""
+        store = self.store(folder)
+        async with self.lock(folder):
+            try:
+                return await self.run(getattr(store, method), *args)
+            except SpecError as e:
+                raise web.HTTPError(400, str(e)) from None
+            except NotFound as e:
+                raise web.HTTPError(404, str(e)) from None
+            except Conflict as e:
+                raise web.HTTPError(409, str(e)) from None
+
+    async def generate(self, folder: Path, table: Any, title: Any) -> dict[str, Any]:
+        """Analyse if needed, then create a dashboard from the analysis."""
+        if table is not None and not isinstance(table, str):
+            raise web.HTTPError(400, "table must be a table id such as 'file.csv' or 'book.xlsx#Sheet1'")
+        if title is not None and (not isinstance(title, str) or not title.strip()):
+            raise web.HTTPError(400, "title must be a non-empty string")
+        metadata = await self.run(engine.load_metadata, folder / ".analysis")
+        if metadata is None:
+            metadata = await self.analyze(folder, "combined", lambda event, data: None)
+        store = self.store(folder)
+        try:
+            spec = generator.generate(metadata, store.new_id(title or table or "dashboard"),
+                                      table, title)
+        except LookupError as e:
+            raise web.HTTPError(400 if table is None else 404, str(e)) from None
+        created: dict[str, Any] = await self.dashboards(folder, "create", spec)
+        return created
+
+    async def export(self, folder: Path, dashboard_id: str) -> str:
+        """The static HTML export of a stored dashboard."""
+        from .dashboards import static
+
+        spec = await self.dashboards(folder, "load", dashboard_id)
+        html: str = await self.run(static.export_project_dashboard, folder, spec)
+        return html
 
     def close(self) -> None:
         """Stop the worker threads (running analyses finish first)."""

@@ -1,0 +1,93 @@
+"""Frame-level helpers shared by the kernel runtime and the static export.
+
+Filter clauses, KPI values, tables and markdown, all from a pandas frame.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import pandas as pd
+
+OPS = {
+    "eq": lambda s, v: s == v, "ne": lambda s, v: s != v,
+    "gt": lambda s, v: s > v, "gte": lambda s, v: s >= v,
+    "lt": lambda s, v: s < v, "lte": lambda s, v: s <= v,
+    "in": lambda s, v: s.isin(list(v)), "not_in": lambda s, v: ~s.isin(list(v)),
+    "between": lambda s, v: s.between(v[0], v[1]),
+    "contains": lambda s, v: s.astype(str).str.contains(str(v), case=False, regex=False),
+}
+
+
+def _coerce(series: pd.Series, value: Any) -> Any:
+    if pd.api.types.is_datetime64_any_dtype(series):
+        if isinstance(value, (list, tuple)):
+            return [pd.Timestamp(v) for v in value]
+        return pd.Timestamp(value)
+    return value
+
+
+def apply_clauses(df: pd.DataFrame, clauses: list[dict[str, Any]]) -> pd.DataFrame:
+    """Rows matching every ``{column, op, value}`` clause."""
+    mask = pd.Series(True, index=df.index)
+    for c in clauses:
+        series = df[c["column"]]
+        mask &= OPS[c["op"]](series, _coerce(series, c["value"])).fillna(False).astype(bool)
+    return df[mask]
+
+
+def kpi_value(widget: dict[str, Any], df: pd.DataFrame) -> float | int | None:
+    """The number a KPI shows."""
+    agg, column = widget["aggregation"], widget.get("column")
+    if agg == "count":
+        return int(df[column].count()) if column else len(df)
+    series = df[column]
+    if agg == "distinct":
+        return int(series.nunique())
+    if series.dropna().empty:
+        return None
+    value = getattr(series, agg)()
+    return float(value)
+
+
+def format_kpi(widget: dict[str, Any], value: float | int | None) -> str:
+    """Human text of a KPI value: 12.3K, 4.5M, 12.5%, $1,234."""
+    if value is None:
+        return "–"
+    fmt = widget.get("format", "number")
+    if fmt == "percent":
+        return f"{value:.1f}%"
+    prefix = "$" if fmt == "currency" else ""
+    size = abs(value)
+    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e4, "K")):
+        if size >= limit:
+            return f"{prefix}{value / limit:,.1f}{suffix}"
+    if fmt == "integer" or float(value).is_integer():
+        return f"{prefix}{value:,.0f}"
+    return f"{prefix}{value:,.2f}"
+
+
+def kpi_html(widget: dict[str, Any], df: pd.DataFrame) -> str:
+    """A KPI card."""
+    title = widget.get("title") or f"{widget['aggregation']} {widget.get('column') or 'rows'}"
+    value = format_kpi(widget, kpi_value(widget, df))
+    return (f'<div class="orpheus-kpi"><div class="orpheus-kpi-title">{html.escape(title)}</div>'
+            f'<div class="orpheus-kpi-value">{html.escape(value)}</div></div>')
+
+
+def table_html(widget: dict[str, Any], df: pd.DataFrame) -> str:
+    """The first ``page_size`` rows of the chosen columns as an HTML table."""
+    rows = df[widget["columns"]].head(widget.get("page_size", 20))
+    title = widget.get("title") or "Rows"
+    body = rows.to_html(index=False, classes="orpheus-table", border=0, na_rep="", escape=True)
+    return (f'<div class="orpheus-table-wrap"><div class="orpheus-kpi-title">{html.escape(title)} '
+            f"({len(df):,} rows)</div>{body}</div>")
+
+
+def markdown_html(widget: dict[str, Any]) -> str:
+    """Markdown rendered to HTML (raw HTML in the text is escaped)."""
+    import mistune
+
+    render = mistune.create_markdown(escape=True)
+    return f'<div class="orpheus-markdown">{render(widget["text"])}</div>'

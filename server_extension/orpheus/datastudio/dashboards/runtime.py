@@ -1,0 +1,123 @@
+"""Kernel-side runtime of a generated dashboard notebook: ipywidgets filters, plotly charts.
+
+The notebook holds the spec and calls :class:`Dashboard`; each widget cell
+shows one widget. Changing a filter recomputes every chart, KPI and table
+from the compact Parquet cache the generator wrote next to the notebook.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any
+
+import pandas as pd
+
+from . import figures, frames
+
+ALL = "(all)"
+MAX_OPTIONS = 400
+
+
+class Dashboard:
+    """Widgets of one dashboard spec over one data frame."""
+
+    def __init__(self, spec: dict[str, Any], data: pd.DataFrame) -> None:
+        import plotly.io as pio
+
+        pio.renderers.default = "plotly_mimetype"
+        self.spec = spec
+        self.base = frames.apply_clauses(data, spec["data_source"].get("filters", []))
+        self.row_height = spec["layout"].get("row_height", 80)
+        self.widgets = {w["id"]: w for w in spec["widgets"]}
+        self.controls: dict[str, Any] = {}
+        self.views: dict[str, Any] = {}
+        for w in spec["widgets"]:
+            self.views[w["id"]] = self._view(w)
+        self.refresh()
+
+    @classmethod
+    def from_parquet(cls, spec: dict[str, Any], path: str) -> Dashboard:
+        """Load the generator's Parquet cache (only the columns the spec uses)."""
+        return cls(spec, pd.read_parquet(path))
+
+    @staticmethod
+    def style() -> Any:
+        """The widgets' CSS as a displayable HTML object."""
+        from IPython.display import HTML
+
+        css = resources.files(__package__).joinpath("dashboard.css").read_text(encoding="utf-8")
+        return HTML(f"<style>{css}</style>")  # type: ignore[no-untyped-call]
+
+    def _view(self, w: dict[str, Any]) -> Any:
+        import ipywidgets as widgets
+
+        if w["type"] == "filter":
+            control = self._control(w)
+            control.observe(lambda _change: self.refresh(), names="value")
+            self.controls[w["id"]] = control
+            return widgets.VBox([control], layout=widgets.Layout(width="100%"))
+        if w["type"] == "chart":
+            return widgets.Output(layout=widgets.Layout(width="100%"))
+        return widgets.HTML(layout=widgets.Layout(width="100%"))
+
+    def _control(self, w: dict[str, Any]) -> Any:
+        import ipywidgets as widgets
+
+        series = self.base[w["column"]].dropna()
+        label = w.get("title") or w["column"]
+        style = {"description_width": "initial"}
+        wide = widgets.Layout(width="95%")
+        if w["control"] == "range":
+            lo, hi = float(series.min()), float(series.max())
+            return widgets.FloatRangeSlider(value=(lo, hi), min=lo, max=hi, step=(hi - lo) / 100 or 1,
+                                            description=label, style=style, layout=wide)
+        if w["control"] == "date_range":
+            days = sorted(series.dt.normalize().unique())
+            step = max(1, len(days) // MAX_OPTIONS)
+            options = [(pd.Timestamp(d).date().isoformat(), pd.Timestamp(d)) for d in days[::step]]
+            return widgets.SelectionRangeSlider(options=options, index=(0, len(options) - 1),
+                                                description=label, style=style, layout=wide)
+        values = [str(v) for v in series.value_counts().index[:MAX_OPTIONS]]
+        if w["control"] == "multiselect":
+            return widgets.SelectMultiple(options=sorted(values), description=label, style=style,
+                                          layout=wide)
+        return widgets.Dropdown(options=[ALL, *sorted(values)], value=ALL, description=label,
+                                style=style, layout=wide)
+
+    def frame(self) -> pd.DataFrame:
+        """The base frame narrowed by the current filter controls."""
+        df = self.base
+        for wid, control in self.controls.items():
+            column, value = self.widgets[wid]["column"], control.value
+            kind = self.widgets[wid]["control"]
+            if kind in ("range", "date_range"):
+                df = df[df[column].between(value[0], value[1] + (pd.Timedelta(days=1) - pd.Timedelta(1)
+                                                                if kind == "date_range" else 0))]
+            elif kind == "multiselect" and value:
+                df = df[df[column].astype(str).isin(value)]
+            elif kind == "dropdown" and value != ALL:
+                df = df[df[column].astype(str) == value]
+        return df
+
+    def refresh(self) -> None:
+        """Recompute every chart, KPI and table for the current filters."""
+        from IPython.display import display
+
+        df = self.frame()
+        for wid, w in self.widgets.items():
+            view = self.views[wid]
+            if w["type"] == "chart":
+                fig = figures.figure(w, df, height=w["position"]["h"] * self.row_height - 16)
+                view.clear_output(wait=True)
+                with view:
+                    display(fig)  # type: ignore[no-untyped-call]
+            elif w["type"] == "kpi":
+                view.value = frames.kpi_html(w, df)
+            elif w["type"] == "table":
+                view.value = frames.table_html(w, df)
+            elif w["type"] == "markdown":
+                view.value = frames.markdown_html(w)
+
+    def show(self, widget_id: str) -> Any:
+        """The ipywidget of one dashboard widget (the last expression of its cell)."""
+        return self.views[widget_id]
