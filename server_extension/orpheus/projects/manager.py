@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import builtins
-import json
 import threading
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -14,18 +12,9 @@ from tornado import web
 from traitlets import Bool, TraitError, Unicode, default, validate
 from traitlets.config import LoggingConfigurable
 
-from ..fsutil import atomic_write_json, is_within
+from ..fsutil import is_within
 from ..names import sanitize_name
-from . import listing, trash
-
-RECORD = ".project.json"
-MAX_DESCRIPTION = 2000
-MAX_APP_NAME = 64
-
-
-def now_iso() -> str:
-    """The current time as an ISO 8601 UTC string."""
-    return datetime.now(timezone.utc).isoformat()
+from . import listing, records, trash
 
 
 class ProjectManager(LoggingConfigurable):  # type: ignore[misc]
@@ -114,33 +103,9 @@ class ProjectManager(LoggingConfigurable):  # type: ignore[misc]
         return folder
 
     # ---- records ---------------------------------------------------------
-    def _read_record(self, slug: str, folder: Path) -> dict[str, Any]:
-        """The record, or one made up from the folder when missing or unreadable."""
-        try:
-            raw = json.loads((folder / RECORD).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raw = {}
-        except (OSError, ValueError) as e:
-            self.log.warning("Unreadable %s in project %s: %s", RECORD, slug, e)
-            raw = {}
-        if not isinstance(raw, dict):
-            raw = {}
-        made = listing.iso(folder.stat().st_mtime)
-        apps = raw.get("apps")
-        return {
-            "name": slug,
-            "description": str(raw.get("description") or ""),
-            "created_at": str(raw.get("created_at") or made),
-            "updated_at": str(raw.get("updated_at") or made),
-            "apps": [str(a) for a in apps] if isinstance(apps, list) else [],
-        }
-
-    def _write_record(self, folder: Path, record: dict[str, Any]) -> None:
-        atomic_write_json(folder / RECORD, record)
-
     def _model(self, slug: str, folder: Path) -> dict[str, Any]:
         """The JSON model: record + path + what each app holds + last change."""
-        record = self._read_record(slug, folder)
+        record = records.read_record(slug, folder, self.log)
         summary = listing.app_summary(folder)
         return {
             **record,
@@ -149,59 +114,43 @@ class ProjectManager(LoggingConfigurable):  # type: ignore[misc]
             "last_change": listing.last_change(record, summary),
         }
 
-    @staticmethod
-    def _check_description(description: object) -> str:
-        if not isinstance(description, str):
-            raise web.HTTPError(400, "description must be a string")
-        if len(description) > MAX_DESCRIPTION:
-            raise web.HTTPError(400, f"description is longer than {MAX_DESCRIPTION} characters")
-        if "\x00" in description:
-            raise web.HTTPError(400, "description contains a NUL character")
-        return description
-
-    @staticmethod
-    def _check_app(app: object) -> str:
-        if not isinstance(app, str) or not app.strip() or len(app) > MAX_APP_NAME:
-            raise web.HTTPError(400, f"app must be a non-empty string of at most {MAX_APP_NAME} characters")
-        return app.strip()
-
     # ---- blocking implementations (run in threads) -------------------------
     def _create(self, name: str, description: str, app: str | None) -> dict[str, Any]:
         slug, folder = self._folder(name)
-        with self._lock:
+        with self._lock, records.filesystem_errors(f"project {slug!r}"):
             if folder.exists() or folder.is_symlink():
                 raise web.HTTPError(409, f"a project named {slug!r} already exists")
             folder.mkdir(parents=True)
-            stamp = now_iso()
+            stamp = records.now_iso()
             record = {"name": slug, "description": description, "created_at": stamp,
                       "updated_at": stamp, "apps": [app] if app else []}
-            self._write_record(folder, record)
+            records.write_record(folder, record)
         self.log.info("Created project %s", slug)
         return self._model(slug, folder)
 
     def _touch(self, name: str, app: str | None, create: bool) -> Path:
         slug, folder = self._folder(name)
-        with self._lock:
+        with self._lock, records.filesystem_errors(f"project {slug!r}"):
             if not folder.is_dir():
                 if not create:
                     raise web.HTTPError(404, f"project {slug!r} does not exist")
                 folder.mkdir(parents=True)
                 self.log.info("Created project %s for %s", slug, app)
-            record = self._read_record(slug, folder)
-            record["updated_at"] = now_iso()
+            record = records.read_record(slug, folder, self.log)
+            record["updated_at"] = records.now_iso()
             if app and app not in record["apps"]:
                 record["apps"].append(app)
-            self._write_record(folder, record)
+            records.write_record(folder, record)
         return folder
 
     def _update(self, name: str, description: str) -> dict[str, Any]:
         folder = self.path(name)
         slug = folder.name
-        with self._lock:
-            record = self._read_record(slug, folder)
+        with self._lock, records.filesystem_errors(f"project {slug!r}"):
+            record = records.read_record(slug, folder, self.log)
             record["description"] = description
-            record["updated_at"] = now_iso()
-            self._write_record(folder, record)
+            record["updated_at"] = records.now_iso()
+            records.write_record(folder, record)
         return self._model(slug, folder)
 
     def _delete(self, name: str, purge: bool) -> dict[str, Any]:
@@ -212,7 +161,7 @@ class ProjectManager(LoggingConfigurable):  # type: ignore[misc]
             raise web.HTTPError(404, f"project {slug!r} does not exist")
         if purge and not self.allow_purge:
             raise web.HTTPError(403, "purging projects is disabled on this server; delete without purge")
-        with self._lock:
+        with self._lock, records.filesystem_errors(f"project {slug!r}"):
             if purge:
                 trash.purge(folder)
                 self.log.info("Purged project %s", slug)
@@ -220,6 +169,28 @@ class ProjectManager(LoggingConfigurable):  # type: ignore[misc]
             target = trash.move_to_trash(folder, self.trash_root, slug)
         self.log.info("Moved project %s to the trash", slug)
         return {"name": slug, "purged": False, "trash_path": self.relative(target)}
+
+    def _restore(self, entry: str, name: str | None) -> dict[str, Any]:
+        source = trash.entry_path(self.trash_root, entry)
+        slug, folder = self._folder(name or str(trash.ENTRY.match(entry)["name"]))  # type: ignore[index]
+        with self._lock, records.filesystem_errors(f"project {slug!r}"):
+            if folder.exists() or folder.is_symlink():
+                raise web.HTTPError(409, f"a project named {slug!r} exists; restore under another name")
+            self.root.mkdir(parents=True, exist_ok=True)
+            source.rename(folder)
+            record = records.read_record(slug, folder, self.log)
+            record.update(name=slug, updated_at=records.now_iso())
+            records.write_record(folder, record)
+        self.log.info("Restored project %s from the trash", slug)
+        return self._model(slug, folder)
+
+    def _purge_entry(self, entry: str) -> None:
+        source = trash.entry_path(self.trash_root, entry)
+        if not self.allow_purge:
+            raise web.HTTPError(403, "purging projects is disabled on this server")
+        with self._lock, records.filesystem_errors(f"trash entry {entry!r}"):
+            trash.purge(source)
+        self.log.info("Purged trash entry %s", entry)
 
     def _list(self) -> list[dict[str, Any]]:
         if not self.root.is_dir():
@@ -240,17 +211,17 @@ class ProjectManager(LoggingConfigurable):  # type: ignore[misc]
     # ---- the async API -----------------------------------------------------
     async def create(self, name: str, description: str = "", app: str | None = None) -> dict[str, Any]:
         """Create a project; 400 for a bad name, 409 if one with that folder exists."""
-        description = self._check_description(description)
-        app = self._check_app(app) if app is not None else None
+        description = records.check_description(description)
+        app = records.check_app(app) if app is not None else None
         return await asyncio.to_thread(self._create, name, description, app)
 
     async def ensure(self, name: str, app: str) -> Path:
         """The project's folder, created if missing; records ``app`` as used."""
-        return await asyncio.to_thread(self._touch, name, self._check_app(app), True)
+        return await asyncio.to_thread(self._touch, name, records.check_app(app), True)
 
     async def touch(self, name: str, app: str | None = None) -> None:
         """Bump ``updated_at`` (and record ``app`` as used); 404 if missing."""
-        app = self._check_app(app) if app is not None else None
+        app = records.check_app(app) if app is not None else None
         await asyncio.to_thread(self._touch, name, app, False)
 
     async def get(self, name: str) -> dict[str, Any]:
@@ -264,9 +235,22 @@ class ProjectManager(LoggingConfigurable):  # type: ignore[misc]
 
     async def update(self, name: str, description: str) -> dict[str, Any]:
         """Change a project's description."""
-        description = self._check_description(description)
+        description = records.check_description(description)
         return await asyncio.to_thread(self._update, name, description)
 
     async def delete(self, name: str, purge: bool = False) -> dict[str, Any]:
         """Move a project to the trash (or delete it for good with ``purge``)."""
         return await asyncio.to_thread(self._delete, name, purge)
+
+    async def list_trash(self) -> builtins.list[dict[str, Any]]:
+        """Deleted projects in the trash, most recently deleted first."""
+        entries = await asyncio.to_thread(trash.entries, self.trash_root)
+        return [{**e, "path": f"{self.trash_dir}/{e['entry']}"} for e in entries]
+
+    async def restore(self, entry: str, name: str | None = None) -> dict[str, Any]:
+        """Move a trash entry back to the projects (as ``name``, default its old name)."""
+        return await asyncio.to_thread(self._restore, entry, name)
+
+    async def purge_trash(self, entry: str) -> None:
+        """Delete one trash entry for good."""
+        await asyncio.to_thread(self._purge_entry, entry)

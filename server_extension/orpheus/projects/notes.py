@@ -24,7 +24,8 @@ from ..fsutil import atomic_write_text
 from ..names import sanitize_name, slugify
 from . import frontmatter, noteinput
 from .listing import iso
-from .manager import ProjectManager, now_iso
+from .manager import ProjectManager
+from .records import now_iso
 
 NOTES_DIR = "notes"
 SUFFIX = ".md"

@@ -1,15 +1,22 @@
-"""Deleting a project: move it to a trash folder inside the Jupyter root, or purge it."""
+"""Deleted projects: moved to a trash folder inside the Jupyter root, listed, restored or purged."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
+
+from tornado import web
+
+_STAMP = "%Y%m%dT%H%M%S%fZ"
+ENTRY = re.compile(r"^(?P<name>[a-z0-9][a-z0-9-]*)-(?P<stamp>\d{8}T\d{12}Z)(?:-\d+)?$")
 
 
 def trash_target(trash_root: Path, name: str) -> Path:
     """A fresh ``<trash>/<name>-<UTC timestamp>`` path (suffixed if that exists)."""
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = datetime.now(timezone.utc).strftime(_STAMP)
     target = trash_root / f"{name}-{stamp}"
     n = 1
     while target.exists():
@@ -34,3 +41,30 @@ def move_to_trash(folder: Path, trash_root: Path, name: str) -> Path:
 def purge(folder: Path) -> None:
     """Delete ``folder`` for good. ``shutil.rmtree`` unlinks symlinks, never follows them."""
     shutil.rmtree(folder)
+
+
+def describe(entry: Path) -> dict[str, Any] | None:
+    """``{entry, name, deleted_at}`` for a trash folder of ours, else None."""
+    match = ENTRY.match(entry.name)
+    if not match or entry.is_symlink() or not entry.is_dir():
+        return None
+    deleted = datetime.strptime(match["stamp"], _STAMP).replace(tzinfo=timezone.utc)
+    return {"entry": entry.name, "name": match["name"], "deleted_at": deleted.isoformat()}
+
+
+def entries(trash_root: Path) -> list[dict[str, Any]]:
+    """Every deleted project in the trash, most recently deleted first."""
+    if not trash_root.is_dir() or trash_root.is_symlink():
+        return []
+    found = [d for d in (describe(p) for p in trash_root.iterdir()) if d]
+    return sorted(found, key=lambda d: str(d["deleted_at"]), reverse=True)
+
+
+def entry_path(trash_root: Path, entry: str) -> Path:
+    """The folder of one trash entry: 400 for a malformed entry name, 404 if missing."""
+    if not isinstance(entry, str) or not ENTRY.match(entry):
+        raise web.HTTPError(400, "not a trash entry name (expected <project>-<timestamp>)")
+    path = trash_root / entry
+    if describe(path) is None:
+        raise web.HTTPError(404, f"trash entry {entry!r} does not exist")
+    return path

@@ -153,3 +153,44 @@ async def test_delete_never_follows_links_out_of_the_project(api, jp_root_dir: P
     assert "link" in body["message"]
     assert (outside / "precious.txt").exists()
     assert (jp_root_dir / "projects" / "alias").is_symlink()
+
+
+async def test_trash_lists_restores_and_purges(api, jp_root_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    await api("POST", *P, body={"name": "keep", "description": "mine"})
+    (jp_root_dir / "projects" / "keep" / "notes").mkdir()
+    (jp_root_dir / "projects" / "keep" / "notes" / "n.md").write_text("note")
+    _, deleted, _ = await api("DELETE", *P, "keep")
+    code, trash, _ = await api("GET", "orpheus", "api", "trash")
+    assert code == 200
+    [entry] = trash["trash"]
+    assert entry["name"] == "keep"
+    assert entry["path"] == deleted["trash_path"]
+
+    # The name was taken again meanwhile: restoring over it is refused, under a new name works.
+    await api("POST", *P, body={"name": "keep"})
+    code, err, _ = await api("POST", "orpheus", "api", "trash", entry["entry"], "restore")
+    assert code == 409
+    assert "restore under another name" in err["message"]
+    code, restored, _ = await api("POST", "orpheus", "api", "trash", entry["entry"], "restore", body={"name": "Keep Old"})
+    assert code == 201
+    assert restored["name"] == "keep-old"
+    assert restored["description"] == "mine"
+    assert restored["contents"]["notes"]["count"] == 1
+    assert (await api("GET", "orpheus", "api", "trash"))[1]["trash"] == []
+
+    await api("DELETE", *P, "keep-old")
+    [entry] = (await api("GET", "orpheus", "api", "trash"))[1]["trash"]
+    code, _, _ = await api("DELETE", "orpheus", "api", "trash", entry["entry"])
+    assert code == 204
+    assert list((jp_root_dir / ".orpheus-trash").iterdir()) == []
+
+
+async def test_trash_entry_names_are_checked(api, raw_api) -> None:  # type: ignore[no-untyped-def]
+    for escaped in ("..", "%2E%2E", "x%2Fy", "not-an-entry"):
+        code, body = await raw_api("DELETE", f"orpheus/api/trash/{escaped}")
+        assert code in (400, 404), (escaped, body)
+        if code == 400:
+            assert "not a trash entry name" in body["message"]
+    code, body, _ = await api("POST", "orpheus", "api", "trash", "gone-20260101T000000000000Z", "restore")
+    assert code == 404
+    assert "does not exist" in body["message"]
