@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.fakes.webhook_receiver import WebhookReceiver, webhook_receiver
 from tests.harness.hub import Hub, running_hub
+from tests.harness.ports import free_port
 
 from .helpers import PASSWORD, accounts, form_session, login, signup, spawn_as, wait_ready, xsrf
 
@@ -17,9 +19,22 @@ ADMIN_PASSWORD = "admin-password-for-tests"
 
 
 @pytest.fixture(scope="module")
-def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
-    """One hub for this module; rate limits off (test_enforcement covers them)."""
-    extra = "c.OrpheusAuthenticator.signup_rate_limit = 0\nc.OrpheusAuthenticator.login_rate_limit = 0"
+def receiver() -> Iterator[WebhookReceiver]:
+    """A local webhook receiver the hub notifies."""
+    with webhook_receiver(slow_seconds=1) as r:
+        yield r
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory: pytest.TempPathFactory, receiver: WebhookReceiver) -> Iterator[Hub]:
+    """One hub for this module; rate limits off (test_enforcement covers them); a live
+    and a dead JSON webhook."""
+    dead = f"http://127.0.0.1:{free_port()}/nobody-listens"
+    extra = "\n".join([
+        "c.OrpheusAuthenticator.signup_rate_limit = 0",
+        "c.OrpheusAuthenticator.login_rate_limit = 0",
+        f"c.Notifier.json_webhooks = [{dead!r}, {receiver.url + '/hook/json'!r}]",
+    ])
     yield from running_hub(Path(tmp_path_factory.mktemp("accounts-flow")), extra_config=extra)
 
 
@@ -199,3 +214,17 @@ def test_rest_api_approve_revoke_trial(hub: Hub) -> None:
     assert "JSON object" in r.json()["message"]
     assert hub.api("POST", "/orpheus/users/nobody-here/approve").status_code == 404
     assert hub.api("POST", "/orpheus/users/kate/explode").status_code == 404
+
+
+def test_signup_and_approval_notify_the_webhooks(hub: Hub, receiver: WebhookReceiver) -> None:
+    def events(name: str) -> list[str]:
+        return [d.json()["event"] for d in receiver.at("/hook/json") if d.json()["username"] == name]
+
+    assert signup(hub, "nora", "nora@example.org").status_code == 302  # a dead hook does not block it
+    receiver.wait_until(lambda _: events("nora") == ["signup"])
+    assert hub.api("POST", "/orpheus/users/nora/approve").status_code == 200
+    receiver.wait_until(lambda _: events("nora") == ["signup", "approved"])
+    assert [d.json()["email"] for d in receiver.at("/hook/json") if d.json()["username"] == "nora"] == [
+        "nora@example.org",
+        "nora@example.org",
+    ]
