@@ -111,6 +111,38 @@ server_token_scopes.append("access:services!service=share")
 c.Spawner.environment["ORPHEUS_SHARE_URL"] = f"http://127.0.0.1:{share_port}/services/share/"
 c.Spawner.environment["ORPHEUS_PUBLIC_URL"] = public_url
 
+# --- service "llm": the model gateway at /services/llm/ (issue 7) -----------------
+# Hub-managed. The operator's keys (the SDKs' own variable names) go to this service's
+# environment ONLY; the Spawner's env_keep never passes them to user servers. Its
+# usage database is ORPHEUS_DATA_DIR/llm.sqlite. It needs no hub API scopes: callers
+# are checked with their own tokens, so it gets no role.
+import sys  # noqa: E402
+
+llm_port = int(os.environ.get("ORPHEUS_LLM_PORT", str(port + 83)))
+_llm_env = {"ORPHEUS_DATA_DIR": str(data_dir)}
+for _name in ("ANTHROPIC_API_KEY", "OPENAI_API_KEY", "ANTHROPIC_BASE_URL", "OPENAI_BASE_URL",
+              "ORPHEUS_LLM_CONFIG"):
+    if os.environ.get(_name):
+        _llm_env[_name] = os.environ[_name]
+c.JupyterHub.services.append({
+    "name": "llm",
+    "url": f"http://127.0.0.1:{llm_port}",
+    "command": [sys.executable, "-m", "orpheus_hub.llm"],
+    "environment": _llm_env,
+    "display": False,
+})
+# Users' tokens and their servers' tokens may call it (the CLI uses the server token).
+_llm_user_role = next((r for r in c.JupyterHub.load_roles if r["name"] == "user"), None)
+if _llm_user_role is None:
+    _llm_user_role = {"name": "user", "scopes": ["self"]}
+    c.JupyterHub.load_roles.append(_llm_user_role)
+_llm_user_role["scopes"].append("access:services!service=llm")
+server_token_scopes.append("access:services!service=llm")
+# Where user servers (and the claude CLI they start) reach the gateway.
+c.Spawner.environment["ORPHEUS_LLM_URL"] = os.environ.get(
+    "ORPHEUS_LLM_URL", f"http://127.0.0.1:{llm_port}/services/llm"
+)
+
 extra = os.environ.get("ORPHEUS_HUB_EXTRA_CONFIG")
 if extra:
     load_subconfig(extra)  # type: ignore[name-defined]  # noqa: F821

@@ -99,6 +99,7 @@ class MessagesHandler(AnthropicHandler):
         for event, data in stream_events(message):
             if not await self.send_event(sse(event, data), reply.chunk_delay):
                 return
+        self.fake.streams_completed += 1
         self.finish()
 
 

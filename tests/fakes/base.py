@@ -162,6 +162,8 @@ class FakeUpstream:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._server: HTTPServer | None = None
         self.port = 0
+        #: streamed replies the fake finished sending (to prove pass-through streaming)
+        self.streams_completed = 0
 
     # ---- scripting ---------------------------------------------------------
     def enqueue(self, *replies: Reply) -> None:

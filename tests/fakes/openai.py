@@ -75,6 +75,7 @@ class ChatCompletionsHandler(OpenAIHandler):
             for chunk in stream_chunks(completion, include_usage):
                 if not await self.send_event(f"data: {json.dumps(chunk)}\n\n", reply.chunk_delay):
                     return
+            self.fake.streams_completed += 1
             self.finish("data: [DONE]\n\n")
         else:
             self.write_json(200, completion)

@@ -1,8 +1,8 @@
 """A local webhook receiver: a tornado app on a free loopback port, in its own thread.
 
 Every request to ``/hook/<name>`` is recorded as a ``Delivery`` (path, headers,
-body). ``/slow/<name>`` records a ``received`` event at once, then sleeps
-``slow_seconds`` before answering. Tests add their own markers with
+body). ``/slow/<name>`` records a ``received:<path>`` event at once, then sleeps
+``slow_seconds`` and records ``answered:<path>`` before answering. Tests add their own markers with
 ``mark(label)``, so the order of events shows what happened first without any
 wall-clock assertion. Works from sync tests (``requests``) and async tests
 alike, and is reachable from a hub subprocess.
@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -71,6 +71,12 @@ class WebhookReceiver:
             if not self._cond.wait_for(lambda: label in self.events, timeout):
                 raise TimeoutError(f"{label!r} not seen; events: {self.events}")
 
+    def wait_until(self, check: Callable[[WebhookReceiver], bool], timeout: float = 15) -> None:
+        """Block until ``check(receiver)`` is true (TimeoutError otherwise)."""
+        with self._cond:
+            if not self._cond.wait_for(lambda: check(self), timeout):
+                raise TimeoutError(f"condition not met; events: {self.events}")
+
     def at(self, path: str) -> list[Delivery]:
         """Deliveries to ``path``."""
         with self._cond:
@@ -94,6 +100,7 @@ class _Slow(_Hook):
     async def post(self, name: str) -> None:
         self.receiver.mark(f"received:{self.request.path}")
         await asyncio.sleep(self.receiver.slow_seconds)
+        self.receiver.mark(f"answered:{self.request.path}")
         self.write({"ok": True})
 
 

@@ -9,7 +9,9 @@ URLs from the SDKs' own variables ``ANTHROPIC_API_KEY``, ``OPENAI_API_KEY``,
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
+import signal
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -62,6 +64,14 @@ class LLMGateway(Application):
     db_url = Unicode(help="SQLAlchemy URL of the usage database (default: $ORPHEUS_DATA_DIR/llm.sqlite).").tag(config=True)
     bind_url = Unicode(help="Where to listen (default: $JUPYTERHUB_SERVICE_URL).").tag(config=True)
     prefix = Unicode(help="URL prefix (default: $JUPYTERHUB_SERVICE_PREFIX or /services/llm/).").tag(config=True)
+
+    @default("log_level")
+    def _log_level(self) -> int:
+        return logging.INFO
+
+    @default("log_format")
+    def _log_format(self) -> str:
+        return "[%(levelname)1.1s %(asctime)s.%(msecs).03d %(name)s] %(message)s"
 
     @default("anthropic_api_key")
     def _anthropic_key(self) -> str:
@@ -116,7 +126,7 @@ class LLMGateway(Application):
 
     def make_app(self) -> web.Application:
         """The tornado application with every route under the prefix."""
-        routes: list[Any] = [(r"/health", base.HealthHandler), *api.default_handlers,
+        routes: list[Any] = [(r"/?", base.HealthHandler), (r"/health", base.HealthHandler), *api.default_handlers,
                              *proxy.default_handlers]
         full = [(url_path_join(self.prefix, pattern), handler) for pattern, handler in routes]
         full.append((r".*", base.NotFoundHandler))
@@ -141,7 +151,14 @@ class LLMGateway(Application):
         server = HTTPServer(self.make_app(), max_body_size=64 * 1024 * 1024)
         server.listen(url.port or 80, url.hostname or "127.0.0.1")
         self.log.info("LLM gateway listening on %s%s", self.bind_url.rstrip("/"), self.prefix)
-        await asyncio.Event().wait()
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+        self.log.info("LLM gateway stopping")
+        server.stop()
+        self.db_pool.shutdown(wait=True)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -90,7 +90,7 @@ class GatewayHandler(web.RequestHandler):
 
 
 class HealthHandler(GatewayHandler):
-    """``GET /services/llm/health``: public on purpose (says only that the service runs)."""
+    """``GET /services/llm/`` and ``/health``: public on purpose (says only that it runs)."""
 
     def get(self) -> None:
         """Liveness."""

@@ -33,6 +33,7 @@ class ProxyHandler(GatewayHandler):
 
     provider: Provider
     upstream_status = 0
+    retry_after = 0
     started = False
     client_gone = False
 
@@ -40,6 +41,8 @@ class ProxyHandler(GatewayHandler):
         """Errors in the provider's own envelope so the SDKs and the CLI show the message."""
         provider = getattr(self, "provider", None) or self.gateway.providers["anthropic"]
         self.set_header("Content-Type", "application/json")
+        if self.retry_after:
+            self.set_header("Retry-After", str(self.retry_after))
         self.finish(json.dumps(provider.error_body(self.error_message(status_code, kwargs),
                                                    error_type=error_type(status_code))))
 
@@ -110,7 +113,7 @@ class ProxyHandler(GatewayHandler):
             gw.quotas.check_tokens(limits, used, now)
             gw.quotas.admit(user, limits)
         except QuotaExceeded as e:
-            self.set_header("Retry-After", str(e.retry_after))
+            self.retry_after = e.retry_after  # send_error clears headers: set in write_error
             raise web.HTTPError(429, "%s", e.message) from None
 
     async def proxy(self, path: str, body: bytes | None, meter: UsageMeter) -> None:
@@ -228,7 +231,7 @@ class ProxyHandler(GatewayHandler):
 def error_type(status: int) -> str:
     """The provider error type that fits a gateway status."""
     return {400: "invalid_request_error", 401: "authentication_error", 403: "permission_error",
-            404: "not_found_error", 429: "rate_limit_error", 503: "overloaded_error"}.get(status, "api_error")
+            404: "not_found_error", 429: "rate_limit_error"}.get(status, "api_error")
 
 
 default_handlers = [
