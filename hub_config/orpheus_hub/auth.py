@@ -216,10 +216,10 @@ class OrpheusAuthenticator(Authenticator):  # type: ignore[misc]
         if message:
             raise SpawnException(message, reason="account", status_code=403)
 
-    def delete_user(self, user: Any) -> None:
+    async def delete_user(self, user: Any) -> None:
         """A user deleted from the hub loses the Orpheus record too."""
         super().delete_user(user)
-        self.store.delete(user.name)
+        await asyncio.to_thread(self.store.delete, user.name)
 
     def get_handlers(self, app: Any) -> list[tuple[str, Any]]:
         """Login, sign-up, the approvals page and the admin API; starts enforcement."""

@@ -26,6 +26,8 @@ class Enforcer:
         self.log = authenticator.log
         self._callback: PeriodicCallback | None = None
         self._running = False
+        #: blocked users whose browser sessions were already ended (once per hub run)
+        self._ended: set[str] = set()
 
     def start(self, interval_seconds: float) -> None:
         """Begin sweeping (idempotent)."""
@@ -64,10 +66,11 @@ class Enforcer:
         acted = []
         for orm_user in list(self.app.db.query(orm.User)):
             if not self._blocked(accounts, orm_user):
+                self._ended.discard(orm_user.name)
                 continue
             user = self.app.users[orm_user.id]
             running = [n for n, s in user.spawners.items() if s.active and not s.pending]
-            if not running and not orm_user.api_tokens:
+            if not running and not orm_user.api_tokens and orm_user.name in self._ended:
                 continue
             for server_name in running:
                 await self._stop(user, server_name)
@@ -89,4 +92,5 @@ class Enforcer:
             self.app.db.delete(token)
         orm_user.cookie_id = new_token()  # ends open browser sessions
         self.app.db.commit()
+        self._ended.add(orm_user.name)
         self.log.info("Revoked %d API tokens of %s: account expired or revoked", count, orm_user.name)

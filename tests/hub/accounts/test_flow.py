@@ -12,7 +12,17 @@ from tests.fakes.webhook_receiver import WebhookReceiver, webhook_receiver
 from tests.harness.hub import Hub, running_hub
 from tests.harness.ports import free_port
 
-from .helpers import PASSWORD, accounts, form_session, login, signup, spawn_as, wait_ready, xsrf
+from .helpers import (
+    PASSWORD,
+    accounts,
+    form_session,
+    login,
+    signup,
+    spawn_as,
+    wait_ready,
+    wait_until,
+    xsrf,
+)
 
 pytestmark = [pytest.mark.hub, pytest.mark.slow]
 ADMIN_PASSWORD = "admin-password-for-tests"
@@ -228,3 +238,17 @@ def test_signup_and_approval_notify_the_webhooks(hub: Hub, receiver: WebhookRece
         "nora@example.org",
         "nora@example.org",
     ]
+
+
+def test_revoking_ends_an_open_browser_session(hub: Hub) -> None:
+    assert signup(hub, "olly", "olly@example.org").status_code == 302
+    s, r = login(hub, "olly")
+    assert r.status_code == 302
+    assert s.get(hub.url + "/hub/home", allow_redirects=False, timeout=30).status_code == 200
+    assert hub.api("POST", "/orpheus/users/olly/revoke").status_code == 200
+
+    def signed_out() -> bool:
+        home = s.get(hub.url + "/hub/home", allow_redirects=False, timeout=30)
+        return home.status_code == 302 and "/hub/login" in home.headers["Location"]
+
+    wait_until(signed_out, timeout=20, what="olly's session to end")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import TypeVar
 
@@ -88,7 +89,7 @@ class UserActionAPIHandler(OrpheusAPIHandler):
     async def post(self, user_name: str, action: str) -> None:
         """Apply ``action``; 201 when approving created the record, else 200."""
         hub_user = orm.User.find(self.db, user_name)
-        if hub_user is None and self.authenticator.store.get(user_name) is None:
+        if hub_user is None and await asyncio.to_thread(self.authenticator.store.get, user_name) is None:
             raise web.HTTPError(404, f"No such user: {user_name[:64]!r}.")
         status = 200
         if action == "trial":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from jupyterhub import orm
 from jupyterhub.handlers.base import BaseHandler
 from jupyterhub.utils import maybe_future
@@ -70,7 +72,7 @@ class ApprovalsHandler(BaseHandler):  # type: ignore[misc]
         return await self._delete(name, hub_user)
 
     async def _record(self, name: str) -> object | None:
-        return self.authenticator.store.get(name) if name else None
+        return await asyncio.to_thread(self.authenticator.store.get, name) if name else None
 
     def _hours(self) -> float:
         raw = self.get_body_argument("hours", "")
@@ -86,7 +88,7 @@ class ApprovalsHandler(BaseHandler):  # type: ignore[misc]
         if name == self.current_user.name:
             raise web.HTTPError(400, "You cannot delete yourself.")
         if hub_user is None:
-            self.authenticator.store.delete(name)
+            await asyncio.to_thread(self.authenticator.store.delete, name)
             return f"Deleted the account record of {name}."
         user = self.users[hub_user.id]
         if user.spawner._stop_pending:
