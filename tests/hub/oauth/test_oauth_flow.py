@@ -21,6 +21,7 @@ from orpheus_hub.accounts.store import AccountStore
 from tests.fakes.oidc_provider import OIDCProvider, oidc_provider
 from tests.fakes.webhook_receiver import WebhookReceiver, webhook_receiver
 from tests.harness.hub import Hub, running_hub
+from tests.harness.ports import free_port
 from tests.hub.oauth import browser
 
 pytestmark = [pytest.mark.slow, pytest.mark.hub]
@@ -36,11 +37,14 @@ class Setup:
 @pytest.fixture(scope="module")
 def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
     data = Path(tmp_path_factory.mktemp("oauth-hub"))
-    with webhook_receiver() as receiver, oidc_provider() as provider:
+    with webhook_receiver(slow_seconds=10) as receiver, oidc_provider() as provider:
+        # A live hook, a slow one (answers after 10 s, within the 30 s timeout) and a dead one.
+        hooks = [f"{receiver.url}/hook/signups", f"{receiver.url}/slow/signups", f"http://127.0.0.1:{free_port()}/"]
         extra = "\n".join(
             [
                 provider.hub_config(),
-                f"c.Notifier.json_webhooks = ['{receiver.url}/hook/signups']",
+                f"c.Notifier.json_webhooks = {hooks!r}",
+                "c.Notifier.timeout = 30",
                 f"c.OrpheusAuthenticator.clock_offset_file = {str(data / 'clock_offset')!r}",
             ]
         )
@@ -66,6 +70,9 @@ def account(s: Setup, name: str) -> dict[str, Any]:
 def test_first_oauth_login_is_a_trial_that_can_spawn_and_notifies_admins(setup: Setup) -> None:
     session, r = oauth_login(setup, "olga", "olga@example.org")
     assert r.status_code == 302, r.text
+    # The log-in did not wait for the slow (or the dead) webhook.
+    assert "answered:/slow/signups" not in setup.receiver.events
+    setup.receiver.wait_for("received:/slow/signups")
     home = session.get(f"{setup.hub.url}/hub/home", allow_redirects=False, timeout=30)
     assert home.status_code == 200  # logged in: no redirect to the login page
     me = session.get(f"{setup.hub.url}/hub/api/orpheus/me", timeout=30).json()
@@ -140,3 +147,20 @@ def test_login_page_offers_the_provider_and_no_password_signup(setup: Setup) -> 
     assert "Sign up for a trial" not in page.text
     signup = requests.get(f"{setup.hub.url}/hub/signup", timeout=30, allow_redirects=False)
     assert signup.status_code in (403, 404), signup.status_code
+
+
+def test_approving_an_oauth_user_notifies_the_json_webhook(setup: Setup) -> None:
+    _, first = oauth_login(setup, "sofia", "sofia@example.org")
+    assert first.status_code == 302
+    r = setup.hub.api("POST", "/orpheus/users/sofia/approve", json={})
+    assert r.status_code == 200, r.text
+    assert account(setup, "sofia")["state"] == "approved"
+
+    def approved(receiver: WebhookReceiver) -> list[dict[str, str]]:
+        bodies = [d.json() for d in receiver.deliveries if d.path == "/hook/signups"]
+        return [b for b in bodies if (b["event"], b["username"]) == ("approved", "sofia")]
+
+    setup.receiver.wait_until(lambda rec: bool(approved(rec)))
+    assert approved(setup.receiver)[0]["email"] == "sofia@example.org"
+    _, again = oauth_login(setup, "sofia", "sofia@example.org")
+    assert again.status_code == 302
