@@ -63,3 +63,90 @@ export const api = {
   sessionRecording: async (id: string): Promise<string> =>
     (await fetchAPI(`sessions/${q(id)}/recording`)).text()
 };
+
+export interface IShare {
+  id: string;
+  kind: string;
+  title: string;
+  target: string;
+  created_at: string;
+  expires_at: string | null;
+  /** Only in the answer that created the link (shown once). */
+  url?: string;
+  path?: string;
+}
+
+export interface IChart {
+  id: string;
+  table: string;
+  kind: string;
+  title: string;
+  x: string | null;
+  y: string | null;
+  aggregation: string;
+  reason: string;
+  score: number;
+}
+
+export interface IAnalysis {
+  project_name: string;
+  analyzed_at: string;
+  duration_seconds: number;
+  summary: Record<string, unknown> & {
+    total_files: number;
+    total_rows: number;
+    domain_detected: string;
+    themes: string[];
+  };
+  files: Record<string, unknown>[];
+  cross_file_insights?: unknown[];
+  recommended_charts: IChart[];
+}
+
+/** One entry of `GET /projects/{name}/dashboards` (notebook is relative to the project). */
+export interface IDashboardSummary {
+  id: string;
+  title: string | null;
+  version: number;
+  updated_at: string | null;
+  widgets: number;
+  notebook: string;
+  undo_available: number;
+}
+
+export interface IDashboard {
+  spec: Record<string, unknown> & { id: string; title?: string };
+  notebook: string;
+  render_url: string;
+  undo_available: boolean;
+}
+
+export const shareApi = {
+  list: async (): Promise<IShare[]> => (await requestAPI<{ shares: IShare[] }>('shares')).shares,
+  create: (kind: string, target: string, title: string, expiresIn: number | null): Promise<IShare> =>
+    sendJSON<IShare>('shares', 'POST', {
+      kind,
+      target,
+      ...(title ? { title } : {}),
+      ...(expiresIn ? { expires_in: expiresIn } : {})
+    }),
+  revoke: (id: string): Promise<void> => requestAPI<void>(`shares/${q(id)}`, { method: 'DELETE' })
+};
+
+export const studioApi = {
+  analysis: (project: string): Promise<IAnalysis> => requestAPI<IAnalysis>(`projects/${q(project)}/analysis`),
+  /** Start an analysis; the answer is a server-sent event stream. */
+  analyze: (project: string, signal?: AbortSignal): Promise<Response> =>
+    fetchAPI(`projects/${q(project)}/analyze`, {
+      method: 'POST',
+      body: JSON.stringify({}),
+      headers: { Accept: 'text/event-stream', 'Content-Type': 'application/json' },
+      signal
+    }),
+  dashboards: async (project: string): Promise<IDashboardSummary[]> =>
+    (await requestAPI<{ dashboards: IDashboardSummary[] }>(`projects/${q(project)}/dashboards`)).dashboards,
+  generate: (project: string, title?: string): Promise<IDashboard> =>
+    sendJSON<IDashboard>(`projects/${q(project)}/dashboards/generate`, 'POST', title ? { title } : {}),
+  undo: (project: string, id: string): Promise<IDashboard> =>
+    sendJSON<IDashboard>(`projects/${q(project)}/dashboards/${q(id)}/undo`, 'POST', {})
+};

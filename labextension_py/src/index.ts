@@ -1,11 +1,16 @@
 import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
-import { ICommandPalette } from '@jupyterlab/apputils';
+import { ICommandPalette, ToolbarButton } from '@jupyterlab/apputils';
+import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ILauncher } from '@jupyterlab/launcher';
+import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
+import { shareIcon } from '@jupyterlab/ui-components';
 
 import { IInfo, TrialBanner } from './banner';
 import { claudeIcon, dataIcon, orpheusIcon } from './icons';
+import { shareKindOf } from './logic/expiry';
 import { OrpheusPanel } from './panel';
 import { newSession } from './sessions';
+import { shareTarget, showMyShares } from './shareDialog';
 
 const CATEGORY = 'Orpheus';
 
@@ -13,6 +18,9 @@ namespace CommandIDs {
   export const newSession = 'orpheus:new-session';
   export const showPanel = 'orpheus:show-panel';
   export const dataStudio = 'orpheus:data-studio';
+  export const shareFile = 'orpheus:share-file';
+  export const shareNotebook = 'orpheus:share-notebook';
+  export const myShares = 'orpheus:my-shares';
 }
 
 /** Whether the hub lets this user open plain shells (members of the "shell" group). */
@@ -27,12 +35,14 @@ const plugin: JupyterFrontEndPlugin<void> = {
   id: 'orpheus-lab:plugin',
   description: 'Orpheus in JupyterLab: Claude sessions, projects, notes and data.',
   autoStart: true,
-  optional: [ILauncher, ICommandPalette, ILayoutRestorer],
+  optional: [ILauncher, ICommandPalette, ILayoutRestorer, IDefaultFileBrowser, INotebookTracker],
   activate: (
     app: JupyterFrontEnd,
     launcher: ILauncher | null,
     palette: ICommandPalette | null,
-    restorer: ILayoutRestorer | null
+    restorer: ILayoutRestorer | null,
+    browser: IDefaultFileBrowser | null,
+    notebooks: INotebookTracker | null
   ) => {
     const banner = new TrialBanner();
     app.shell.add(banner, 'top', { rank: 1000 });
@@ -48,7 +58,9 @@ const plugin: JupyterFrontEndPlugin<void> = {
         if (session) {
           await panel.refresh();
         }
-      }
+      },
+      share: (kind, target, title) => shareTarget(kind, target, title),
+      myShares: () => showMyShares()
     });
     panel.title.icon = orpheusIcon;
     app.shell.add(panel, 'left', { rank: 300 });
@@ -79,12 +91,64 @@ const plugin: JupyterFrontEndPlugin<void> = {
       execute: () => app.shell.activateById(panel.id)
     });
 
+    app.commands.addCommand(CommandIDs.shareFile, {
+      label: 'Share with a Public Link…',
+      caption: 'Create a read-only public link to a snapshot of this file',
+      icon: shareIcon,
+      isEnabled: () => !!browser?.selectedItems().next()?.value,
+      execute: args => {
+        const item = args.path ? null : browser?.selectedItems().next()?.value;
+        const path = (args.path as string | undefined) ?? item?.path;
+        if (path) {
+          return shareTarget(shareKindOf(path), path, path.split('/').pop() ?? path);
+        }
+      }
+    });
+    app.contextMenu.addItem({
+      command: CommandIDs.shareFile,
+      selector: '.jp-DirListing-item[data-isdir="false"]',
+      rank: 10
+    });
+    app.commands.addCommand(CommandIDs.shareNotebook, {
+      label: 'Share Notebook with a Public Link…',
+      caption: 'Create a read-only public link to a snapshot of this notebook (save first)',
+      icon: shareIcon,
+      isEnabled: () => !!notebooks?.currentWidget,
+      execute: async () => {
+        const current = notebooks?.currentWidget;
+        if (current) {
+          await current.context.save();
+          return shareTarget('notebook', current.context.path, current.title.label);
+        }
+      }
+    });
+    app.docRegistry.addWidgetExtension('Notebook', {
+      createNew: (panel: NotebookPanel) => {
+        const button = new ToolbarButton({
+          icon: shareIcon,
+          tooltip: 'Share this notebook with a public link',
+          label: 'Share',
+          onClick: () => {
+            void panel.context.save().then(() => shareTarget('notebook', panel.context.path, panel.title.label));
+          }
+        });
+        button.node.setAttribute('aria-label', 'Share this notebook with a public link');
+        panel.toolbar.insertItem(10, 'orpheusShare', button);
+        return button;
+      }
+    });
+    app.commands.addCommand(CommandIDs.myShares, {
+      label: 'My Share Links',
+      icon: shareIcon,
+      execute: () => showMyShares()
+    });
+
     if (launcher) {
       launcher.add({ command: CommandIDs.newSession, category: CATEGORY, rank: 1 });
       launcher.add({ command: CommandIDs.dataStudio, category: CATEGORY, rank: 2 });
     }
     if (palette) {
-      for (const command of [CommandIDs.newSession, CommandIDs.showPanel]) {
+      for (const command of [CommandIDs.newSession, CommandIDs.showPanel, CommandIDs.shareNotebook, CommandIDs.myShares]) {
         palette.addItem({ command, category: CATEGORY });
       }
     }

@@ -1,9 +1,12 @@
 import { JupyterFrontEnd } from '@jupyterlab/application';
-import { InputDialog } from '@jupyterlab/apputils';
+import { InputDialog, Notification } from '@jupyterlab/apputils';
 import { Contents } from '@jupyterlab/services';
 import { Widget } from '@lumino/widgets';
 
-import { api, INote, IProject, ISession } from './api';
+import { runAnalysis } from './analyze';
+import { analysisWidget } from './analysisView';
+import { api, IDashboardSummary, INote, IProject, ISession, studioApi } from './api';
+import { openDashboardPanel, openDashboardTab } from './dashboards';
 import { h, iconButton } from './dom';
 import { ago } from './logic/format';
 import { notifyError } from './notify';
@@ -14,7 +17,14 @@ import { uploadFiles } from './upload';
 /** Hooks the panel calls for things other modules own (launcher, share dialog, ...). */
 export interface IPanelActions {
   newSession(project?: string): Promise<unknown>;
-  shareSession?(session: ISession): Promise<unknown>;
+  share(kind: string, target: string, title: string): Promise<unknown>;
+  myShares(): Promise<unknown>;
+}
+
+interface IProgress {
+  fraction: number;
+  message: string;
+  running: boolean;
 }
 
 /**
@@ -28,6 +38,9 @@ export class OrpheusPanel extends Widget {
   private _sessions: ISession[] | null = [];
   private _notes = new Map<string, INote[]>();
   private _data = new Map<string, Contents.IModel[]>();
+  /** null for a project when the dashboards API is not on this server. */
+  private _dashboards = new Map<string, IDashboardSummary[] | null>();
+  private _progress = new Map<string, IProgress>();
   private _expanded = new Set<string>();
   private _list: HTMLElement;
   private _status: HTMLElement;
@@ -48,6 +61,7 @@ export class OrpheusPanel extends Widget {
       h('h2', { className: 'orpheus-Panel-title' }, 'Orpheus'),
       iconButton('New Claude session', '＋', () => void this._actions.newSession()),
       iconButton('New project', '▤', () => void this._newProject()),
+      iconButton('My shares', '⤴', () => void this._actions.myShares()),
       iconButton('Refresh', '⟳', () => void this.refresh())
     );
     this._status = h('div', { className: 'orpheus-Panel-status', role: 'status', 'aria-live': 'polite' });
@@ -114,15 +128,17 @@ export class OrpheusPanel extends Widget {
       this._expanded.delete(name);
       return;
     }
-    const [notes, data] = await Promise.all([
+    const [notes, data, dashboards] = await Promise.all([
       api.listNotes(name).catch(() => [] as INote[]),
       this._app.serviceManager.contents
         .get(`${project.path}/data`, { content: true })
         .then(m => (m.content as Contents.IModel[]).filter(f => f.type !== 'directory'))
-        .catch(() => [] as Contents.IModel[])
+        .catch(() => [] as Contents.IModel[]),
+      studioApi.dashboards(name).catch(error => (error instanceof OrpheusError && error.status === 404 ? null : []))
     ]);
     this._notes.set(name, notes);
     this._data.set(name, data);
+    this._dashboards.set(name, dashboards);
   }
 
   private _render(): void {
@@ -164,7 +180,8 @@ export class OrpheusPanel extends Widget {
           { id: bodyId, className: 'orpheus-Project-body' },
           this._sessions !== null ? this._sessionSection(project) : null,
           this._notesSection(project),
-          this._dataSection(project)
+          this._dataSection(project),
+          this._dashboards.get(project.name) !== null ? this._dashboardSection(project) : null
         )
       );
     }
@@ -217,9 +234,7 @@ export class OrpheusPanel extends Widget {
       ),
       running ? null : iconButton(`Resume ${session.title}`, '▶', () => after(resumeSession(this._app, session))),
       iconButton(`Rename ${session.title}`, '✎', () => after(renameSession(session))),
-      this._actions.shareSession
-        ? iconButton(`Share ${session.title}`, '⤴', () => void this._actions.shareSession?.(session))
-        : null,
+      iconButton(`Share ${session.title}`, '⤴', () => void this._actions.share('session', session.path, session.title)),
       iconButton(`Delete ${session.title}`, '🗑', () => after(deleteSession(session)))
     );
   }
@@ -253,9 +268,14 @@ export class OrpheusPanel extends Widget {
 
   private _dataSection(project: IProject): HTMLElement {
     const files = this._data.get(project.name) ?? [];
-    return this._section(
+    const progress = this._progress.get(project.name);
+    const section = this._section(
       'Data',
-      [iconButton(`Upload data files to ${project.name}`, '⇪', () => void this._upload(project))],
+      [
+        iconButton(`Upload data files to ${project.name}`, '⇪', () => void this._upload(project)),
+        iconButton(`Analyze the data of ${project.name}`, 'Analyze', () => void this._analyze(project.name), 'orpheus-TextButton'),
+        iconButton(`Show the analysis of ${project.name}`, 'ⓘ', () => void this._showAnalysis(project.name))
+      ],
       files.map(f =>
         h(
           'li',
@@ -271,11 +291,124 @@ export class OrpheusPanel extends Widget {
             },
             h('span', { className: 'orpheus-Row-label' }, f.name),
             h('span', { className: 'orpheus-Muted' }, ago(f.last_modified))
-          )
+          ),
+          iconButton(`Share ${f.name}`, '⤴', () => void this._actions.share('file', f.path, f.name))
         )
       ),
       'No data files.'
     );
+    if (progress) {
+      section.insertBefore(this._progressNode(project.name, progress), section.children[1]);
+    }
+    return section;
+  }
+
+  private _progressNode(project: string, p: IProgress): HTMLElement {
+    const percent = Math.round(p.fraction * 100);
+    return h(
+      'div',
+      { className: 'orpheus-Progress', 'data-progress': project },
+      h('progress', { max: 100, value: percent, 'aria-label': `Analysis of ${project}` }),
+      h('span', { className: 'orpheus-Progress-text', role: 'status' }, `${percent} % ${p.message}`)
+    );
+  }
+
+  private _setProgress(project: string, p: IProgress): void {
+    this._progress.set(project, p);
+    const old = this._list.querySelector(`[data-progress="${CSS.escape(project)}"]`);
+    if (old) {
+      old.replaceWith(this._progressNode(project, p));
+    } else {
+      this._render();
+    }
+  }
+
+  private async _analyze(project: string): Promise<void> {
+    if (this._progress.get(project)?.running) {
+      return;
+    }
+    this._setProgress(project, { fraction: 0, message: 'Starting…', running: true });
+    try {
+      await runAnalysis(project, u => this._setProgress(project, { ...u, running: true }));
+      this._setProgress(project, { fraction: 1, message: 'Done', running: false });
+      await this._showAnalysis(project);
+    } catch (error) {
+      this._setProgress(project, { fraction: 0, message: 'Failed', running: false });
+      notifyError(error, 'The analysis failed');
+    }
+    await this.refresh();
+  }
+
+  private async _showAnalysis(project: string): Promise<void> {
+    try {
+      const widget = analysisWidget(await studioApi.analysis(project));
+      Array.from(this._app.shell.widgets('main')).find(w => w.id === widget.id)?.dispose();
+      this._app.shell.add(widget, 'main');
+      this._app.shell.activateById(widget.id);
+    } catch (error) {
+      notifyError(error, 'Could not show the analysis');
+    }
+  }
+
+  private _dashboardSection(project: IProject): HTMLElement {
+    const dashboards = this._dashboards.get(project.name) ?? [];
+    return this._section(
+      'Dashboards',
+      [iconButton(`Generate a dashboard for ${project.name}`, 'Generate', () => void this._generate(project), 'orpheus-TextButton')],
+      dashboards.map(d => {
+        const notebook = `${project.path}/${d.notebook}`;
+        const title = d.title || d.id;
+        return h(
+          'li',
+          { className: 'orpheus-Row', 'data-dashboard': d.id },
+          h(
+            'button',
+            {
+              type: 'button',
+              className: 'orpheus-Row-main',
+              'data-key': `dashboard:${d.id}`,
+              title: `Open "${title}" as a Voila app in a new browser tab`,
+              onclick: () => void openDashboardTab(notebook)
+            },
+            h('span', { className: 'orpheus-Row-label' }, title),
+            h('span', { className: 'orpheus-Muted' }, `${d.widgets} widgets · ${ago(d.updated_at)}`)
+          ),
+          iconButton(`Open ${title} in a JupyterLab panel`, '▣', () => void openDashboardPanel(this._app, notebook, title)),
+          d.undo_available
+            ? iconButton(`Undo the last change to ${title}`, '↶', () => void this._undo(project.name, d.id))
+            : null,
+          iconButton(`Share ${title}`, '⤴', () =>
+            void this._actions.share('dashboard', `${project.path}/dashboards/${d.id}.json`, title)
+          )
+        );
+      }),
+      'No dashboards.'
+    );
+  }
+
+  private async _generate(project: IProject): Promise<void> {
+    try {
+      const dashboard = await studioApi.generate(project.name);
+      const title = String(dashboard.spec.title ?? dashboard.spec.id);
+      openDashboardPanel(this._app, dashboard.notebook, title);
+      // A new browser tab needs a click of the user's own (popup blockers).
+      Notification.success(`Dashboard "${title}" generated.`, {
+        autoClose: 8000,
+        actions: [{ label: 'Open in a new tab', callback: () => void openDashboardTab(dashboard.notebook) }]
+      });
+    } catch (error) {
+      notifyError(error, 'Could not generate a dashboard');
+    }
+    await this.refresh();
+  }
+
+  private async _undo(project: string, id: string): Promise<void> {
+    try {
+      await studioApi.undo(project, id);
+    } catch (error) {
+      notifyError(error, 'Could not undo');
+    }
+    await this.refresh();
   }
 
   private async _toggle(name: string): Promise<void> {

@@ -28,6 +28,7 @@ test('events with no data are dropped', () => {
 });
 
 test('progress from the usual shapes, clamped', () => {
+  assert.equal(progressOf({ file: 'a.csv', fraction: 1, overall: 0.5 }), 0.5);
   assert.equal(progressOf({ progress: 0.25 }), 0.25);
   assert.equal(progressOf({ progress: 50 }), 0.5);
   assert.equal(progressOf({ percent: 100 }), 1);

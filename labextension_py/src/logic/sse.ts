@@ -86,14 +86,16 @@ export function parseSSE(text: string): ISSEEvent[] {
   return [...parser.push(text), ...parser.flush()];
 }
 
-/** A progress fraction 0..1 from an event's JSON data (`progress`, `percent` or `done/total`). */
+/** A progress fraction 0..1 from an event's JSON data (`overall`, `progress`, `percent` or `done/total`). */
 export function progressOf(data: unknown): number | null {
   if (!data || typeof data !== 'object') {
     return null;
   }
   const d = data as Record<string, unknown>;
   let value: number | null = null;
-  if (typeof d.progress === 'number') {
+  if (typeof d.overall === 'number') {
+    value = d.overall;
+  } else if (typeof d.progress === 'number') {
     value = d.progress > 1 ? d.progress / 100 : d.progress;
   } else if (typeof d.percent === 'number') {
     value = d.percent / 100;
