@@ -87,7 +87,8 @@ class DataImporter(LoggingConfigurable):  # type: ignore[misc]
         if size > self.max_file_bytes:
             raise web.HTTPError(413, f"{raw!r} is {size} bytes; the import limit is {self.max_file_bytes}")
         with real.open("rb") as f:
-            problem = content_problem(real.name if candidate.is_symlink() else candidate.name, f.read(8192))
+            # Checked against the name it will have in data/ (a link's own name).
+            problem = content_problem(candidate.name, f.read(8192))
         if problem:
             raise web.HTTPError(415, f"{raw!r} {problem}")
         return _Source(raw, real, size)

@@ -84,3 +84,25 @@ async def test_import_into_missing_project_is_404(api, jp_root_dir: Path) -> Non
     code, err, _ = await api("POST", *P, "nope", "data", "import", body={"paths": ["a.csv"]})
     assert code == 404
     assert "project 'nope'" in err["message"]
+
+
+async def test_links_inside_the_root_import_their_content(api, jp_root_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    project = await _project(api, jp_root_dir)
+    (jp_root_dir / "real.csv").write_text("a\n1\n")
+    os.symlink(jp_root_dir / "real.csv", jp_root_dir / "alias.csv")
+    code, body, _ = await api("POST", *P, "imports", "data", "import", body={"paths": ["alias.csv"]})
+    assert code == 201, body
+    copied = project / "data" / "alias.csv"
+    assert not copied.is_symlink()
+    assert copied.read_text() == "a\n1\n"
+
+
+async def test_too_large_is_413(api, jp_serverapp, jp_root_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    project = await _project(api, jp_root_dir)
+    [ext] = jp_serverapp.extension_manager.extension_apps["orpheus"]
+    ext.data_importer.max_file_bytes = 10
+    (jp_root_dir / "big.csv").write_text("a\n" * 100)
+    code, body, _ = await api("POST", *P, "imports", "data", "import", body={"paths": ["big.csv"]})
+    assert code == 413
+    assert "the import limit is 10" in body["message"]
+    assert not (project / "data").exists()
