@@ -1,4 +1,4 @@
-"""One module-scoped hub per test module, with the gateway pointed at the fake upstreams.
+"""One hub for the whole package, its gateway pointed at the fake upstreams.
 
 The hub also runs a second gateway, ``llm-nokey``, with no upstream keys at all,
 so "no provider configured" is tested on the same hub.
@@ -58,7 +58,7 @@ class LLMStack:
         self.openai.clear()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def llm_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LLMStack]:
     """Start the fakes and a hub whose ``llm`` service talks to them."""
     data = Path(tmp_path_factory.mktemp("llmhub"))

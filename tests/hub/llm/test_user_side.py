@@ -1,0 +1,63 @@
+"""From a spawned user server: the operator keys are nowhere in its (or its kernels')
+environment, and the real ``claude`` CLI, started as a session would start it (the
+gateway URL and the server's own token), gets its reply through the gateway."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+import pytest
+import requests
+
+from orpheus_hub import paths
+
+from .conftest import ANTHROPIC_KEY, OPENAI_KEY, LLMStack
+from .kernel import run_in_kernel
+
+pytestmark = [pytest.mark.hub, pytest.mark.slow]
+
+PROBE = textwrap.dedent("""
+    import json, os, subprocess, tempfile
+    server_env = open(f"/proc/{os.getppid()}/environ", "rb").read().decode(errors="replace")
+    kernel_env = "\\0".join(f"{k}={v}" for k, v in os.environ.items())
+    home = tempfile.mkdtemp()
+    env = {**os.environ, "HOME": home, "DISABLE_AUTOUPDATER": "1",
+           "ANTHROPIC_BASE_URL": os.environ["ORPHEUS_LLM_URL"] + "/anthropic",
+           "ANTHROPIC_AUTH_TOKEN": os.environ["JUPYTERHUB_API_TOKEN"]}
+    cli = subprocess.run([CLAUDE, "-p", "say hi", "--output-format", "json"], env=env, cwd=home,
+                         capture_output=True, text=True, timeout=150)
+    cli_env = "\\0".join(f"{k}={v}" for k, v in env.items())
+    print(json.dumps({"server_env": server_env, "kernel_env": kernel_env, "cli_env": cli_env,
+                      "llm_url": os.environ.get("ORPHEUS_LLM_URL"),
+                      "token": os.environ["JUPYTERHUB_API_TOKEN"],
+                      "rc": cli.returncode, "stdout": cli.stdout, "stderr": cli.stderr[-2000:]}))
+""")
+
+
+def test_user_server_kernel_and_cli_never_see_operator_keys(stack: LLMStack) -> None:
+    token = stack.hub.create_user("kai")
+    server = stack.hub.spawn("kai")
+    claude_bin = paths.node_tool("claude")
+    out = run_in_kernel(server, token, f"CLAUDE = {claude_bin!r}\n" + PROBE)
+    probe = json.loads(out.strip().splitlines()[-1])
+    for where in ("server_env", "kernel_env", "cli_env"):
+        assert ANTHROPIC_KEY not in probe[where], where
+        assert OPENAI_KEY not in probe[where], where
+        assert "ANTHROPIC_API_KEY=" not in probe[where], where
+    assert probe["llm_url"].endswith("/services/llm")
+    # the CLI's reply came from the fake, through the gateway, on kai's server token
+    assert probe["rc"] == 0, probe["stderr"]
+    assert json.loads(probe["stdout"])["result"] == "Hello from the fake model."
+    received = stack.anthropic.requests
+    assert any(r.path.endswith("/v1/messages") for r in received)
+    for rec in received:  # only the gateway ever talks to the upstream
+        assert rec.credential() == ANTHROPIC_KEY
+        assert probe["token"] not in json.dumps(rec.headers)
+    cli_calls = [r for r in stack.anthropic.message_requests() if r.query == "beta=true"]
+    assert cli_calls, "the CLI's own ?beta=true requests reached the fake"
+    assert cli_calls[0].header("anthropic-beta")  # forwarded verbatim
+    mine = requests.get(stack.gateway + "/api/usage", headers={"Authorization": f"Bearer {token}"},
+                        timeout=10).json()
+    assert mine["today"]["requests"] >= 1
+    assert mine["today"]["output_tokens"] > 0
