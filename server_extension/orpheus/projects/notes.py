@@ -56,7 +56,10 @@ class NoteManager(LoggingConfigurable):  # type: ignore[misc]
 
     # ---- files -------------------------------------------------------------
     def _dir(self, project: str) -> Path:
-        return self.projects.path(project) / NOTES_DIR
+        folder = self.projects.path(project) / NOTES_DIR
+        if folder.is_symlink():
+            raise web.HTTPError(403, "the notes folder is a link; notes must live in the project")
+        return folder
 
     def _file(self, project: str, note_id: str) -> Path:
         note_id = noteinput.check_note_id(note_id)
@@ -129,7 +132,7 @@ class NoteManager(LoggingConfigurable):  # type: ignore[misc]
     # ---- blocking implementations --------------------------------------------
     def _list(self, project: str) -> builtins.list[dict[str, Any]]:
         folder = self._dir(project)
-        if not folder.is_dir() or folder.is_symlink():
+        if not folder.is_dir():
             return []
         models = []
         for path in folder.glob(f"*{SUFFIX}"):
@@ -152,8 +155,6 @@ class NoteManager(LoggingConfigurable):  # type: ignore[misc]
 
     def _create(self, project: str, fields: dict[str, Any]) -> dict[str, Any]:
         folder = self._dir(project)
-        if folder.is_symlink():
-            raise web.HTTPError(403, "the notes folder is a link; notes must live in the project")
         title = fields.get("title") or "Untitled"
         with self._lock:
             folder.mkdir(parents=True, exist_ok=True)

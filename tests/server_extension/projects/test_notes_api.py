@@ -187,3 +187,27 @@ async def test_explicit_id_conflict_is_409(api) -> None:  # type: ignore[no-unty
     _, got, _ = await api("GET", *P, project, "notes", "fixed")
     assert got["body"] == "one"
     assert json.loads(json.dumps(got))["title"] == "Untitled"
+
+
+async def test_notes_never_reach_through_links(api, jp_root_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    project = await make_project(api)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.md").write_text("secret")
+    notes = jp_root_dir / "projects" / project / "notes"
+    notes.symlink_to(outside)
+    for method, parts, body in [("GET", ("secret",), None), ("PUT", ("secret",), {"body": "x"}),
+                                ("DELETE", ("secret",), None), ("POST", (), {"title": "t"}), ("GET", (), None)]:
+        code, err, _ = await api(method, *P, project, "notes", *parts, body=body)
+        assert code == 403, (method, parts, err)
+        assert "link" in err["message"]
+    assert (outside / "secret.md").read_text() == "secret"
+    assert [p.name for p in outside.iterdir()] == ["secret.md"]
+
+    notes.unlink()
+    notes.mkdir()
+    (notes / "alias.md").symlink_to(outside / "secret.md")
+    code, err, _ = await api("GET", *P, project, "notes", "alias")
+    assert code == 403
+    _, listed, _ = await api("GET", *P, project, "notes")
+    assert listed["notes"] == []
