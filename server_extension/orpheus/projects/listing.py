@@ -71,10 +71,11 @@ def last_change(record: dict[str, Any], summary: dict[str, dict[str, Any]]) -> s
     """The newest of the record's ``updated_at`` and every app's last change."""
     stamps = [str(record.get("updated_at") or "")]
     stamps += [str(s["last_change"]) for s in summary.values() if s["last_change"]]
-    return max(stamps, key=_sort_key)
+    return max(stamps, key=sort_key)
 
 
-def _sort_key(stamp: str) -> float:
+def sort_key(stamp: str) -> float:
+    """An ISO 8601 timestamp as seconds since the epoch (0 when unparsable), for sorting."""
     try:
         return datetime.fromisoformat(stamp).timestamp()
     except ValueError:

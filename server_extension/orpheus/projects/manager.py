@@ -205,7 +205,7 @@ class ProjectManager(LoggingConfigurable):  # type: ignore[misc]
             except web.HTTPError:
                 continue
             models.append(self._model(entry.name, entry))
-        models.sort(key=lambda m: listing._sort_key(m["last_change"]), reverse=True)
+        models.sort(key=lambda m: listing.sort_key(m["last_change"]), reverse=True)
         return models
 
     # ---- the async API -----------------------------------------------------
