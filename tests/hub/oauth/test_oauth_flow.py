@@ -132,11 +132,15 @@ def test_expired_oauth_trial_is_refused_with_the_reason(setup: Setup) -> None:
     (setup.hub.data_dir / "clock_offset").write_text(str(48 * 3600))  # two days later
     try:
         _, refused = oauth_login(setup, "rosa")
+        spawn = setup.hub.api("POST", "/users/rosa/server")
     finally:
         (setup.hub.data_dir / "clock_offset").write_text("0")
     assert refused.status_code == 403
     assert "trial ended" in refused.text
     assert "awaiting approval" in refused.text
+    # Spawning is refused too, even by an admin through the API (pre_spawn_start).
+    assert spawn.status_code == 403, spawn.text
+    assert "trial ended" in spawn.json()["message"]
 
 
 def test_login_page_offers_the_provider_and_no_password_signup(setup: Setup) -> None:
