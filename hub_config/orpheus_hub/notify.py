@@ -136,6 +136,13 @@ class Notifier(LoggingConfigurable):  # type: ignore[misc]
             _check_url("approval_webhook_url", url.replace("{username}", "x"))
         return url
 
+    @validate("ntfy_token")
+    def _valid_token(self, proposal: dict[str, Any]) -> str:
+        token: str = proposal["value"]
+        if any(ord(ch) < 33 or ord(ch) > 126 for ch in token):
+            raise TraitError("Notifier.ntfy_token must be printable ASCII without spaces")
+        return token
+
     @validate("timeout")
     def _valid_timeout(self, proposal: dict[str, Any]) -> float:
         value = float(proposal["value"])
@@ -160,7 +167,19 @@ class Notifier(LoggingConfigurable):  # type: ignore[misc]
     # ---- public API --------------------------------------------------------
     async def notify_signup(self, username: str, email: str | None) -> None:
         """Tell the admins' channels about a new account; returns without waiting."""
-        email = email or ""
+        try:
+            self._schedule_signup(username, email or "")
+        except Exception as e:  # noqa: BLE001 - a notification must never fail a sign-up
+            self.log.warning("Sign-up notifications not scheduled: %s", type(e).__name__)
+
+    async def notify_approved(self, username: str, email: str | None) -> None:
+        """Tell the user (their hooks) and the JSON webhooks about an approval."""
+        try:
+            self._schedule_approved(username, email or "")
+        except Exception as e:  # noqa: BLE001 - a notification must never fail an approval
+            self.log.warning("Approval notifications not scheduled: %s", type(e).__name__)
+
+    def _schedule_signup(self, username: str, email: str) -> None:
         text = self._signup_text(username, email)
         for url in self.discord_webhooks:
             self._discord(url, text)
@@ -169,9 +188,7 @@ class Notifier(LoggingConfigurable):  # type: ignore[misc]
         for url in self.json_webhooks:
             self._json(url, SIGNUP, username, email)
 
-    async def notify_approved(self, username: str, email: str | None) -> None:
-        """Tell the user (their hooks) and the JSON webhooks about an approval."""
-        email = email or ""
+    def _schedule_approved(self, username: str, email: str) -> None:
         for url in self.json_webhooks:
             self._json(url, APPROVED, username, email)
         if self.approval_webhook_url:

@@ -165,6 +165,8 @@ def test_bad_configuration_is_refused_with_the_trait_name() -> None:
         Notifier(approval_webhook_url="not a url {username}")
     with pytest.raises(TraitError, match=r"Notifier\.timeout"):
         Notifier(timeout=0)
+    with pytest.raises(TraitError, match=r"Notifier\.ntfy_token"):
+        Notifier(ntfy_token="tk_abc\r\nX-Injected: 1")
 
 
 def test_redact_keeps_only_scheme_and_host() -> None:
