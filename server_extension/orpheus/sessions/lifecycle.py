@@ -14,6 +14,7 @@ from tornado import web
 from . import terminal
 from .config import SessionConfig
 from .live import LiveSession
+from .recorder import AsciicastRecorder
 from .records import RecordStore, SessionPaths, iso
 
 
@@ -34,6 +35,8 @@ class SessionLifecycle(SessionConfig):
         self._pending: set[asyncio.Future[Any]] = set()
         # Final records of sessions whose end is being written.
         self.ending: dict[str, dict[str, Any]] = {}
+        # Recorders of ended sessions whose last writes may still be in flight.
+        self.closing: dict[str, AsciicastRecorder] = {}
 
     # ---- places -------------------------------------------------------------
     @property
@@ -96,7 +99,7 @@ class SessionLifecycle(SessionConfig):
             return record
         live.base_commands = int(record.get("commands_executed") or 0)
         live.record = record
-        live.recorder.on_died = lambda: self._on_died(live.session_id)
+        live.recorder.on_died = lambda: self._on_died(live)
         self.live[paths.session_id] = live
         self._paths[paths.session_id] = paths
         await asyncio.to_thread(self.store.write, paths, record)
@@ -104,9 +107,10 @@ class SessionLifecycle(SessionConfig):
         self.log.info("Session %s: terminal %s started", paths.session_id, live.terminal_name)
         return record
 
-    def _on_died(self, session_id: str) -> None:
-        """The terminal's process ended (terminado's on_pty_died)."""
-        live = self.live.pop(session_id, None)
+    def _on_died(self, ended: LiveSession) -> None:
+        """The terminal's output ended (terminado's on_pty_died; the recorder has closed)."""
+        self._closing(ended)
+        live = self.live.pop(ended.session_id, None)
         if live is None:
             return
         future = asyncio.ensure_future(self._persist_end(live, "exited"))
@@ -117,7 +121,7 @@ class SessionLifecycle(SessionConfig):
         """Forget a live session whose terminal ended and persist its state (idempotent)."""
         live = self.live.pop(session_id, None)
         if live is not None:
-            live.recorder.close()
+            self._closing(live)
             await self._persist_end(live, reason)
 
     async def stop_terminal(self, session_id: str, reason: str) -> None:
@@ -133,8 +137,26 @@ class SessionLifecycle(SessionConfig):
         if live.terminal_name in tm.terminals:
             await tm.terminate(live.terminal_name, force=True)
         else:
-            live.recorder.close()
+            self._closing(live)
         await self._persist_end(live, reason)
+
+    def _closing(self, live: LiveSession) -> None:
+        """Keep an ended session's recorder until its writes have landed."""
+        session_id, recorder = live.session_id, live.recorder
+        self.closing[session_id] = recorder
+        done = recorder.close()
+        if done is None:
+            self.closing.pop(session_id, None)
+        else:
+            done.add_done_callback(lambda _: self.closing.pop(session_id, None))
+
+    async def recording_written(self, session_id: str) -> None:
+        """Wait until everything recorded so far for the session is on disk."""
+        live = self.live.get(session_id)
+        recorder = live.recorder if live is not None else self.closing.get(session_id)
+        pending = recorder.flush() if recorder is not None else None
+        if pending is not None:
+            await asyncio.wrap_future(pending)
 
     async def _persist_end(self, live: LiveSession, reason: str) -> None:
         record = self.fold(live.record, live)

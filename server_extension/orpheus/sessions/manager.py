@@ -195,9 +195,7 @@ class ClaudeSessionManager(SessionLifecycle):
     async def paths_of(self, session_id: str) -> SessionPaths:
         """A session's paths (404 if unknown); flushes its recording so readers see it all."""
         paths = await asyncio.to_thread(self.store.find, session_id)
-        live = self.live.get(session_id)
-        if live is not None:
-            live.recorder.flush()
+        await self.recording_written(session_id)
         return paths
 
     async def workdir_of(self, session_id: str) -> SessionPaths:

@@ -1,0 +1,1 @@
+"""Reproducible performance runs (not timed tests): ``python -m benchmarks NAME``."""
