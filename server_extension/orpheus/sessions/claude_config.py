@@ -176,6 +176,10 @@ class ClaudeSettings(LoggingConfigurable):  # type: ignore[misc]
 
     def prepare_folder(self, workdir: Path, project: str, files: list[str]) -> None:
         """Write ``.claude/settings.local.json`` and, if missing, ``CLAUDE.md``."""
+        for name in (".claude", "CLAUDE.md"):
+            # A link planted in the folder must not redirect these writes elsewhere.
+            if (workdir / name).is_symlink():
+                (workdir / name).unlink()
         atomic_write_json(workdir / ".claude" / "settings.local.json", self.local_settings())
         claude_md = workdir / "CLAUDE.md"
         if self.write_claude_md and not claude_md.exists():

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from terminado.management import MaxTerminalsReached
 from tornado import web
 
 from . import terminal
@@ -92,9 +93,11 @@ class SessionLifecycle(SessionConfig):
                   "ended": None, "error": None}
         try:
             live = terminal.start(self.terminal_manager, self, paths, record, resume, self.clock)
-        except OSError as e:
+        except (OSError, MaxTerminalsReached) as e:
             self.log.warning("Session %s: terminal did not start: %s", paths.session_id, e)
-            record.update(status="error", error=f"the session command could not start: {e}")
+            why = str(e) if isinstance(e, MaxTerminalsReached) else "see the server log"
+            mode = record.get("mode", "session")
+            record.update(status="error", error=f"the {mode} command could not start ({why})")
             await asyncio.to_thread(self.store.write, paths, record)
             return record
         live.base_commands = int(record.get("commands_executed") or 0)

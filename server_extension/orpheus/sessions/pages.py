@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
 from markdownify import MarkdownConverter
+from tornado import web
 
 from ..fsutil import atomic_write_text
 from ..names import slugify
@@ -39,6 +40,8 @@ def to_markdown(page: Page) -> tuple[str, str]:
 def save(workdir: Path, page: Page, title: str, markdown: str) -> Path:
     """Write the Markdown with a small front matter; never overwrites an earlier fetch."""
     folder = workdir / WEB_DIR
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise web.HTTPError(409, f"{WEB_DIR}/ in the session folder is not a plain folder")
     folder.mkdir(exist_ok=True)
     base = slugify(title, 60) or slugify(urlsplit(page.url).netloc, 60) or "page"
     target, n = folder / f"{base}.md", 1

@@ -192,3 +192,14 @@ async def test_fetch_limits(jp_fetch, sessions, site, url, status, message):  # 
     code, body = await expect_error(jp_fetch, model["id"], "fetch", {"url": url.format(port=site)})
     assert code == status
     assert message in body
+
+
+async def test_fetch_never_writes_through_a_planted_link(jp_fetch, jp_root_dir, site, tmp_path):  # type: ignore[no-untyped-def]
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    model = await create_session(jp_fetch, {"title": "Planted"})
+    (Path(jp_root_dir) / model["path"] / "web").symlink_to(outside, target_is_directory=True)
+    code, body = await expect_error(jp_fetch, model["id"], "fetch",
+                                    {"url": f"http://127.0.0.1:{site}/page"})
+    assert code == 409
+    assert list(outside.iterdir()) == []

@@ -155,6 +155,7 @@ async def test_missing_command_is_an_error_status_not_a_500(jp_fetch, sessions):
     model = await create_session(jp_fetch, {"title": "Broken"})
     assert model["status"] == "error"
     assert "could not start" in model["error"]
+    assert "/nonexistent" not in json.dumps(model)
     assert model["terminal"] is None
     sessions.claude_command = [sys.executable, str(STANDIN)]
 
@@ -184,3 +185,20 @@ async def test_bad_create_input_is_a_specific_4xx(jp_fetch, jp_root_dir, fields,
     assert not (Path(jp_root_dir) / "projects").exists() or not any(
         (Path(jp_root_dir) / "projects").iterdir()
     )
+
+
+ROUTES = [
+    ("GET", ()), ("POST", ()), ("GET", ("0123456789ab",)), ("PATCH", ("0123456789ab",)),
+    ("DELETE", ("0123456789ab",)), ("POST", ("0123456789ab", "resume")),
+    ("GET", ("0123456789ab", "recording")), ("GET", ("0123456789ab", "archive")),
+    ("POST", ("0123456789ab", "clone")), ("POST", ("0123456789ab", "fetch")),
+]
+
+
+@pytest.mark.parametrize(("method", "parts"), ROUTES)
+async def test_every_session_route_needs_authentication(jp_fetch, method, parts):  # type: ignore[no-untyped-def]
+    body = "{}" if method in ("POST", "PATCH") else None
+    with pytest.raises(HTTPClientError) as e:
+        await jp_fetch("orpheus", "api", "sessions", *parts, method=method, body=body,
+                       headers={"Authorization": ""})
+    assert e.value.code == 403
