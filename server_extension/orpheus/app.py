@@ -11,6 +11,7 @@ from traitlets import List, Unicode
 from .datastudio import share_paths
 from .datastudio.manager import DataStudioManager
 from .hub_client import HubClient
+from .llm.client import LLMClient
 from .projects import ProjectManager
 from .projects.imports import DataImporter
 from .projects.notes import NoteManager
@@ -33,6 +34,8 @@ HANDLER_MODULES = [
     "orpheus.handlers.shares",
     "orpheus.handlers.analysis",
     "orpheus.handlers.dashboards",
+    "orpheus.llm.handlers.insights",
+    "orpheus.llm.handlers.edit",
 ]
 
 
@@ -60,6 +63,7 @@ class OrpheusApp(ExtensionApp):
     video: VideoManager
     sessions: ClaudeSessionManager
     datastudio: DataStudioManager
+    llm: LLMClient
 
     def initialize_settings(self) -> None:
         """Build the managers the handlers use."""
@@ -74,6 +78,7 @@ class OrpheusApp(ExtensionApp):
         )
         self.sessions = ClaudeSessionManager(self, parent=self, log=self.log)
         self.datastudio = DataStudioManager(parent=self, log=self.log)
+        self.llm = LLMClient(parent=self, log=self.log)
         share_paths.register(self.serverapp, self.log)
 
     async def stop_extension(self) -> None:

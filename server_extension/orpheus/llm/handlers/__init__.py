@@ -1,0 +1,1 @@
+"""REST handlers of the AI features, one module per resource."""

@@ -1,0 +1,1 @@
+"""The AI features of the server extension against a fake upstream at the gateway's paths."""
