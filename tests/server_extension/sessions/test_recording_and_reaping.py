@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from pathlib import Path
@@ -44,6 +45,7 @@ async def test_recording_replays_exactly_what_the_websocket_delivered(  # type: 
         r = await jp_fetch("orpheus", "api", "sessions", model["id"])
         if json.loads(r.body)["size"] == {"cols": 132, "rows": 40}:
             break
+        await asyncio.sleep(0.02)
     assert json.loads(r.body)["size"] == {"cols": 132, "rows": 40}
     # the size the recorder could have forced (it has none) is not the PTY's size
     pty = jp_serverapp.web_app.settings["terminal_manager"].terminals[model["terminal"]].ptyproc

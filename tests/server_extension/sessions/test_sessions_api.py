@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
 from pathlib import Path
@@ -87,10 +88,11 @@ async def test_list_shows_status_title_project_and_counts(jp_fetch, jp_ws_fetch)
     assert listed[second["id"]]["commands_executed"] == 2
     assert listed[second["id"]]["last_activity"] >= listed[second["id"]]["created"]
     # the websocket closed: the terminal keeps running, nobody is watching
-    for _ in range(50):
+    for _ in range(100):  # the server notices the closed websocket on its own schedule
         r = await jp_fetch("orpheus", "api", "sessions", second["id"])
         if json.loads(r.body)["status"] == "disconnected":
             break
+        await asyncio.sleep(0.05)
     assert json.loads(r.body)["status"] == "disconnected"
 
 
