@@ -12,6 +12,7 @@ from .datastudio import share_paths
 from .datastudio.manager import DataStudioManager
 from .hub_client import HubClient
 from .llm.client import LLMClient
+from .llm.kernels import ChatKernels
 from .projects import ProjectManager
 from .projects.imports import DataImporter
 from .projects.notes import NoteManager
@@ -36,6 +37,7 @@ HANDLER_MODULES = [
     "orpheus.handlers.dashboards",
     "orpheus.llm.handlers.insights",
     "orpheus.llm.handlers.edit",
+    "orpheus.llm.handlers.chat",
 ]
 
 
@@ -64,6 +66,7 @@ class OrpheusApp(ExtensionApp):
     sessions: ClaudeSessionManager
     datastudio: DataStudioManager
     llm: LLMClient
+    chat_kernels: ChatKernels
 
     def initialize_settings(self) -> None:
         """Build the managers the handlers use."""
@@ -79,6 +82,8 @@ class OrpheusApp(ExtensionApp):
         self.sessions = ClaudeSessionManager(self, parent=self, log=self.log)
         self.datastudio = DataStudioManager(parent=self, log=self.log)
         self.llm = LLMClient(parent=self, log=self.log)
+        self.chat_kernels = ChatKernels(parent=self, log=self.log,
+                                        kernel_manager=self.serverapp.kernel_manager if self.serverapp else None)
         share_paths.register(self.serverapp, self.log)
 
     async def stop_extension(self) -> None:
