@@ -70,20 +70,13 @@ def start(
     rows = int(size.get("rows") or config.default_rows)
     argv = command(config, record["mode"], resume)
     terminal_manager.create(
-        name=name,
-        shell_command=argv,
-        cwd=str(paths.workdir),
-        extra_env=environment(config, paths.session_id),
-        width=cols,
-        height=rows,
+        name=name, shell_command=argv, cwd=str(paths.workdir),
+        extra_env=environment(config, paths.session_id), width=cols, height=rows,
     )
     term = terminal_manager.terminals[name]
     term.ptyproc.setwinsize(rows, cols)
     recorder = AsciicastRecorder(
-        paths.recording,
-        width=cols,
-        height=rows,
-        title=str(record.get("title", "")),
+        paths.recording, width=cols, height=rows, title=str(record.get("title", "")),
         env={"TERM": "xterm-256color", "SHELL": os.path.basename(argv[0])},
     )
     live = LiveSession(paths.session_id, name, term, recorder, clock)
