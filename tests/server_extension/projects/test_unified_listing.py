@@ -1,9 +1,9 @@
 """The unified listing reflects what every app made in a project, through their own APIs.
 
-Sessions (the sessions API with a stand-in ``claude``), notes (notes API) and data
-files (data import API) are made through the real endpoints; dashboards and video
-renders are placed by folder convention (ARCHITECTURE section 3) until a test here
-drives those APIs too.
+Sessions (the sessions API with a stand-in ``claude``), notes (notes API), data
+files (data import API) and dashboards (Data Studio's analyze + dashboards API)
+are made through the real endpoints; a video render is placed by folder
+convention (ARCHITECTURE section 3), since rendering one takes MoviePy seconds.
 """
 
 from __future__ import annotations
@@ -40,6 +40,15 @@ def jp_server_config(tmp_path: Path) -> dict[str, Any]:
     }
 
 
+DASHBOARD = {
+    "title": "Sales",
+    "data_source": {"file": "sales.csv", "table": None, "filters": []},
+    "layout": {"columns": 12, "row_height": 80},
+    "widgets": [{"id": "n", "type": "markdown", "text": "hello",
+                 "position": {"x": 0, "y": 0, "w": 4, "h": 2}}],
+}
+
+
 def _multipart(fields: dict[str, str]) -> tuple[bytes, str]:
     boundary = uuid.uuid4().hex
     parts = [
@@ -64,10 +73,12 @@ async def test_listing_counts_every_app_and_sorts_by_last_change(api, jp_fetch, 
     (jp_root_dir / "sales.csv").write_text("a,b\n1,2\n")
     assert (await api("POST", *P, "alpha", "data", "import", body={"paths": ["sales.csv"]}))[0] == 201
 
+    # Data Studio: analyse the imported file, then a dashboard spec through its API.
+    assert (await api("POST", *P, "alpha", "analyze", body={}))[0] == 200
+    code, dash, _ = await api("POST", *P, "alpha", "dashboards", body=DASHBOARD)
+    assert code == 201, dash
     alpha = jp_root_dir / "projects" / "alpha"
-    (alpha / "dashboards").mkdir()
-    (alpha / "dashboards" / "d1.json").write_text("{}")
-    (alpha / "dashboards" / "d1.ipynb").write_text("{}")  # derived, not counted
+    assert (alpha / "dashboards" / f"{dash['spec']['id']}.ipynb").is_file()  # derived, not counted
     (alpha / "video" / "out").mkdir(parents=True)
     (alpha / "video" / "out" / "final.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42")
     (alpha / "video" / "out" / ".partial.mp4").write_bytes(b"")  # hidden, not counted
@@ -82,7 +93,7 @@ async def test_listing_counts_every_app_and_sorts_by_last_change(api, jp_fetch, 
     assert got["last_change"] == max(
         [got["updated_at"], *(v["last_change"] for v in got["contents"].values())]
     )
-    assert "sessions" in got["apps"]
+    assert {"sessions", "datastudio"} <= set(got["apps"])
     empty = listing["projects"][1]
     assert {v["count"] for v in empty["contents"].values()} == {0}
 
