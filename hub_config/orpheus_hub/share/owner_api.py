@@ -87,6 +87,11 @@ class UploadMixin(OwnerAPIHandler):
         if declared > limit:
             raise web.HTTPError(413, self.share_app.too_large_message())
 
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        """A refusal may come before the body is read: make the proxy drop this connection."""
+        self.set_header("Connection", "close")
+        super().write_error(status_code, **kwargs)
+
     def data_received(self, chunk: bytes) -> None:
         """Collect the body; past the limit, answer 413."""
         self._body.extend(chunk)

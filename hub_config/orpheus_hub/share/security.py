@@ -5,7 +5,9 @@ Every public answer carries ``X-Content-Type-Options: nosniff``, a
 the Content-Security-Policies below:
 
 - ``page_csp``: our own pages (session, file, notebook/dashboard frames). No
-  script runs but ours, each tag carrying the per-response nonce.
+  script runs but ours, each tag carrying the per-response nonce; the
+  asciinema player's terminal emulator is WebAssembly, hence
+  ``'wasm-unsafe-eval'`` (compiling wasm only, never JavaScript ``eval``).
 - ``sandbox_csp``: rendered user HTML (nbconvert output, dashboard charts).
   ``sandbox allow-scripts`` *without* ``allow-same-origin`` puts the document
   in an opaque origin, so even a ``<script>`` inside a notebook output cannot
@@ -33,7 +35,7 @@ def page_csp(nonce: str) -> str:
     """CSP of our own HTML pages."""
     return (
         "default-src 'none'; "
-        f"script-src 'nonce-{nonce}'; "
+        f"script-src 'nonce-{nonce}' 'wasm-unsafe-eval'; "
         "style-src 'self' 'unsafe-inline'; "
         "img-src 'self' data:; font-src 'self' data:; media-src 'self'; "
         "connect-src 'self'; worker-src 'self' blob:; frame-src 'self'; "

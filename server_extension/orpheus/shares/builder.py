@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import os
 import tarfile
 import time
@@ -184,15 +185,24 @@ def build_dashboard(path: Path, rel: PurePosixPath, max_bytes: int) -> Snapshot:
 
 
 def _static_export(path: Path, spec: dict[str, Any]) -> str | None:
-    """The Data Studio's static HTML export, when that module provides one."""
+    """The Data Studio's static HTML export (interactive plotly, no kernel), when available.
+
+    Without it (or when it cannot export this spec) the share service draws the
+    figures stored in the spec itself.
+    """
     try:
-        from ..datastudio.dashboards import static  # type: ignore[attr-defined]
+        from ..datastudio.dashboards import static
     except ImportError:
         return None
     export = getattr(static, "export_static_html", None)
     if export is None:
         return None
-    html = export(spec)
+    try:
+        html = export(spec, path)
+    except Exception:  # noqa: BLE001 - any export failure falls back to the stored figures
+        logging.getLogger(__name__).warning("Static export of %s failed; sharing its stored figures",
+                                            path.name, exc_info=True)
+        return None
     return html if isinstance(html, str) else None
 
 
