@@ -40,7 +40,7 @@ async def test_create_get_patch_list_round_trip(api, jp_root_dir: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "reason"),
     [
-        ("ünïcödé ✨", None),  # accepted: folded to ASCII
+        ("ünïcödé ✨", None),  # accented Latin letters fold to ASCII: accepted as "unicode"
         ("   ", "empty"),
         ("x" * 65, "longer than 64"),
         ("..", "start with a dot"),
@@ -49,6 +49,7 @@ async def test_create_get_patch_list_round_trip(api, jp_root_dir: Path) -> None:
         ("a\\b", "path separators"),
         ("nul\x00here", "control characters"),
         ("✨✨", "no letters or digits"),
+        ("数据", "no letters or digits"),  # Unicode without an ASCII folding: refused
         (42, "must be a string"),
     ],
 )
