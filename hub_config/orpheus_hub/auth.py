@@ -56,6 +56,9 @@ class OrpheusAuthenticator(Authenticator):  # type: ignore[misc]
     common_passwords_file = Unicode(
         "", help="File of refused common passwords, one per line; empty: the list shipped with Orpheus."
     ).tag(config=True)
+    argon2_time_cost = Integer(3, help="Argon2id passes over memory per password hash.").tag(config=True)
+    argon2_memory_kib = Integer(65536, help="Argon2id memory per password hash, in KiB.").tag(config=True)
+    argon2_parallelism = Integer(4, help="Argon2id lanes per password hash.").tag(config=True)
     lockout_max_failures = Integer(5, help="Failed password logins that lock an account.").tag(config=True)
     lockout_minutes = Float(15.0, help="How long a locked account stays locked, in minutes.").tag(config=True)
     login_rate_limit = Integer(
@@ -84,7 +87,7 @@ class OrpheusAuthenticator(Authenticator):  # type: ignore[misc]
     def _check_positive(self, proposal: Any) -> float:
         return _positive(proposal["trait"].name, proposal["value"])
 
-    @validate("min_password_length", "lockout_max_failures")
+    @validate("min_password_length", "lockout_max_failures", "argon2_time_cost", "argon2_memory_kib", "argon2_parallelism")
     def _check_count(self, proposal: Any) -> int:
         return int(_positive(proposal["trait"].name, proposal["value"]))
 
@@ -118,6 +121,11 @@ class OrpheusAuthenticator(Authenticator):  # type: ignore[misc]
         """The rules new passwords must meet."""
         common = self.common_passwords_file or passwords.COMMON_PASSWORDS_FILE
         return passwords.PasswordPolicy(self.min_password_length, common)
+
+    @cached_property
+    def hasher(self) -> passwords.Hasher:
+        """Argon2id with the configured cost (existing hashes are upgraded at login)."""
+        return passwords.Hasher(self.argon2_time_cost, self.argon2_memory_kib, self.argon2_parallelism)
 
     @cached_property
     def login_limiter(self) -> RateLimiter:
@@ -178,7 +186,7 @@ class OrpheusAuthenticator(Authenticator):  # type: ignore[misc]
         locked = account.locked_at(now) if account else None
         if locked is not None:
             raise web.HTTPError(403, f"This account is locked after too many failed logins until {views.human_time(locked)}.")
-        if not await passwords.averify_password(account.password_hash if account else None, password):
+        if not await self.hasher.averify(account.password_hash if account else None, password):
             if account is not None:
                 until = await asyncio.to_thread(
                     self.store.record_failure, username, now, self.lockout_max_failures, self.lockout_minutes
@@ -187,6 +195,9 @@ class OrpheusAuthenticator(Authenticator):  # type: ignore[misc]
                     self.log.warning("An account was locked after %d failed logins", self.lockout_max_failures)
                     raise web.HTTPError(403, f"Too many failed logins: this account is locked until {views.human_time(until)}.")
             raise web.HTTPError(403, INVALID)
+        if account is not None and self.hasher.needs_rehash(account.password_hash or ""):
+            new_hash = await self.hasher.ahash(password)
+            await asyncio.to_thread(self.store.set_password_hash, username, new_hash)
         return username
 
     async def check_blocked_users(self, username: str, authentication: Any = None) -> bool:
@@ -241,13 +252,13 @@ class OrpheusAuthenticator(Authenticator):  # type: ignore[misc]
             password = configured or secrets.token_urlsafe(12)
             try:
                 self.store.create(
-                    name, None, "bootstrap", self.clock.now(), passwords.hash_password(password), status=APPROVED
+                    name, None, "bootstrap", self.clock.now(), self.hasher.hash(password), status=APPROVED
                 )
             except AccountExists:
                 return
             if not configured:
                 print(f"Orpheus admin account {name!r} created with password: {password}", flush=True)  # noqa: T201
             return
-        if configured and not passwords.verify_password(account.password_hash, configured):
-            self.store.set_password_hash(name, passwords.hash_password(configured))
+        if configured and not self.hasher.verify(account.password_hash, configured):
+            self.store.set_password_hash(name, self.hasher.hash(configured))
             self.log.info("Bootstrap admin password updated from configuration")

@@ -12,7 +12,6 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
 MAX_LENGTH = 1024  # Argon2 has no limit; this keeps a single request cheap.
 
-_hasher = PasswordHasher()  # argon2-cffi's default type is Argon2id
 
 
 @lru_cache(maxsize=8)
@@ -43,27 +42,60 @@ class PasswordPolicy:
         return None
 
 
+class Hasher:
+    """Argon2id with configurable cost; async helpers run the work in a thread."""
+
+    def __init__(self, time_cost: int = 3, memory_kib: int = 65536, parallelism: int = 4) -> None:
+        self._argon2 = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism)
+
+    def hash(self, password: str) -> str:
+        """An Argon2id hash of ``password`` (CPU-heavy: prefer ``ahash``)."""
+        return self._argon2.hash(password)
+
+    def verify(self, password_hash: str | None, password: str) -> bool:
+        """Whether ``password`` matches; a missing hash still spends the same time."""
+        if not password_hash:
+            self._argon2.hash(password)  # keep timing similar for unknown accounts
+            return False
+        try:
+            return self._argon2.verify(password_hash, password)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        """Whether the hash was made with other cost parameters than these."""
+        try:
+            return self._argon2.check_needs_rehash(password_hash)
+        except InvalidHashError:
+            return True
+
+    async def ahash(self, password: str) -> str:
+        """``hash`` in a worker thread."""
+        return await asyncio.to_thread(self.hash, password)
+
+    async def averify(self, password_hash: str | None, password: str) -> bool:
+        """``verify`` in a worker thread."""
+        return await asyncio.to_thread(self.verify, password_hash, password)
+
+
+_default = Hasher()
+
+
 def hash_password(password: str) -> str:
-    """An Argon2id hash of ``password`` (CPU-heavy: call via ``ahash_password``)."""
-    return _hasher.hash(password)
+    """``Hasher().hash`` with the default (RFC 9106 second recommended) cost."""
+    return _default.hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
-    """Whether ``password`` matches; a missing hash still spends the same time."""
-    if not password_hash:
-        _hasher.hash(password)  # keep timing similar for unknown accounts
-        return False
-    try:
-        return _hasher.verify(password_hash, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
+    """``Hasher().verify`` with the default cost."""
+    return _default.verify(password_hash, password)
 
 
 async def ahash_password(password: str) -> str:
     """``hash_password`` in a worker thread."""
-    return await asyncio.to_thread(hash_password, password)
+    return await _default.ahash(password)
 
 
 async def averify_password(password_hash: str | None, password: str) -> bool:
     """``verify_password`` in a worker thread."""
-    return await asyncio.to_thread(verify_password, password_hash, password)
+    return await _default.averify(password_hash, password)

@@ -10,13 +10,19 @@ import requests
 from tests.harness.hub import Hub
 
 PASSWORD = "a long and unusual passphrase"
+#: Test hubs hash with a cheaper Argon2id cost (the default costs ~0.5 s per login on a
+#: busy 2-core machine); the default cost itself is covered by test_passwords.
+CHEAP_HASHING = "\n".join(
+    f"c.OrpheusAuthenticator.{k} = {v}"
+    for k, v in {"argon2_time_cost": 1, "argon2_memory_kib": 8192, "argon2_parallelism": 1}.items()
+)
 
 
 def clock_extra(clock_file: Path, **traits: object) -> str:
     """Extra hub config: the injected clock file and further OrpheusAuthenticator traits."""
     lines = [f"c.OrpheusAuthenticator.clock_offset_file = {str(clock_file)!r}"]
     lines += [f"c.OrpheusAuthenticator.{k} = {v!r}" for k, v in traits.items()]
-    return "\n".join(lines)
+    return "\n".join([*lines, CHEAP_HASHING])
 
 
 def set_clock(clock_file: Path, seconds: float) -> None:

@@ -13,6 +13,7 @@ from tests.harness.hub import Hub, running_hub
 from tests.harness.ports import free_port
 
 from .helpers import (
+    CHEAP_HASHING,
     PASSWORD,
     accounts,
     form_session,
@@ -44,6 +45,7 @@ def hub(tmp_path_factory: pytest.TempPathFactory, receiver: WebhookReceiver) -> 
         "c.OrpheusAuthenticator.signup_rate_limit = 0",
         "c.OrpheusAuthenticator.login_rate_limit = 0",
         f"c.Notifier.json_webhooks = [{dead!r}, {receiver.url + '/hook/json'!r}]",
+        CHEAP_HASHING,
     ])
     yield from running_hub(Path(tmp_path_factory.mktemp("accounts-flow")), extra_config=extra)
 

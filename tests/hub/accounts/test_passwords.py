@@ -8,6 +8,7 @@ import pytest
 
 from orpheus_hub.accounts.forms import FormError, check_signup, check_username
 from orpheus_hub.accounts.passwords import (
+    Hasher,
     PasswordPolicy,
     ahash_password,
     averify_password,
@@ -59,6 +60,16 @@ def test_argon2id_hash_round_trip_off_the_loop() -> None:
     assert (good, bad) == (True, False)
     assert verify_password(None, "anything") is False
     assert verify_password("not-a-hash", "anything") is False
+
+
+def test_hasher_cost_is_configurable_and_old_hashes_need_a_rehash() -> None:
+    cheap = Hasher(time_cost=1, memory_kib=8192, parallelism=1)
+    digest = cheap.hash("violet otters juggle lanterns")
+    assert "m=8192,t=1,p=1" in digest
+    assert cheap.verify(digest, "violet otters juggle lanterns")
+    assert not cheap.needs_rehash(digest)
+    assert Hasher().needs_rehash(digest)  # the default cost is higher: upgraded at next login
+    assert Hasher().verify(digest, "violet otters juggle lanterns")  # but still verifies
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from jupyterhub import orm
 from jupyterhub.handlers.base import BaseHandler
 from tornado import web
 
-from .. import passwords, views
+from .. import views
 from ..forms import FormError, SignupData, check_signup
 from ..models import from_db
 from ..store import AccountExists
@@ -75,7 +75,7 @@ class SignupHandler(BaseHandler):  # type: ignore[misc]
         auth = self.authenticator
         if orm.User.find(self.db, data.username) is not None or data.username == auth.bootstrap_admin:
             raise FormError("That username is already taken.", 409)
-        password_hash = await passwords.ahash_password(data.password)
+        password_hash = await auth.hasher.ahash(data.password)
         try:
             return await asyncio.to_thread(
                 auth.store.create, data.username, data.email, "signup", auth.clock.now(), password_hash
