@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from tornado import web
-from traitlets import Bool, TraitError, Unicode, default, validate
+from traitlets import Bool, Float, TraitError, Unicode, default, validate
 from traitlets.config import LoggingConfigurable
 
 from ..fsutil import is_within
@@ -52,6 +52,12 @@ class ProjectManager(LoggingConfigurable):  # type: ignore[misc]
         ".orpheus-trash",
         help="Folder, relative to the Jupyter root, where deleted projects are moved "
         "(unless deleted with ?purge=1).",
+    ).tag(config=True)
+
+    trash_keep_days = Float(
+        30.0,
+        help="Deleted projects older than this many days are purged from the trash when "
+        "another project is deleted; 0 keeps them forever.",
     ).tag(config=True)
 
     allow_purge = Bool(
@@ -167,6 +173,9 @@ class ProjectManager(LoggingConfigurable):  # type: ignore[misc]
                 self.log.info("Purged project %s", slug)
                 return {"name": slug, "purged": True, "trash_path": None}
             target = trash.move_to_trash(folder, self.trash_root, slug)
+            for stale in trash.expired(self.trash_root, self.trash_keep_days):
+                trash.purge(stale)
+                self.log.info("Purged %s from the trash (older than %s days)", stale.name, self.trash_keep_days)
         self.log.info("Moved project %s to the trash", slug)
         return {"name": slug, "purged": False, "trash_path": self.relative(target)}
 

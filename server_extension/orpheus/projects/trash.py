@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +58,18 @@ def entries(trash_root: Path) -> list[dict[str, Any]]:
         return []
     found = [d for d in (describe(p) for p in trash_root.iterdir()) if d]
     return sorted(found, key=lambda d: str(d["deleted_at"]), reverse=True)
+
+
+def expired(trash_root: Path, keep_days: float) -> list[Path]:
+    """Trash entries deleted more than ``keep_days`` ago (none when ``keep_days`` <= 0)."""
+    if keep_days <= 0:
+        return []
+    cutoff = datetime.now(timezone.utc) - timedelta(days=keep_days)
+    return [
+        trash_root / str(e["entry"])
+        for e in entries(trash_root)
+        if datetime.fromisoformat(str(e["deleted_at"])) < cutoff
+    ]
 
 
 def entry_path(trash_root: Path, entry: str) -> Path:

@@ -195,3 +195,13 @@ async def test_trash_entry_names_are_checked(api, raw_api) -> None:  # type: ign
     code, body, _ = await api("POST", "orpheus", "api", "trash", "gone-20260101T000000000000Z", "restore")
     assert code == 404
     assert "does not exist" in body["message"]
+
+
+async def test_old_trash_entries_are_purged_on_delete(api, jp_root_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    trash = jp_root_dir / ".orpheus-trash"
+    (trash / "ancient-20200101T000000000000Z" / "notes").mkdir(parents=True)
+    (trash / "not-ours").mkdir()  # not a trash entry name: left alone
+    await api("POST", *P, body={"name": "fresh"})
+    code, deleted, _ = await api("DELETE", *P, "fresh")
+    assert code == 200
+    assert sorted(p.name for p in trash.iterdir()) == sorted(["not-ours", deleted["trash_path"].split("/")[1]])
