@@ -254,3 +254,24 @@ def test_revoking_ends_an_open_browser_session(hub: Hub) -> None:
         return home.status_code == 302 and "/hub/login" in home.headers["Location"]
 
     wait_until(signed_out, timeout=20, what="olly's session to end")
+
+
+PUBLIC = {"/signup"}  # the sign-up form is public by design (rate limited, xsrf-protected)
+
+
+def test_only_signup_answers_without_credentials(hub: Hub) -> None:
+    from orpheus_hub.accounts.handlers import default_handlers
+
+    assert signup(hub, "pia", "pia@example.org").status_code == 302
+    for pattern, _ in default_handlers:
+        path = pattern.replace("([^/]+)", "pia").replace("(approve|revoke|trial)", "approve")
+        for method in ("GET", "POST"):
+            r = requests.request(method, f"{hub.url}/hub{path}", allow_redirects=False, timeout=30)
+            if pattern in PUBLIC and method == "GET":
+                assert r.status_code == 200, path
+                continue
+            denied = r.status_code in (403, 405) or (
+                r.status_code == 302 and "/hub/login" in r.headers["Location"]
+            )
+            assert denied, (method, path, r.status_code)
+    assert accounts(hub)["pia"]["state"] == "trial"  # nothing was approved on the way
