@@ -14,6 +14,7 @@ from ..video.manager import VideoManager
 from .base import API_PREFIX, OrpheusHandler
 
 PROJECT = r"/projects/(?P<project>[^/]+)/video"
+MAX_IDEA = 4000
 
 
 class VideoBase(OrpheusHandler):
@@ -90,7 +91,28 @@ class RenderHandler(VideoBase):
         self.finish()
 
 
+class VideoSessionHandler(VideoBase):
+    """``POST`` {idea}: a Claude session in the video folder, the idea as its first prompt."""
+
+    @web.authenticated
+    @authorized
+    async def post(self, project: str) -> None:
+        body = self.get_json_object()
+        idea = body.get("idea")
+        if not isinstance(idea, str) or not idea.strip():
+            raise web.HTTPError(400, "idea must be a non-empty string")
+        if len(idea) > MAX_IDEA or "\x00" in idea:
+            raise web.HTTPError(400, f"idea must be at most {MAX_IDEA} characters, without NUL")
+        self.video.video_dir(self.project_dir(project))  # 404 before the scaffold
+        session = await self.orpheus.sessions.create(
+            title=f"Video: {idea.strip()[:60]}", project=project, mode="claude", files=[],
+            subdir="video", prompt=idea.strip(),
+        )
+        self.write_json(session, status=201)
+
+
 default_handlers = [
     (rf"{API_PREFIX}{PROJECT}", VideoHandler),
     (rf"{API_PREFIX}{PROJECT}/render", RenderHandler),
+    (rf"{API_PREFIX}{PROJECT}/session", VideoSessionHandler),
 ]

@@ -109,8 +109,13 @@ class ClaudeSessionManager(SessionLifecycle):
     async def create(
         self, title: object, project: str | None, mode: str, files: list[Any],
         access_key: str = "", size: tuple[int, int] | None = None,
+        subdir: str = "", prompt: str = "",
     ) -> dict[str, Any]:
-        """Validate everything, then make the folder, store uploads, write the record, start."""
+        """Validate everything, then make the folder, store uploads, write the record, start.
+
+        ``subdir`` runs the session in an existing project subfolder (Video Studio's
+        ``video``) instead of its own; ``prompt`` is the first message to claude.
+        """
         title = check_title(title)
         if mode not in MODES:
             raise web.HTTPError(400, f"mode must be one of {', '.join(MODES)}")
@@ -118,8 +123,9 @@ class ClaudeSessionManager(SessionLifecycle):
             await self.check_shell_access(access_key)
         uploads = self.uploads.check(files)
         project_name, project_dir = await self._project(project, title)
-        paths = SessionPaths(project_dir, new_session_id())
-        await asyncio.to_thread(paths.workdir.mkdir, parents=True)
+        paths = SessionPaths(project_dir, new_session_id(), subdir)
+        if paths.owns_workdir:
+            await asyncio.to_thread(paths.workdir.mkdir, parents=True)
         names = await asyncio.to_thread(store, paths.workdir, uploads)
         if mode == "claude":
             await asyncio.to_thread(self.claude.prepare_folder, paths.workdir, project_name, names)
@@ -128,6 +134,7 @@ class ClaudeSessionManager(SessionLifecycle):
             "id": paths.session_id, "title": title, "project": project_name, "mode": mode,
             "created": iso(self.clock()), "commands_executed": 0, "files": names,
             "size": {"cols": size[0], "rows": size[1]} if size else None,
+            **({"workdir": subdir} if subdir else {}), **({"prompt": prompt} if prompt else {}),
         }
         record = await self.start_terminal(paths, record, resume=False)
         self.log.info("Created %s session %s in project %s", mode, paths.session_id, project_name)
@@ -170,7 +177,9 @@ class ClaudeSessionManager(SessionLifecycle):
 
     def _purge(self, paths: SessionPaths) -> None:
         workdir = paths.workdir
-        if workdir.is_symlink():
+        if not paths.owns_workdir:
+            pass  # another app's folder (e.g. video/): only the record and recording go
+        elif workdir.is_symlink():
             workdir.unlink()
         elif workdir.is_dir() and is_within(self.projects_root, workdir):
             shutil.rmtree(workdir)

@@ -22,6 +22,8 @@ from ..fsutil import atomic_write_json, is_within
 RECORDS_DIR = ".orpheus/sessions"
 WORK_DIR = "sessions"
 SESSION_ID = re.compile(r"^[a-f0-9]{12}$")
+# Project subfolders another app may run a session in (Video Studio: ``video``).
+SUBDIR = re.compile(r"^(video)$")
 STATUSES = ("created", "active", "disconnected", "terminated", "error")
 MAX_TITLE = 200
 
@@ -60,6 +62,13 @@ class SessionPaths:
 
     project_dir: Path
     session_id: str
+    # A project subfolder the session works in (e.g. ``video``) instead of its own folder.
+    subdir: str = ""
+
+    @property
+    def owns_workdir(self) -> bool:
+        """Whether the working folder belongs to this session alone (purge may delete it)."""
+        return not self.subdir
 
     @property
     def record(self) -> Path:
@@ -74,7 +83,16 @@ class SessionPaths:
     @property
     def workdir(self) -> Path:
         """The working folder (the terminal's cwd)."""
+        if self.subdir:
+            return self.project_dir / self.subdir
         return self.project_dir / WORK_DIR / self.session_id
+
+    def with_record(self, record: dict[str, Any]) -> SessionPaths:
+        """These paths with the working subfolder the record names (validated)."""
+        subdir = record.get("workdir") or ""
+        if not isinstance(subdir, str) or (subdir and not SUBDIR.fullmatch(subdir)):
+            raise web.HTTPError(409, f"session {self.session_id} names an invalid working folder")
+        return SessionPaths(self.project_dir, self.session_id, subdir)
 
 
 class RecordStore:
@@ -103,7 +121,7 @@ class RecordStore:
         for project_dir in self._project_dirs():
             paths = SessionPaths(project_dir, session_id)
             if paths.record.is_file() and is_within(self.projects_root, paths.record):
-                return paths
+                return paths.with_record(self.read(paths))
         raise web.HTTPError(404, f"no such session: {session_id}")
 
     def all(self) -> list[tuple[SessionPaths, dict[str, Any]]]:
@@ -118,7 +136,8 @@ class RecordStore:
                     continue
                 paths = SessionPaths(project_dir, path.stem)
                 try:
-                    found.append((paths, self.read(paths)))
+                    record = self.read(paths)
+                    found.append((paths.with_record(record), record))
                 except web.HTTPError:
                     continue
         return found

@@ -27,11 +27,13 @@ def terminal_name(session_id: str) -> str:
     return f"{TERMINAL_PREFIX}{session_id}"
 
 
-def command(config: SessionConfig, mode: str, resume: bool) -> list[str]:
-    """argv for the terminal."""
+def command(config: SessionConfig, mode: str, resume: bool, prompt: str = "") -> list[str]:
+    """argv for the terminal; a first prompt is passed to a new (not resumed) claude."""
     if mode == "shell":
         return list(config.shell_command)
-    return [*config.claude_command, *(config.resume_args if resume else [])]
+    if resume:
+        return [*config.claude_command, *config.resume_args]
+    return [*config.claude_command, *([prompt] if prompt else [])]
 
 
 def environment(config: SessionConfig, session_id: str) -> dict[str, str | None]:
@@ -68,7 +70,7 @@ def start(
     size = record.get("size") or {}
     cols = int(size.get("cols") or config.default_cols)
     rows = int(size.get("rows") or config.default_rows)
-    argv = command(config, record["mode"], resume)
+    argv = command(config, record["mode"], resume, str(record.get("prompt") or ""))
     terminal_manager.create(
         name=name, shell_command=argv, cwd=str(paths.workdir),
         extra_env=environment(config, paths.session_id), width=cols, height=rows,
