@@ -32,11 +32,11 @@ def time_left(expires: datetime | None, now: datetime) -> str:
 
 
 def effective_state(account: Account | None, is_admin: bool, now: datetime) -> str:
-    """The state that decides access: admins without a record count as approved,
-    other users without one as expired (awaiting approval)."""
-    if account is None:
-        return APPROVED if is_admin else EXPIRED
-    return account.state(now)
+    """The state that decides access. Hub admins count as approved unless revoked (an
+    admin must not be locked out by a trial clock); other users without a record count
+    as expired (awaiting approval)."""
+    state = account.state(now) if account is not None else EXPIRED
+    return APPROVED if is_admin and state == EXPIRED else state
 
 
 def blocked_message(account: Account | None, state: str) -> str | None:

@@ -102,3 +102,20 @@ def test_state_survives_a_new_store_on_the_same_file(store: AccountStore) -> Non
     assert account.state(NOW + timedelta(hours=1)) == "trial"
     assert reopened.delete("fay")
     assert not reopened.delete("fay")
+
+
+def test_effective_state_admins_never_expire_but_can_be_revoked(store: AccountStore) -> None:
+    from orpheus_hub.accounts.views import blocked_message, effective_state
+
+    later = NOW + timedelta(days=2)
+    assert effective_state(None, True, later) == "approved"
+    assert effective_state(None, False, later) == "expired"
+    assert blocked_message(None, "expired") == "Your account is awaiting approval by an administrator."
+    account = store.create("gus", None, "signup", NOW)
+    assert effective_state(account, True, later) == "approved"
+    assert effective_state(account, False, later) == "expired"
+    message = blocked_message(account, "expired")
+    assert message is not None
+    assert message.startswith("Your trial ended on 2026-01-02 12:00 UTC.")
+    revoked = store.revoke("gus", later)
+    assert effective_state(revoked, True, later) == "revoked"
