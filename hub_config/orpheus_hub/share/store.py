@@ -175,6 +175,8 @@ class SnapshotStore:
         self.root = root
         self.root.mkdir(parents=True, exist_ok=True)
         self._staging = root / ".staging"
+        # Leftovers of an intake interrupted by a crash are never referenced: drop them.
+        shutil.rmtree(self._staging, ignore_errors=True)
         self._staging.mkdir(exist_ok=True)
 
     def staging(self) -> Path:
