@@ -29,6 +29,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from .models import APPROVED, MISSING, REVOKED, TRIAL, Account, to_db
@@ -120,8 +121,24 @@ class AccountStore:
     ) -> Account:
         """A new account (trial until ``now + trial_hours`` unless ``status`` says otherwise).
 
-        Raises ``AccountExists`` if the username or email is taken.
+        Raises ``AccountExists`` if the username or email is taken (also when a
+        concurrent insert wins the race: the unique constraints decide).
         """
+        try:
+            return self._insert(username, email, source, now, password_hash, status, trial_hours)
+        except IntegrityError:
+            raise AccountExists("username" if self.get(username) else "email") from None
+
+    def _insert(
+        self,
+        username: str,
+        email: str | None,
+        source: str,
+        now: datetime,
+        password_hash: str | None,
+        status: str,
+        trial_hours: float | None,
+    ) -> Account:
         with self._session() as session:
             if session.scalar(select(Account.id).where(Account.username == username)):
                 raise AccountExists("username")

@@ -119,3 +119,20 @@ def test_effective_state_admins_never_expire_but_can_be_revoked(store: AccountSt
     assert message.startswith("Your trial ended on 2026-01-02 12:00 UTC.")
     revoked = store.revoke("gus", later)
     assert effective_state(revoked, True, later) == "revoked"
+
+
+def test_concurrent_signups_of_one_name_create_one_account(store: AccountStore) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def attempt(i: int) -> str:
+        try:
+            store.create("race", f"race{i}@example.org", "signup", NOW)
+        except AccountExists as e:
+            return e.field
+        return "created"
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(attempt, range(16)))
+    assert results.count("created") == 1
+    assert set(results) == {"created", "username"}
+    assert [a.username for a in store.list()] == ["race"]

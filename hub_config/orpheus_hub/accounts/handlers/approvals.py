@@ -91,8 +91,8 @@ class ApprovalsHandler(BaseHandler):  # type: ignore[misc]
             await asyncio.to_thread(self.authenticator.store.delete, name)
             return f"Deleted the account record of {name}."
         user = self.users[hub_user.id]
-        if user.spawner._stop_pending:
-            raise web.HTTPError(409, f"The server of {name} is stopping; try again in a moment.")
+        if user.spawner.pending:
+            raise web.HTTPError(409, f"The server of {name} is busy ({user.spawner.pending}); try again in a moment.")
         if user.running:
             await self.stop_single_user(user)
         await maybe_future(self.authenticator.delete_user(user))
