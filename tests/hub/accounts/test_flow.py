@@ -262,6 +262,8 @@ PUBLIC = {"/signup"}  # the sign-up form is public by design (rate limited, xsrf
 def test_only_signup_answers_without_credentials(hub: Hub) -> None:
     from orpheus_hub.accounts.handlers import default_handlers
 
+    login_page = requests.get(hub.url + "/hub/login", timeout=30).text
+    assert 'href="/hub/signup"' in login_page  # the standard form links to sign-up
     assert signup(hub, "pia", "pia@example.org").status_code == 302
     for pattern, _ in default_handlers:
         path = pattern.replace("([^/]+)", "pia").replace("(approve|revoke|trial)", "approve")
