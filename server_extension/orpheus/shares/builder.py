@@ -30,7 +30,9 @@ from ..fsutil import is_within
 
 KINDS = ("session", "notebook", "dashboard", "file")
 SKIP_DIRS = {".claude", ".orpheus", ".git", ".ipynb_checkpoints", "__pycache__"}
-PUBLIC_RECORD_FIELDS = ("id", "title", "project", "mode", "status", "created_at", "updated_at", "ended_at")
+# What a viewer may see of a session record (never its environment, prompt or workdir).
+PUBLIC_RECORD_FIELDS = ("id", "title", "project", "mode", "status", "created", "created_at", "started",
+                        "last_activity", "ended", "ended_at", "updated_at", "commands_executed")
 
 
 class ShareBuildError(Exception):
@@ -52,7 +54,7 @@ class Snapshot:
     data: bytes
 
 
-def resolve_target(root: Path, target: Any) -> tuple[Path, PurePosixPath]:
+def resolve_target(root: Path, target: Any, must_exist: bool = True) -> tuple[Path, PurePosixPath]:
     """The absolute path of ``target`` inside ``root`` (and its clean relative form)."""
     if not isinstance(target, str) or not target.strip():
         raise ShareBuildError(400, "target is required: a path relative to the Jupyter root")
@@ -65,7 +67,7 @@ def resolve_target(root: Path, target: Any) -> tuple[Path, PurePosixPath]:
     path = root.joinpath(*rel.parts)
     if not is_within(root, path):
         raise ShareBuildError(400, "target is outside the Jupyter root")
-    if not path.exists():
+    if must_exist and not path.exists():
         raise ShareBuildError(404, f"target {rel.as_posix()!r} does not exist")
     return path, rel
 
@@ -133,17 +135,30 @@ def session_files(folder: Path) -> list[tuple[str, Path]]:
     return found
 
 
+def _session_folder(project_dir: Path, path: Path, record: dict[str, Any]) -> Path:
+    """The folder whose files a session shares: its own, or the project subfolder it works in."""
+    workdir = record.get("workdir")
+    folder = project_dir / str(workdir) if isinstance(workdir, str) and workdir else path
+    if ".." in PurePosixPath(str(workdir or "")).parts or not is_within(project_dir, folder):
+        raise ShareBuildError(400, "the session's working folder is outside its project")
+    if not folder.is_dir() or folder.is_symlink():
+        raise ShareBuildError(404, "the session's folder does not exist")
+    return folder
+
+
 def build_session(root: Path, projects_dir: str, path: Path, rel: PurePosixPath, max_bytes: int) -> Snapshot:
     """Snapshot of ``projects/<p>/sessions/<id>``: files, public record, recording."""
     base = PurePosixPath(projects_dir.strip("/"))
     parts = rel.parts
     if len(parts) != len(base.parts) + 3 or PurePosixPath(*parts[: len(base.parts)]) != base \
-            or parts[-2] != "sessions" or not path.is_dir() or path.is_symlink():
+            or parts[-2] != "sessions":
         raise ShareBuildError(400, f"a session target is {base.as_posix()}/<project>/sessions/<id>")
     project, session_id = parts[-3], parts[-1]
-    internals = path.parent.parent / ".orpheus" / "sessions"
+    project_dir = path.parent.parent
+    internals = project_dir / ".orpheus" / "sessions"
     record_path, cast = internals / f"{session_id}.json", internals / f"{session_id}.cast"
     record = _read_json(record_path, "the session record") if record_path.is_file() else {}
+    folder = _session_folder(project_dir, path, record)
     public = {k: record[k] for k in PUBLIC_RECORD_FIELDS if k in record}
     public.setdefault("id", session_id)
     public.setdefault("project", project)
@@ -152,7 +167,7 @@ def build_session(root: Path, projects_dir: str, path: Path, rel: PurePosixPath,
     tar.add_bytes("session.json", json.dumps(public).encode())
     if cast.is_file() and not cast.is_symlink() and is_within(root, cast):
         tar.add_file("recording.cast", cast)
-    for name, file in session_files(path):
+    for name, file in session_files(folder):
         tar.add_file(f"files/{name}", file)
     return Snapshot("session", title, rel.as_posix(), tar.done())
 
@@ -218,7 +233,8 @@ def build(root: Path, kind: Any, target: Any, projects_dir: str, max_bytes: int)
     """Build the snapshot of ``kind`` for ``target`` (a path relative to ``root``)."""
     if kind not in KINDS:
         raise ShareBuildError(400, f"kind must be one of {', '.join(KINDS)}")
-    path, rel = resolve_target(root, target)
+    # A session that works in a project subfolder (e.g. video) has no sessions/<id> folder.
+    path, rel = resolve_target(root, target, must_exist=kind != "session")
     if kind == "session":
         return build_session(root, projects_dir, path, rel, max_bytes)
     if kind == "notebook":

@@ -86,3 +86,23 @@ def test_session_snapshot_excludes_internals_and_keeps_the_recording(tmp_path: P
     with pytest.raises(builder.ShareBuildError) as e:
         builder.build(tmp_path, "session", "projects/demo/sessions/s1", "projects", 100)
     assert e.value.status == 413
+
+
+def test_a_session_working_in_a_project_subfolder_shares_that_folder(tmp_path: Path) -> None:
+    make_project(tmp_path)
+    project = tmp_path / "projects/demo"
+    (project / "video" / "scenes").mkdir(parents=True)
+    (project / "video" / "scenes" / "intro.py").write_text("def make(): ...\n")
+    (project / ".orpheus/sessions/v1.json").write_text(json.dumps(
+        {"id": "v1", "title": "Video idea", "workdir": "video", "created": "2026-01-02T00:00:00Z",
+         "prompt": "private prompt"}))
+    snap = builder.build(tmp_path, "session", "projects/demo/sessions/v1", "projects", 10_000_000)
+    with tarfile.open(fileobj=io.BytesIO(snap.data)) as tar:
+        names = set(tar.getnames())
+        record = json.loads(tar.extractfile("session.json").read())  # type: ignore[union-attr]
+    assert "files/scenes/intro.py" in names
+    assert record == {"id": "v1", "title": "Video idea", "created": "2026-01-02T00:00:00Z", "project": "demo"}
+    (project / ".orpheus/sessions/v2.json").write_text(json.dumps({"id": "v2", "workdir": "../../.."}))
+    with pytest.raises(builder.ShareBuildError) as e:
+        builder.build(tmp_path, "session", "projects/demo/sessions/v2", "projects", 10_000_000)
+    assert e.value.status == 400
