@@ -29,6 +29,21 @@ from tests.harness.ports import free_port
 from tests.hub.share.content import make_project
 
 
+def _not_found_timing(base: str, revoked_url: str, rounds: int = 300) -> dict[str, float]:
+    """Median latency of a revoked link vs an unknown one (they should be indistinguishable)."""
+    import requests
+
+    unknown_url = base + "/services/share/s/" + "Z" * 43
+    times: dict[str, list[float]] = {"revoked": [], "unknown": []}
+    with requests.Session() as http:
+        for i in range(rounds * 2):
+            name, url = ("revoked", revoked_url) if i % 2 else ("unknown", unknown_url)
+            start = time.perf_counter()
+            assert http.get(url, timeout=10).status_code == 404
+            times[name].append(time.perf_counter() - start)
+    return {f"{k}_404_p50_ms": round(statistics.median(v) * 1000, 2) for k, v in times.items()}
+
+
 def _create_share(hub_url: str, token: str, root: Path) -> str:
     import requests
 
@@ -95,11 +110,28 @@ def main() -> int:
             make_project(root)
             page = _create_share(hub.url, token, root)
             result = asyncio.run(_load([page, page + "/recording.cast"], clients, seconds))
+            revoked = _create_share(hub.url, token, root)
+            share_id = _share_id(hub.url, token)
+            import requests
+
+            requests.delete(f"{hub.url}/services/share/api/shares/{share_id}",
+                            headers={"Authorization": f"token {token}"}, timeout=30).raise_for_status()
+            result.update(_not_found_timing(hub.url, revoked))
         finally:
             hub.stop()
     result["target"] = "session page + recording.cast through the proxy"
     print(json.dumps(result))
     return 0 if result["errors"] == 0 else 1
+
+
+def _share_id(hub_url: str, token: str) -> str:
+    """The id of the newest share (the link itself never appears in listings)."""
+    import requests
+
+    shares = requests.get(f"{hub_url}/services/share/api/shares", timeout=30,
+                          headers={"Authorization": f"token {token}"}).json()["shares"]
+    share_id: str = shares[0]["id"]
+    return share_id
 
 
 def _wait(url: str) -> None:
