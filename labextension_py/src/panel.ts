@@ -233,7 +233,7 @@ export class OrpheusPanel extends Widget {
         h('span', { className: 'orpheus-Muted' }, `${session.mode} · ${session.status} · ${ago(session.created)}`)
       ),
       running ? null : iconButton(`Resume ${session.title}`, '▶', () => after(resumeSession(this._app, session))),
-      iconButton(`Rename ${session.title}`, '✎', () => after(renameSession(session))),
+      iconButton(`Rename ${session.title}`, '✎', () => after(renameSession(this._app, session))),
       iconButton(`Share ${session.title}`, '⤴', () => void this._actions.share('session', session.path, session.title)),
       iconButton(`Delete ${session.title}`, '🗑', () => after(deleteSession(session)))
     );

@@ -32,24 +32,32 @@ export async function newSession(
     if (!form) {
       return null;
     }
+    let session: ISession;
     try {
-      const session = await api.createSession(sessionFormData(form));
-      openSessionTerminal(app, session);
-      Notification.success(`Session "${session.title}" started in project ${session.project}.`, {
-        autoClose: 4000
-      });
-      return session;
+      session = await api.createSession(sessionFormData(form));
     } catch (error) {
       notifyError(error, 'Could not create the session');
       values = form;
+      continue;
     }
+    Notification.success(`Session "${session.title}" started in project ${session.project}.`, { autoClose: 4000 });
+    try {
+      await openSessionTerminal(app, session);
+    } catch (error) {
+      notifyError(error, 'Could not open the terminal');
+    }
+    return session;
   }
 }
 
 /** Open the terminal of a running session, or offer to resume an ended one. */
 export async function openSession(app: JupyterFrontEnd, session: ISession): Promise<ISession> {
   if (session.terminal) {
-    openSessionTerminal(app, session);
+    try {
+      await openSessionTerminal(app, session);
+    } catch (error) {
+      notifyError(error, 'Could not open the terminal');
+    }
     return session;
   }
   return resumeSession(app, session);
@@ -58,7 +66,7 @@ export async function openSession(app: JupyterFrontEnd, session: ISession): Prom
 export async function resumeSession(app: JupyterFrontEnd, session: ISession): Promise<ISession> {
   try {
     const resumed = await api.resumeSession(session.id);
-    openSessionTerminal(app, resumed);
+    await openSessionTerminal(app, resumed);
     return resumed;
   } catch (error) {
     notifyError(error, 'Could not resume the session');
@@ -66,7 +74,7 @@ export async function resumeSession(app: JupyterFrontEnd, session: ISession): Pr
   }
 }
 
-export async function renameSession(session: ISession): Promise<ISession | null> {
+export async function renameSession(app: JupyterFrontEnd, session: ISession): Promise<ISession | null> {
   const result = await InputDialog.getText({
     title: 'Rename session',
     label: 'New title',
@@ -78,7 +86,7 @@ export async function renameSession(session: ISession): Promise<ISession | null>
   }
   try {
     const renamed = await api.renameSession(session.id, result.value);
-    retitleTerminal({ ...renamed, terminal: session.terminal });
+    retitleTerminal(app, renamed);
     return renamed;
   } catch (error) {
     notifyError(error, 'Could not rename the session');

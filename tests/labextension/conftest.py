@@ -1,0 +1,90 @@
+"""A real hub (share service included) whose user servers run a stand-in ``claude``, and Chromium."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from playwright.sync_api import Browser, sync_playwright
+
+from tests.harness.hub import Hub, make_hub
+from tests.harness.ports import free_port
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "labextension"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+STANDIN_MARK = "ORPHEUS-STANDIN-OK"
+
+# The stand-in ``claude``: says where it runs and which files it was given, then echoes lines.
+STANDIN = f"""#!{sys.executable}
+import os, sys
+print("{STANDIN_MARK} files=" + ",".join(sorted(f for f in os.listdir(".") if not f.startswith("."))), flush=True)
+for line in sys.stdin:
+    print("ECHO: " + line.strip(), flush=True)
+"""
+
+
+@pytest.fixture(autouse=True)
+def jp_asyncio_loop() -> Iterator[None]:
+    """pytest-jupyter's autouse loop fixture would close the loop Playwright's sync API runs."""
+    yield None
+
+
+@pytest.fixture(autouse=True)
+def jp_server_cleanup() -> Iterator[None]:
+    """No in-process Jupyter server here (the hub runs the user's), so nothing to clean up."""
+    yield None
+
+
+@pytest.fixture(scope="package")
+def standin_bin(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding an executable ``claude`` stand-in, to put first on PATH."""
+    folder = Path(tmp_path_factory.mktemp("standin-bin"))
+    script = folder / "claude"
+    script.write_text(STANDIN)
+    script.chmod(0o755)
+    return folder
+
+
+@pytest.fixture(scope="package")
+def lab_hub(tmp_path_factory: pytest.TempPathFactory, standin_bin: Path) -> Iterator[Hub]:
+    """The Orpheus hub with its share service; user servers find the stand-in first on PATH."""
+    env = {"ORPHEUS_SHARE_PORT": str(free_port()), "ORPHEUS_LLM_PORT": str(free_port())}
+    # The hub config puts the venv and the repo's node bin (the real CLI) first; go before them.
+    path = os.pathsep.join([str(standin_bin), str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    extra = f"c.Spawner.environment.update({{'PATH': {path!r}}})"
+    hub = make_hub(Path(tmp_path_factory.mktemp("lab-hub")), env=env, extra_config=extra)
+    hub.start()
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"{hub.url}/services/share/health", timeout=2).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.2)
+        yield hub
+    finally:
+        hub.stop()
+
+
+@pytest.fixture(scope="package")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless, driven by Playwright (no downloaded browser)."""
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="package")
+def artifacts() -> Path:
+    """Where the step screenshots go (``test-artifacts/labextension/``)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS

@@ -1,0 +1,225 @@
+"""The Orpheus JupyterLab extension end to end: real hub, real user server, real Chromium.
+
+One user signs up in the browser (a trial account), then works through the UI
+the way a person would: trial banner, the launcher's Claude session dialog with
+an uploaded file, the session's terminal, the side panel (rename), a share link
+opened with no cookies, a CSV analysed with a progress bar, and a generated
+dashboard opened as a Voila app. Every step saves a screenshot under
+``test-artifacts/labextension/``. The steps share one page and run in order.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from tests.harness.hub import Hub
+
+from .conftest import STANDIN_MARK
+
+pytestmark = [pytest.mark.hub, pytest.mark.slow]
+
+USER = "lyra"
+PASSWORD = "lyre-strings-and-7-moons"
+PROJECT = "e2e-demo"
+TITLE = "First look at sales"
+RENAMED = "Sales deep dive"
+CSV = "month,region,units,revenue\n" + "".join(
+    f"2026-{m:02d}-01,{r},{10 * m + i},{(10 * m + i) * 12.5}\n"
+    for m in range(1, 13)
+    for i, r in enumerate(["north", "south", "east"])
+)
+
+
+@dataclass
+class Lab:
+    """The signed-up user's browser page and API access to their server."""
+
+    hub: Hub
+    context: BrowserContext
+    page: Page
+    base: str
+    token: str
+    artifacts: Path
+    shots: list[str] = field(default_factory=list)
+    state: dict[str, Any] = field(default_factory=dict)
+
+    def api(self, method: str, path: str, **kw: Any) -> requests.Response:
+        """Call the user's server with their token (to check what the UI did)."""
+        headers = {"Authorization": f"token {self.token}"}
+        return requests.request(method, self.base + path, headers=headers, timeout=60, **kw)
+
+    def shot(self, name: str, page: Page | None = None) -> None:
+        """Save a screenshot of the step."""
+        path = self.artifacts / f"{len(self.shots) + 1:02d}-{name}.png"
+        (page or self.page).screenshot(path=str(path))
+        self.shots.append(path.name)
+
+
+@pytest.fixture(scope="module")
+def lab(lab_hub: Hub, browser: Browser, artifacts: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    """Sign up in the browser and wait for JupyterLab to load in the user's own server."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(f"{lab_hub.url}/hub/signup")
+    page.fill("#username_input", USER)
+    page.fill("#email_input", f"{USER}@example.org")
+    page.fill("#password_input", PASSWORD)
+    page.click("#signup_submit")
+    page.wait_for_url(re.compile(rf"/user/{USER}/lab"), timeout=180_000)
+    r = lab_hub.api("POST", f"/users/{USER}/tokens", json={"note": "e2e checks"})
+    assert r.status_code in (200, 201), r.text
+    base = f"{lab_hub.url}/user/{USER}/"
+    state = Lab(lab_hub, context, page, base, r.json()["token"], artifacts)
+    # Lab's terminal draws on a canvas; its screen-reader mode also keeps the text in the DOM.
+    r = state.api("PUT", "lab/api/settings/@jupyterlab/terminal-extension:plugin",
+                  data=json.dumps({"raw": json.dumps({"screenReaderMode": True})}))
+    assert r.status_code in (200, 204), r.text
+    page.reload()
+    page.locator("#jp-main-dock-panel").wait_for()
+    data = tmp_path_factory.mktemp("e2e-files")
+    (data / "sales.csv").write_text(CSV)
+    state.state["csv"] = data / "sales.csv"
+    try:
+        yield state
+    finally:
+        context.close()
+
+
+def test_01_lab_loads_with_the_extension_and_the_trial_banner(lab: Lab) -> None:
+    page = lab.page
+    banner = page.locator("#orpheus-trial-banner")
+    expect(banner).to_be_visible()
+    expect(banner).to_contain_text(re.compile(r"Orpheus trial: (\d+ h \d+ min|\d+ d \d+ h) left"))
+    expect(page.get_by_role("tab", name=re.compile("Orpheus"))).to_have_count(1)
+    lab.shot("lab-trial-banner")
+
+
+def test_02_launcher_creates_a_claude_session_with_an_uploaded_file(lab: Lab) -> None:
+    page = lab.page
+    page.locator(".jp-LauncherCard", has_text="Claude session").click()
+    dialog = page.locator(".jp-Dialog")
+    expect(dialog.locator(".orpheus-SessionForm")).to_be_visible()
+    page.get_by_label("Title").fill(TITLE)
+    # A fresh user has no project yet: the form offers a new one.
+    page.get_by_label("New project name").fill(PROJECT)
+    page.get_by_label("Files to upload into the session folder").set_input_files(str(lab.state["csv"]))
+    expect(dialog.locator(".orpheus-SessionForm-files")).to_contain_text("sales.csv")
+    lab.shot("session-dialog")
+    dialog.get_by_role("button", name="Create the session").click()
+    terminal = page.locator(".orpheus-SessionTerminal")
+    expect(terminal).to_be_visible()
+    expect(terminal.locator(".xterm-accessibility")).to_contain_text(re.compile(rf"{STANDIN_MARK} files=\S*sales\.csv"), timeout=60_000)
+    expect(page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text=TITLE)).to_be_visible()
+    terminal.locator(".xterm").click()
+    page.keyboard.type("hello orpheus\n")
+    expect(terminal.locator(".xterm-accessibility")).to_contain_text("ECHO: hello orpheus")
+    lab.shot("session-terminal")
+    sessions = lab.api("GET", "orpheus/api/sessions").json()["sessions"]
+    assert [(s["title"], s["project"], s["status"] != "terminated") for s in sessions] == [(TITLE, PROJECT, True)]
+    lab.state["session"] = sessions[0]
+
+
+def test_03_side_panel_lists_the_session_and_renames_it(lab: Lab) -> None:
+    page = lab.page
+    page.get_by_role("tab", name=re.compile("Orpheus")).click()
+    panel = page.locator("#orpheus-panel")
+    expect(panel).to_be_visible()
+    toggle = panel.get_by_role("button", name=re.compile(PROJECT))
+    if toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+    row = panel.locator(f"[data-session='{lab.state['session']['id']}']")
+    expect(row).to_contain_text(TITLE)
+    expect(row.locator(".orpheus-Dot")).to_have_class(re.compile("orpheus-mod-running"))
+    row.get_by_role("button", name=f"Rename {TITLE}").click()
+    field = page.locator(".jp-Dialog input")
+    field.fill(RENAMED)
+    page.locator(".jp-Dialog").get_by_role("button", name="Rename").click()
+    expect(row).to_contain_text(RENAMED)
+    expect(page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text=RENAMED)).to_be_visible()
+    lab.shot("panel-renamed")
+    assert lab.api("GET", f"orpheus/api/sessions/{lab.state['session']['id']}").json()["title"] == RENAMED
+
+
+def test_04_share_the_session_and_open_the_link_without_cookies(lab: Lab, browser: Browser) -> None:
+    page = lab.page
+    row = page.locator(f"[data-session='{lab.state['session']['id']}']")
+    row.get_by_role("button", name=f"Share {RENAMED}").click()
+    dialog = page.locator(".jp-Dialog")
+    dialog.get_by_label("Link expires after").select_option(label="1 day")
+    dialog.get_by_role("button", name="Create a public link").click()
+    url_box = page.locator(".orpheus-ShareResult-url")
+    expect(url_box).to_have_value(re.compile(r"^http.*/services/share/"), timeout=60_000)
+    url = url_box.input_value()
+    expect(page.locator(".orpheus-SharesList")).to_contain_text(RENAMED)
+    lab.shot("share-link")
+    page.locator(".jp-Dialog").get_by_role("button", name="Done").click()
+
+    stranger = browser.new_context()
+    try:
+        public = stranger.new_page()
+        response = public.goto(url)
+        assert response is not None and response.status == 200
+        assert not [c for c in stranger.cookies() if "jupyterhub" in c["name"]]
+        expect(public.locator("body")).to_contain_text(RENAMED)
+        lab.shot("share-public-view", public)
+    finally:
+        stranger.close()
+
+
+def test_05_upload_and_analyze_a_csv_with_progress(lab: Lab) -> None:
+    page = lab.page
+    panel = page.locator("#orpheus-panel")
+    with page.expect_file_chooser() as chooser:
+        panel.get_by_role("button", name=f"Upload data files to {PROJECT}").click()
+    chooser.value.set_files(str(lab.state["csv"]))
+    expect(panel.get_by_role("button", name=re.compile(r"^sales\.csv"))).to_be_visible()
+    panel.get_by_role("button", name=f"Analyze the data of {PROJECT}").click()
+    progress = panel.locator(f"[data-progress='{PROJECT}']")
+    expect(progress).to_contain_text("100 %", timeout=120_000)
+    assert progress.locator("progress").get_attribute("value") == "100"
+    lab.shot("analysis-progress")
+    view = page.locator(".orpheus-AnalysisView")
+    expect(view).to_contain_text(f"Analysis of {PROJECT}")
+    expect(view).to_contain_text("sales.csv")
+    expect(view.locator(".orpheus-Charts li").first).to_be_visible()
+    lab.shot("analysis-view")
+
+
+def test_06_generate_a_dashboard_and_open_it_as_voila(lab: Lab) -> None:
+    page = lab.page
+    panel = page.locator("#orpheus-panel")
+    panel.get_by_role("button", name=f"Generate a dashboard for {PROJECT}").click()
+    row = panel.locator("[data-dashboard]").first
+    expect(row).to_be_visible(timeout=120_000)
+    with lab.context.expect_page(timeout=60_000) as opened:
+        row.locator(".orpheus-Row-main").click()
+    voila = opened.value
+    voila.set_default_timeout(180_000)
+    assert "/voila/render/" in voila.url
+    voila.locator(".js-plotly-plot").first.wait_for()
+    assert voila.locator(".js-plotly-plot").count() >= 1
+    lab.shot("voila-dashboard", voila)
+    voila.close()
+
+
+def test_07_dark_theme(lab: Lab) -> None:
+    r = lab.api("PUT", "lab/api/settings/@jupyterlab/apputils-extension:themes",
+                data=json.dumps({"raw": json.dumps({"theme": "JupyterLab Dark"})}))
+    assert r.status_code in (200, 204), r.text
+    page = lab.page
+    page.reload()
+    page.locator("#jp-main-dock-panel").wait_for()
+    expect(page.locator("body")).to_have_attribute("data-jp-theme-light", "false")
+    page.get_by_role("tab", name=re.compile("Orpheus")).click()
+    expect(page.locator("#orpheus-panel")).to_be_visible()
+    lab.shot("dark-theme-panel")
