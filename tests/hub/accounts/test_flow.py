@@ -143,6 +143,7 @@ def test_non_admin_gets_403_on_every_admin_route(hub: Hub) -> None:
         assert anonymous.status_code == 403, (path, anonymous.text)
     assert signup(hub, "hank", "hank@example.org").status_code == 302
     s, r = login(hub, "hank")
+    assert 'href="/hub/approvals"' not in s.get(hub.url + "/hub/home", timeout=30).text
     page = s.get(hub.url + "/hub/approvals", timeout=30)
     assert page.status_code == 403
     post = s.post(hub.url + "/hub/approvals", data={"_xsrf": xsrf(s), "action": "approve", "username": "hank"}, timeout=30)
@@ -168,6 +169,7 @@ def test_me_describes_the_token_owner(hub: Hub) -> None:
 def test_approvals_page_approve_revoke_extend_delete(hub: Hub) -> None:
     assert signup(hub, "jack", "jack@example.org").status_code == 302
     admin = admin_session(hub)
+    assert 'href="/hub/approvals"' in admin.get(hub.url + "/hub/home", timeout=30).text  # nav link
     page = admin.get(hub.url + "/hub/approvals", timeout=30)
     assert page.status_code == 200
     assert 'data-user="jack"' in page.text
