@@ -27,7 +27,7 @@ from traitlets.config import Application
 
 from ..accounts.clock import Clock
 from ..paths import node_bin_dir, templates_dir
-from . import owner_api, previews, snapshots, views
+from . import owner_api, pages, previews, snapshots, views
 from .base import HealthHandler
 from .store import ShareStore, SnapshotStore
 
@@ -141,7 +141,7 @@ class ShareService(Application):  # type: ignore[misc]
     def make_app(self) -> web.Application:
         """The tornado application, every route under the service prefix."""
         routes: list[Any] = [(r"health", HealthHandler)]
-        routes += owner_api.default_handlers + views.default_handlers
+        routes += owner_api.default_handlers + views.default_handlers + pages.default_handlers
         handlers: list[Any] = [(self.prefix + pattern, handler) for pattern, handler in routes]
         handlers.append((self.prefix + r"static/(.*)", views.StaticHandler, {"path": self.static_dir}))
         return web.Application(handlers, share_service=self, xsrf_cookies=False,

@@ -39,7 +39,7 @@ def page_csp(nonce: str) -> str:
         "style-src 'self' 'unsafe-inline'; "
         "img-src 'self' data:; font-src 'self' data:; media-src 'self'; "
         "connect-src 'self'; worker-src 'self' blob:; frame-src 'self'; "
-        "frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
+        "frame-ancestors 'self'; base-uri 'none'; form-action 'self'"
     )
 
 

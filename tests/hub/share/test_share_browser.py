@@ -100,3 +100,27 @@ def test_dashboard_charts_render_without_a_kernel(share_env: ShareEnv, browser: 
     page.screenshot(path=str(ARTIFACTS / "share-dashboard.png"), full_page=True)
     assert not [e for e in errors if "Content Security Policy" in e or "failed" in e], errors
     context.close()
+
+
+def test_admin_page_lists_everyone_and_revokes_with_xsrf(share_env: ShareEnv, browser: Browser) -> None:
+    model: dict[str, Any] = create(share_env, "file", title="Alice's report for the admin page")
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(share_env.service + "?all=1")  # not signed in: the hub's login form first
+    page.fill("#username_input", "admin")
+    page.fill("#password_input", "admin-password-for-tests")
+    page.click("#login_submit")
+    page.wait_for_url("**/services/share/?all=1")
+    row = page.locator(f"tr[data-share-id='{model['id']}']")
+    assert "alice" in row.inner_text()
+    assert "Alice's report for the admin page" in row.inner_text()
+    # A cross-site POST without the xsrf token is refused even with the admin's cookie.
+    forged = context.request.post(share_env.service + f"mine/{model['id']}/revoke", max_redirects=0)
+    assert forged.status == 403
+    row.locator("button.share-revoke").click()
+    page.wait_for_load_state()
+    assert page.locator(f"tr[data-share-id='{model['id']}']").count() == 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "share-admin-page.png"), full_page=True)
+    context.close()
+    assert share_env.as_user(None, "GET", f"s/{model['url'].rsplit('/', 1)[1]}").status_code == 404

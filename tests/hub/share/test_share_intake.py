@@ -10,7 +10,7 @@ import zipfile
 import pytest
 import requests
 
-from orpheus_hub.share import owner_api, views
+from orpheus_hub.share import owner_api, pages, views
 
 from .conftest import MAX_SNAPSHOT, MAX_USER, ShareEnv
 from .content import bomb, special, tar_bytes
@@ -104,7 +104,7 @@ def test_only_share_views_and_health_answer_without_credentials(share_env: Share
     """Enumerate every route of the service: anonymous callers get 403 everywhere but the public ones."""
     public = {views.ShareViewHandler, views.RenderHandler, views.RecordingHandler,
               views.FilePreviewHandler, views.DownloadHandler, views.RawImageHandler}
-    for pattern, handler in owner_api.default_handlers + views.default_handlers:
+    for pattern, handler in owner_api.default_handlers + views.default_handlers + pages.default_handlers:
         path = pattern.replace("([A-Za-z0-9_-]{1,32})", "abcdef0123456789")
         path = path.replace(views.SHARE_KEY, "B" * 43).replace("(.+)", "x.txt").replace("/?", "")
         path = path.replace("\\.", ".")
@@ -112,6 +112,11 @@ def test_only_share_views_and_health_answer_without_credentials(share_env: Share
             r = share_env.as_user(None, method, path, data=b"", allow_redirects=False)
             if handler in public:
                 assert r.status_code in (404, 405), (method, path, r.status_code)
+            elif handler is pages.MySharesPage and method == "GET":
+                assert r.status_code == 302  # to the hub's login
+                assert "/hub/api/oauth2/authorize" in r.headers["Location"]
+            elif handler is pages.HubOAuthCallbackHandler and method == "GET":
+                assert r.status_code == 400  # no OAuth code
             else:
                 assert r.status_code in (403, 405), (method, path, r.status_code)
             assert r.status_code != 500
