@@ -226,6 +226,8 @@ def test_rest_api_approve_revoke_trial(hub: Hub) -> None:
     r = hub.api("POST", "/orpheus/users/kate/approve", data="[1]")
     assert r.status_code == 400
     assert "JSON object" in r.json()["message"]
+    assert hub.api("DELETE", "/users/kate").status_code == 204  # the hub's own API
+    assert "kate" not in accounts(hub)  # took the Orpheus record with it
     assert hub.api("POST", "/orpheus/users/nobody-here/approve").status_code == 404
     assert hub.api("POST", "/orpheus/users/kate/explode").status_code == 404
 
