@@ -13,6 +13,7 @@ import asyncio
 import os
 import shutil
 import signal
+from datetime import timedelta
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from urllib.parse import urlparse
 import jinja2
 from tornado import web
 from tornado.httpserver import HTTPServer
-from tornado.ioloop import IOLoop
+from tornado.ioloop import IOLoop, PeriodicCallback
 from traitlets import Float, Integer, Unicode, default
 from traitlets.config import Application
 
@@ -61,6 +62,10 @@ class ShareService(Application):  # type: ignore[misc]
     max_expiry_hours = Float(24.0 * 365, help="Longest lifetime an owner may ask for; 0 means no limit.").tag(config=True)
     preview_max_bytes = Integer(2 * _MB, help="Largest file shown as a text, Markdown or table preview (download works for any).").tag(config=True)
     table_page_rows = Integer(50, help="Rows per page of a CSV/Excel preview.").tag(config=True)
+    expired_retention_hours = Float(
+        24.0 * 7, help="Expired links answer 410 this long; then their snapshot is deleted and they "
+        "answer 404 (0: keep expired snapshots forever).").tag(config=True)
+    purge_interval_seconds = Float(3600.0, help="How often expired snapshots are purged.").tag(config=True)
     clock_offset_file = Unicode(
         "", help="File holding seconds added to the clock (tests move time to check expiry); empty: real time.",
     ).tag(config=True)
@@ -166,6 +171,19 @@ class ShareService(Application):  # type: ignore[misc]
             raise
         return size
 
+    async def purge_expired(self) -> int:
+        """Delete snapshots of links expired longer than ``expired_retention_hours``."""
+        if self.expired_retention_hours <= 0:
+            return 0
+        cutoff = self.clock.now() - timedelta(hours=self.expired_retention_hours)
+        stale = await asyncio.to_thread(self.shares.expired_before, cutoff)
+        for share in stale:
+            await asyncio.to_thread(self.shares.revoke, share.id, self.clock.now())
+            await asyncio.to_thread(self.snapshots.prune, share.id, None)
+        if stale:
+            self.log.info("Purged %d expired share(s)", len(stale))
+        return len(stale)
+
     def start(self) -> None:
         """Listen where the hub told us to and serve until stopped."""
         url = urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:10202"))
@@ -173,6 +191,7 @@ class ShareService(Application):  # type: ignore[misc]
         server.listen(url.port or 80, url.hostname or "127.0.0.1")
         self.log.info("Share service listening on %s%s", url.netloc, self.prefix)
         loop = IOLoop.current()
+        PeriodicCallback(self.purge_expired, self.purge_interval_seconds * 1000).start()
         # The hub stops managed services with SIGTERM: stop serving cleanly.
         signal.signal(signal.SIGTERM, lambda *_: loop.add_callback_from_signal(loop.stop))
         try:

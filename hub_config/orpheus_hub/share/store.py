@@ -132,6 +132,13 @@ class ShareStore:
             return None
         return share
 
+    def expired_before(self, cutoff: datetime) -> list[Share]:
+        """Live shares whose expiry is before ``cutoff`` (candidates for purging)."""
+        query = select(Share).where(Share.revoked_at.is_(None), Share.expires_at.is_not(None),
+                                    Share.expires_at < cutoff.replace(tzinfo=None))
+        with self._session() as session:
+            return list(session.scalars(query))
+
     def list(self, owner: str | None) -> list[Share]:
         """Live shares of ``owner`` (everyone's when ``None``), newest first."""
         query = select(Share).where(Share.revoked_at.is_(None)).order_by(Share.created_at.desc())

@@ -23,6 +23,8 @@ SERVICE_CONFIG = """
 c.ShareService.clock_offset_file = {clock!r}
 c.ShareService.max_snapshot_bytes = {max_snapshot}
 c.ShareService.max_user_bytes = {max_user}
+c.ShareService.expired_retention_hours = 24
+c.ShareService.purge_interval_seconds = 0.5
 """
 
 

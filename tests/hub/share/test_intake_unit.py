@@ -62,6 +62,8 @@ def test_tokens_are_stored_only_as_hashes_and_revocation_hides_them(tmp_path: Pa
     assert not found.is_expired(now)
     assert found.is_expired(now + timedelta(hours=2))
     assert store.owner_total("ann") == 5
+    assert store.expired_before(now) == []
+    assert [s.id for s in store.expired_before(now + timedelta(hours=2))] == ["id1"]
     assert store.revoke("id1", now)
     assert store.by_token(token) is None
     assert store.list("ann") == []

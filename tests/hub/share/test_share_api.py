@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -215,3 +216,21 @@ def test_expired_link_answers_410(share_env: ShareEnv) -> None:
                                                            "expires_in": "soon"})
     assert bad.status_code == 400
 
+
+
+def test_long_expired_snapshots_are_purged(share_env: ShareEnv) -> None:
+    model = create(share_env, "file", expires_in=600)
+    folder = share_env.store / model["id"]
+    assert folder.is_dir()
+    try:
+        share_env.set_clock(2 * 3600)
+        assert anonymous(model["url"]).status_code == 410  # expired, kept for the retention period
+        assert folder.is_dir()
+        share_env.set_clock(30 * 3600)  # past the 24 h retention: the purge deletes it
+        deadline = time.monotonic() + 30
+        while folder.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not folder.exists()
+        assert anonymous(model["url"]).status_code == 404
+    finally:
+        share_env.set_clock(0)

@@ -121,3 +121,20 @@ def test_only_share_views_and_health_answer_without_credentials(share_env: Share
                 assert r.status_code in (403, 405), (method, path, r.status_code)
             assert r.status_code != 500
     assert share_env.as_user(None, "GET", "health").status_code == 200
+
+
+def test_a_refused_refresh_leaves_the_previous_snapshot_served(share_env: ShareEnv) -> None:
+    created = upload(share_env, tar_bytes([("files/keep.txt", b"the good version")]))
+    assert created.status_code == 201, created.text
+    share_id, url = created.json()["id"], created.json()["url"]
+    bad = share_env.as_user("alice", "POST", f"api/shares/{share_id}/refresh?kind=file",
+                            data=tar_bytes([("files/keep.txt", b"evil"), ("files/../../x", b"x")]),
+                            headers={"Content-Type": "application/x-tar"})
+    assert bad.status_code == 400
+    wrong_kind = share_env.as_user("alice", "POST", f"api/shares/{share_id}/refresh?kind=notebook",
+                                   data=tar_bytes(GOOD_FILE), headers={"Content-Type": "application/x-tar"})
+    assert wrong_kind.status_code == 400
+    page = requests.get(url + "/download/keep.txt", timeout=30)
+    assert page.content == b"the good version"
+    assert share_env.as_user("alice", "GET", f"api/shares/{share_id}").json()["version"] == 1
+    assert share_env.as_user("alice", "DELETE", f"api/shares/{share_id}").status_code == 204
