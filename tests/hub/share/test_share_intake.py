@@ -138,3 +138,18 @@ def test_a_refused_refresh_leaves_the_previous_snapshot_served(share_env: ShareE
     assert page.content == b"the good version"
     assert share_env.as_user("alice", "GET", f"api/shares/{share_id}").json()["version"] == 1
     assert share_env.as_user("alice", "DELETE", f"api/shares/{share_id}").status_code == 204
+
+
+def test_a_dashboard_static_export_is_served_only_in_the_sandbox(share_env: ShareEnv) -> None:
+    html = b"<!DOCTYPE html><div id='dash'>DASH-STATIC</div><script>document.title='x'</script>"
+    created = upload(share_env, tar_bytes([("dashboard.json", b'{"title": "d"}'), ("static.html", html)]),
+                     kind="dashboard")
+    assert created.status_code == 201, created.text
+    render = requests.get(created.json()["url"] + "/render", timeout=30)
+    assert render.status_code == 200
+    assert "DASH-STATIC" in render.text
+    csp = render.headers["Content-Security-Policy"]
+    assert csp.startswith("sandbox allow-scripts;")
+    assert "allow-same-origin" not in csp
+    assert render.headers["X-Content-Type-Options"] == "nosniff"
+    assert share_env.as_user("alice", "DELETE", f"api/shares/{created.json()['id']}").status_code == 204

@@ -106,3 +106,22 @@ def test_a_session_working_in_a_project_subfolder_shares_that_folder(tmp_path: P
     with pytest.raises(builder.ShareBuildError) as e:
         builder.build(tmp_path, "session", "projects/demo/sessions/v2", "projects", 10_000_000)
     assert e.value.status == 400
+
+
+async def test_a_data_studio_dashboard_snapshot_carries_its_static_export(jp_fetch, jp_root_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    from ..datastudio import datasets, specs
+
+    await jp_fetch("orpheus", "api", "projects", method="POST", body=json.dumps({"name": "trial"}))
+    datasets.clinical_trial(jp_root_dir / "projects" / "trial" / "data")
+    await jp_fetch("orpheus", "api", "projects", "trial", "analyze", method="POST", body="{}")
+    r = await jp_fetch("orpheus", "api", "projects", "trial", "dashboards", method="POST",
+                       body=json.dumps(specs.trial_spec()))
+    spec = json.loads(r.body)["spec"]
+    target = f"projects/trial/dashboards/{spec['id']}.json"
+    snap = builder.build(jp_root_dir, "dashboard", target, "projects", 50_000_000)
+    with tarfile.open(fileobj=io.BytesIO(snap.data)) as tar:
+        assert set(tar.getnames()) == {"dashboard.json", "static.html"}
+        page = tar.extractfile("static.html").read().decode()  # type: ignore[union-attr]
+    assert "Patients per arm" in page
+    assert "<script src=" not in page  # plotly inlined: works inside the share sandbox
+    assert snap.title == spec["title"]
