@@ -30,7 +30,7 @@ from ..accounts.clock import Clock
 from ..paths import node_bin_dir, templates_dir
 from . import owner_api, pages, previews, snapshots, views
 from .base import HealthHandler
-from .store import ShareStore, SnapshotStore
+from .store import ShareStore, SnapshotConflict, SnapshotStore
 
 _MB = 1_000_000
 
@@ -166,6 +166,9 @@ class ShareService(Application):  # type: ignore[misc]
         except snapshots.SnapshotError as e:
             self.snapshots.discard(staged)
             raise web.HTTPError(e.status, e.message) from None
+        except SnapshotConflict as e:
+            self.snapshots.discard(staged)
+            raise web.HTTPError(409, str(e)) from None
         except BaseException:
             self.snapshots.discard(staged)
             raise

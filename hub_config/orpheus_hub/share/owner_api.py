@@ -192,11 +192,11 @@ class RefreshHandler(UploadMixin):
             raise web.HTTPError(400, f"share {share_id!r} is a {share.kind} share; kind cannot change")
         version = share.version + 1
         size = await app.intake(self.username, share.id, share.kind, data, version=version)
-        try:
-            share = await asyncio.to_thread(app.shares.set_version, share.id, version, size, app.clock.now())
-        except Exception:
-            await asyncio.to_thread(app.snapshots.prune, share.id, share.version)
-            raise
+        updated = await asyncio.to_thread(app.shares.set_version, share.id, version, size, app.clock.now())
+        if updated is None:  # revoked while the upload was checked
+            await asyncio.to_thread(app.snapshots.prune, share.id, None)
+            raise web.HTTPError(404, f"no share {share_id!r} of yours")
+        share = updated
         await asyncio.to_thread(app.snapshots.prune, share.id, version)
         self.log.info("Share %s refreshed to version %d", share.id, version)
         self.write_json(share.to_model())

@@ -29,6 +29,10 @@ KINDS = ("session", "notebook", "dashboard", "file")
 _DUMMY_HASH = hashlib.sha256(b"orpheus-share-dummy").hexdigest()
 
 
+class SnapshotConflict(Exception):
+    """A snapshot version already exists (concurrent refreshes)."""
+
+
 class Base(DeclarativeBase):
     """Declarative base of the share database."""
 
@@ -165,12 +169,12 @@ class ShareStore:
             share.revoked_at = now
             return True
 
-    def set_version(self, share_id: str, version: int, size_bytes: int, now: datetime) -> Share:
-        """Point a share at a newly stored snapshot version."""
+    def set_version(self, share_id: str, version: int, size_bytes: int, now: datetime) -> Share | None:
+        """Point a live share at a newly stored snapshot version (``None`` if revoked meanwhile)."""
         with self._session() as session:
             share = session.get(Share, share_id)
-            if share is None:
-                raise KeyError(share_id)
+            if share is None or share.revoked_at is not None:
+                return None
             share.version, share.size_bytes, share.updated_at = version, size_bytes, now
             return share
 
@@ -198,7 +202,13 @@ class SnapshotStore:
         """Move a complete staged snapshot into place as ``version`` of ``share_id``."""
         dest = self.path(share_id, version)
         dest.parent.mkdir(parents=True, exist_ok=True)
-        staged.rename(dest)
+        try:
+            if dest.exists():
+                raise FileExistsError(dest)
+            staged.rename(dest)
+        except OSError:
+            # Two refreshes of one share raced for the same version; the other one won.
+            raise SnapshotConflict("another refresh of this share is in progress; try again") from None
         return dest
 
     def path(self, share_id: str, version: int) -> Path:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from orpheus_hub.share import previews, snapshots
-from orpheus_hub.share.store import ShareStore, SnapshotStore, hash_token
+from orpheus_hub.share.store import ShareStore, SnapshotConflict, SnapshotStore, hash_token
 
 from .content import bomb, special, tar_bytes
 
@@ -87,3 +87,14 @@ def test_markdown_is_sanitized() -> None:
     assert "javascript:" not in html
     assert "onerror" not in html
     assert "<b>ok</b>" in html
+
+
+def test_racing_refreshes_conflict_instead_of_mixing(tmp_path: Path) -> None:
+    snaps = SnapshotStore(tmp_path / "shares")
+    first, second = snaps.staging(), snaps.staging()
+    for folder, body in ((first, b"one"), (second, b"two")):
+        snapshots.extract(tar_bytes([("files/a.txt", body)]), folder, "file", LIMITS)
+    snaps.commit(first, "s", 2)
+    with pytest.raises(SnapshotConflict):
+        snaps.commit(second, "s", 2)
+    assert (snaps.path("s", 2) / "files" / "a.txt").read_bytes() == b"one"
