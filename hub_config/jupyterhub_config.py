@@ -96,7 +96,8 @@ c.JupyterHub.services.append({
         "ORPHEUS_SHARE_CONFIG": os.environ.get("ORPHEUS_SHARE_CONFIG", ""),
     },
     "oauth_no_confirm": True,
-    "display": False,
+    # Listed in the hub's Services menu: the page of your shares (admins: everyone's).
+    "display": True,
 })
 c.JupyterHub.load_roles.append({"name": "share-service", "services": ["share"], "scopes": []})
 # Users may call the share API; their server tokens get it too (the subset rule).
