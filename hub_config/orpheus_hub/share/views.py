@@ -126,7 +126,8 @@ class ShareViewHandler(PublicHandler):
             files = await asyncio.to_thread(manifest, folder)
             for entry in files:
                 entry["type"] = previews.classify(str(entry["path"]))
-            self.page("session.html", record=record, files=files,
+            player = (Path(self.share_app.static_dir) / "asciinema-player.min.js").is_file()
+            self.page("session.html", record=record, files=files, player=player,
                       recording=(folder / "recording.cast").is_file(), **ctx)
         elif kind in ("notebook", "dashboard"):
             self.page("frame.html", **ctx)
