@@ -13,7 +13,7 @@ import asyncio
 import os
 import shutil
 import signal
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
@@ -125,6 +125,7 @@ class ShareService(Application):  # type: ignore[misc]
         self.templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates_dir() / "share")),
             autoescape=True, trim_blocks=True, lstrip_blocks=True)
+        self.templates.filters["when"] = when
         self.bundle_static()
 
     def bundle_static(self) -> None:
@@ -201,6 +202,17 @@ class ShareService(Application):  # type: ignore[misc]
             loop.start()
         except KeyboardInterrupt:
             self.log.info("Share service interrupted; stopping")
+
+
+def when(value: Any) -> str:
+    """An ISO timestamp as ``2026-01-31 14:05 UTC`` (anything unparsable as given)."""
+    try:
+        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return str(value)
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(timezone.utc)
+    return parsed.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def main(argv: list[str] | None = None) -> None:
