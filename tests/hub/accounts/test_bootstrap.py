@@ -1,4 +1,5 @@
-"""Admin bootstrap: no ORPHEUS_ADMIN_PASSWORD -> a generated one, printed once (real hub)."""
+"""Admin bootstrap: no ORPHEUS_ADMIN_PASSWORD -> a generated one, printed once; and a hub
+with sign-up closed (real hub)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+import requests
 
 from tests.harness.hub import make_hub
 
@@ -17,7 +19,8 @@ PRINTED = re.compile(r"Orpheus admin account 'boss' created with password: (\S+)
 
 def test_generated_admin_password_is_printed_once_and_works(tmp_path: Path) -> None:
     env = {"ORPHEUS_ADMIN_USER": "boss", "ORPHEUS_ADMIN_PASSWORD": ""}
-    hub = make_hub(tmp_path / "hub", env=env, extra_config=CHEAP_HASHING)
+    closed = "c.OrpheusAuthenticator.enable_signup = False"
+    hub = make_hub(tmp_path / "hub", env=env, extra_config=f"{CHEAP_HASHING}\n{closed}")
     hub.start()
     try:
         printed = PRINTED.findall(hub.log_text())
@@ -27,6 +30,10 @@ def test_generated_admin_password_is_printed_once_and_works(tmp_path: Path) -> N
         assert login(hub, "boss", password)[1].status_code == 302
         assert accounts(hub)["boss"]["state"] == "approved"
         assert accounts(hub)["boss"]["is_admin"] is True
+        signup_page = requests.get(hub.url + "/hub/signup", timeout=30)
+        assert signup_page.status_code == 404
+        assert "Sign-up is closed" in signup_page.text
+        assert "/hub/signup" not in requests.get(hub.url + "/hub/login", timeout=30).text
         hub.restart()
         assert len(PRINTED.findall(hub.log_text())) == 1  # not generated or printed again
         assert login(hub, "boss", password)[1].status_code == 302
