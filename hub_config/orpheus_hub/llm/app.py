@@ -14,6 +14,7 @@ import os
 import signal
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -23,14 +24,16 @@ from jupyterhub.utils import url_path_join
 from tornado import web
 from tornado.httpclient import AsyncHTTPClient
 from tornado.httpserver import HTTPServer
+from tornado.netutil import Resolver
 from traitlets import Float, Integer, Unicode, default
 from traitlets.config import Application
 
 from .auth import CallerAuth
 from .handlers import api, base, proxy
+from .netutil import CachingResolver
 from .providers import Provider
 from .quotas import QuotaPolicy
-from .usage import QuotaOverride, UsageStore
+from .usage import QuotaOverride, Usage, UsageStore
 
 T = TypeVar("T")
 
@@ -60,6 +63,9 @@ class LLMGateway(Application):
     ).tag(config=True)
     max_clients = Integer(
         256, help="Upstream calls in flight at once (streams hold one each for their duration)."
+    ).tag(config=True)
+    usage_flush_seconds = Float(
+        0.5, help="Seconds usage rows wait before being written in one batch (quotas count at once)."
     ).tag(config=True)
     db_url = Unicode(help="SQLAlchemy URL of the usage database (default: $ORPHEUS_DATA_DIR/llm.sqlite).").tag(config=True)
     bind_url = Unicode(help="Where to listen (default: $JUPYTERHUB_SERVICE_URL).").tag(config=True)
@@ -118,11 +124,31 @@ class LLMGateway(Application):
             "openai": Provider("openai", self.openai_api_key, self.openai_base_url),
         }
         self.db_pool = ThreadPoolExecutor(1, thread_name_prefix="llm-db")
+        Resolver.configure(CachingResolver)
         AsyncHTTPClient.configure(None, max_clients=self.max_clients)
+        self._pending: list[tuple[Usage, datetime]] = []
+        self._flushing: asyncio.Future[None] | None = None
 
     async def run_db(self, fn: Callable[..., T], *args: Any) -> T:
         """Run a short synchronous database call on the single database thread."""
         return await asyncio.get_running_loop().run_in_executor(self.db_pool, partial(fn, *args))
+
+    def record_usage(self, usage: Usage, when: datetime) -> None:
+        """Queue a usage row; rows are written in batches, off the request path."""
+        self._pending.append((usage, when))
+        if self._flushing is None:
+            self._flushing = asyncio.ensure_future(self._flush_later())
+
+    async def _flush_later(self) -> None:
+        await asyncio.sleep(self.usage_flush_seconds)
+        await self.flush_usage()
+
+    async def flush_usage(self) -> None:
+        """Write every queued usage row now (reports call this before reading)."""
+        self._flushing = None
+        batch, self._pending = self._pending, []
+        if batch:
+            await self.run_db(self.store.record_many, batch)
 
     def make_app(self) -> web.Application:
         """The tornado application with every route under the prefix."""
@@ -158,6 +184,7 @@ class LLMGateway(Application):
         await stop.wait()
         self.log.info("LLM gateway stopping")
         server.stop()
+        await self.flush_usage()
         self.db_pool.shutdown(wait=True)
 
 

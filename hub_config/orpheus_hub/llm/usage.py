@@ -96,8 +96,12 @@ class UsageStore:
 
     def record(self, usage: Usage, now: datetime) -> None:
         """Store one request's usage."""
+        self.record_many([(usage, now)])
+
+    def record_many(self, rows: list[tuple[Usage, datetime]]) -> None:
+        """Store several requests' usage in one transaction."""
         with self._session() as s:
-            s.add(UsageRecord(**usage.__dict__, created_at=naive_utc(now)))
+            s.add_all([UsageRecord(**u.__dict__, created_at=naive_utc(when)) for u, when in rows])
 
     def tokens_since(self, user: str, since: datetime) -> int:
         """Input plus output tokens ``user`` spent since ``since``."""

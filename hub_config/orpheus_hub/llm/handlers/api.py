@@ -30,11 +30,16 @@ class UsageSummary:
         self.handler = handler
         self.gw = handler.gateway
 
+    async def rows(self, fn: Any, *args: Any) -> Any:
+        """Read after writing any queued usage rows."""
+        await self.gw.flush_usage()
+        return await self.handler.in_db(fn, *args)
+
     async def of_user(self, user: str, state: str | None) -> dict[str, Any]:
         """Today's totals by model, the limits in force and the recent requests."""
         now = datetime.now(timezone.utc)
-        by_model = await self.handler.in_db(self.gw.store.totals, day_start(now), user)
-        recent = await self.handler.in_db(self.gw.store.recent, user, RECENT)
+        by_model = await self.rows(self.gw.store.totals, day_start(now), user)
+        recent = await self.rows(self.gw.store.recent, user, RECENT)
         doc: dict[str, Any] = {"user": user, "today": totals(by_model), "recent": recent,
                                "resets_at": iso(next_midnight(now).replace(tzinfo=None))}
         if state is not None:
@@ -48,7 +53,7 @@ class UsageSummary:
         """Per-user totals (with a per-model breakdown) since ``days`` days before today."""
         now = datetime.now(timezone.utc)
         since = day_start(now) - timedelta(days=days - 1)
-        rows = await self.handler.in_db(self.gw.store.totals, since)
+        rows = await self.rows(self.gw.store.totals, since)
         users: dict[str, list[dict[str, Any]]] = {}
         for row in rows:
             users.setdefault(row["user"], []).append(row)

@@ -107,6 +107,7 @@ class ProxyHandler(GatewayHandler):
         limits = gw.quotas.limits(state, gw.overrides.get(user))
         used = gw.quotas.cached_tokens_today(user, now)
         if used is None:
+            await gw.flush_usage()
             used = await self.in_db(gw.store.tokens_since, user, day_start(now))
             gw.quotas.set_tokens_today(user, now, used)
         try:
@@ -216,7 +217,7 @@ class ProxyHandler(GatewayHandler):
                       status=status, streamed=meter.streaming)
         now = datetime.now(timezone.utc)
         gw.quotas.add_tokens(caller.name, now, usage.input_tokens + usage.output_tokens)
-        await self.in_db(gw.store.record, usage, now)
+        gw.record_usage(usage, now)
         self.log_usage(usage)
 
     def log_usage(self, usage: Usage) -> None:
