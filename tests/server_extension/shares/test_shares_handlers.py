@@ -125,3 +125,24 @@ async def test_a_data_studio_dashboard_snapshot_carries_its_static_export(jp_fet
     assert "Patients per arm" in page
     assert "<script src=" not in page  # plotly inlined: works inside the share sandbox
     assert snap.title == spec["title"]
+
+
+@pytest.mark.parametrize(("method", "path"), [
+    ("GET", ("shares",)), ("POST", ("shares",)), ("GET", ("shares", "abc")),
+    ("DELETE", ("shares", "abc")), ("POST", ("shares", "abc", "refresh")),
+])
+async def test_every_share_route_needs_authentication(jp_fetch, method: str, path: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(HTTPClientError) as e:
+        await jp_fetch("orpheus", "api", *path, method=method, headers={"Authorization": ""},
+                       body="{}" if method == "POST" else None, allow_nonstandard_methods=True)
+    assert e.value.code == 403
+
+
+async def test_not_json_and_bad_titles_are_400(jp_fetch, jp_root_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    make_project(jp_root_dir)
+    with pytest.raises(HTTPClientError) as e:
+        await jp_fetch("orpheus", "api", "shares", method="POST", body="{nope")
+    assert e.value.code == 400
+    code, model = await post(jp_fetch, {"kind": "file", "target": "projects/demo/data/report.csv", "title": 5})
+    assert code == 400
+    assert "title" in str(model["message"])
