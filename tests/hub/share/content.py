@@ -8,6 +8,8 @@ import json
 import tarfile
 from pathlib import Path
 
+import pandas as pd
+
 REPLAY_TEXT = "Hello from the Orpheus replay"
 SCRIPT_MARKER = "NOTEBOOK-OUTPUT-MARKER"
 # A 1x1 PNG.
@@ -66,6 +68,7 @@ def make_project(root: Path) -> None:
                                       " <img src=x onerror=alert(1)>\n")
     (session / "table.csv").write_text("city,count\n" + "".join(f"c{i},{i}\n" for i in range(120)))
     (session / "pixel.png").write_bytes(PNG)
+    pd.DataFrame({"region": ["north", "south"], "sales": [3, 5]}).to_excel(session / "sheet.xlsx", index=False)
     (session / "sub" / "deep.txt").write_text("deep file\n")
     (session / ".claude" / "settings.local.json").write_text('{"secret": "do-not-share"}')
     internals = project / ".orpheus" / "sessions"

@@ -80,6 +80,10 @@ def test_session_previews_downloads_and_recording(shares: dict[str, dict[str, An
     assert "page 1 of 3" in table.text
     assert "<td>c0</td>" in table.text
     assert "<td>c60</td>" not in table.text
+    sheet = anonymous(base + "files/sheet.xlsx")
+    assert "<th>region</th>" in sheet.text
+    assert "<td>south</td>" in sheet.text
+    assert anonymous(base + "files/table.csv?page=abc").status_code == 200  # bad page: the first
     page2 = anonymous(base + "files/table.csv?page=2")
     assert "<td>c60</td>" in page2.text
     image_page = anonymous(base + "files/pixel.png")
