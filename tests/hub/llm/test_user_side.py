@@ -11,6 +11,7 @@ import pytest
 import requests
 
 from orpheus_hub import paths
+from tests.fakes.base import Reply, ToolCall
 
 from .conftest import ANTHROPIC_KEY, OPENAI_KEY, LLMStack
 from .kernel import run_in_kernel
@@ -35,9 +36,15 @@ PROBE = textwrap.dedent("""
 """)
 
 
-def test_user_server_kernel_and_cli_never_see_operator_keys(stack: LLMStack) -> None:
-    token = stack.hub.create_user("kai")
-    server = stack.hub.spawn("kai")
+@pytest.fixture(scope="module")
+def kai(llm_stack: LLMStack) -> tuple[str, str]:
+    """A user with a running server: (token, server URL)."""
+    token = llm_stack.hub.create_user("kai")
+    return token, llm_stack.hub.spawn("kai")
+
+
+def test_user_server_kernel_and_cli_never_see_operator_keys(stack: LLMStack, kai: tuple[str, str]) -> None:
+    token, server = kai
     claude_bin = paths.node_tool("claude")
     out = run_in_kernel(server, token, f"CLAUDE = {claude_bin!r}\n" + PROBE)
     probe = json.loads(out.strip().splitlines()[-1])
@@ -61,3 +68,34 @@ def test_user_server_kernel_and_cli_never_see_operator_keys(stack: LLMStack) -> 
                         timeout=10).json()
     assert mine["today"]["requests"] >= 1
     assert mine["today"]["output_tokens"] > 0
+
+
+def test_chat_with_data_through_the_real_gateway(stack: LLMStack, kai: tuple[str, str]) -> None:
+    token, server = kai
+    auth = {"Authorization": f"token {token}"}
+    r = requests.post(server + "orpheus/api/projects", json={"name": "hubchat"}, headers=auth, timeout=30)
+    assert r.status_code == 201, r.text
+    for path, model in [("projects/hubchat/data", {"type": "directory"}),
+                        ("projects/hubchat/data/sales.csv", {"type": "file", "format": "text",
+                                                             "content": "region,amount\nnorth,3\nsouth,4\n"})]:
+        r = requests.put(server + "api/contents/" + path, json=model, headers=auth, timeout=30)
+        assert r.status_code in (200, 201), r.text
+    before = usage_today(stack, token)
+    stack.anthropic.enqueue(Reply(text="", tool_calls=[ToolCall("run_python", {"code": "print(df.amount.sum())"})]),
+                            Reply(text="The total is 7."))
+    r = requests.post(server + "orpheus/api/projects/hubchat/chat", json={"message": "total?"},
+                      headers=auth, timeout=120)
+    assert r.status_code == 200, r.text
+    assert r.json()["reply"] == "The total is 7."
+    conv = requests.get(server + f"orpheus/api/projects/hubchat/chat/{r.json()['conversation_id']}",
+                        headers=auth, timeout=30).json()
+    assert conv["steps"][0]["outputs"][0]["text"] == "7\n"
+    calls = stack.anthropic.message_requests()
+    assert len(calls) == 2
+    assert all(c.credential() == ANTHROPIC_KEY for c in calls)
+    assert usage_today(stack, token) == before + 2
+
+
+def usage_today(stack: LLMStack, token: str) -> int:
+    r = requests.get(stack.gateway + "/api/usage", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    return int(r.json()["today"]["requests"])
