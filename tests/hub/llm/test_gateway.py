@@ -243,3 +243,25 @@ def test_operator_keys_never_logged(stack: LLMStack) -> None:
     assert "llm logan anthropic v1/messages 200" in log  # the gateway does log its calls ...
     assert ANTHROPIC_KEY not in log  # ... but never a key
     assert OPENAI_KEY not in log
+
+
+def test_every_gateway_route_refuses_anonymous_callers(stack: LLMStack) -> None:
+    from tornado.web import RequestHandler
+
+    from orpheus_hub.llm.handlers import api, proxy
+
+    routes = [*api.default_handlers, *proxy.default_handlers]
+    checked = 0
+    for pattern, handler in routes:
+        path = pattern.replace("([^/]+)", "probe").replace("(anthropic|openai)", "anthropic").replace(
+            "(.*)", "v1/messages")
+        for method in ("GET", "HEAD", "POST", "PUT", "DELETE"):
+            if getattr(handler, method.lower()) is getattr(RequestHandler, method.lower()):
+                continue
+            r = requests.request(method, stack.gateway + path, data=b"{}", timeout=10)
+            assert r.status_code == 401, (method, path, r.status_code)
+            checked += 1
+    assert checked >= len(routes)
+    # the only public ones: liveness
+    assert requests.get(stack.gateway + "/health", timeout=10).json() == {"status": "ok"}
+    assert stack.anthropic.requests == []
