@@ -16,6 +16,9 @@ from typing import Any
 
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
                ".gif": "image/gif", ".webp": "image/webp", ".svg": "image/svg+xml"}
+MEDIA_TYPES = {".mp4": "video/mp4", ".webm": "video/webm", ".mp3": "audio/mpeg",
+               ".wav": "audio/wav", ".ogg": "audio/ogg", ".m4a": "audio/mp4"}
+INLINE_TYPES = {**IMAGE_TYPES, **MEDIA_TYPES}
 TABLE_TYPES = {".csv", ".tsv", ".xlsx", ".xls"}
 MARKDOWN_TYPES = {".md", ".markdown"}
 _MD_TAGS = {"a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4",
@@ -29,10 +32,12 @@ class PreviewError(ValueError):
 
 
 def classify(name: str) -> str:
-    """``image``, ``table``, ``markdown`` or ``text`` (binary is found out when reading)."""
+    """``image``, ``video``, ``audio``, ``table``, ``markdown`` or ``text`` (binary: when read)."""
     suffix = Path(name).suffix.lower()
     if suffix in IMAGE_TYPES:
         return "image"
+    if suffix in MEDIA_TYPES:
+        return MEDIA_TYPES[suffix].split("/")[0]
     if suffix in TABLE_TYPES:
         return "table"
     if suffix in MARKDOWN_TYPES:

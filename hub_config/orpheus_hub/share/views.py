@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -71,12 +72,22 @@ class PublicHandler(ShareHandler):
             raise web.HTTPError(404, "no such file in this share")
         return path
 
-    async def send_file(self, path: Path, content_type: str) -> None:
-        """Stream a file in chunks read off the event loop."""
+    async def send_file(self, path: Path, content_type: str, ranged: bool = False) -> None:
+        """Stream a file (or the asked byte range of it) in chunks read off the event loop."""
+        size = path.stat().st_size
+        start, end = byte_range(self.request.headers.get("Range") if ranged else None, size)
+        if ranged:
+            self.set_header("Accept-Ranges", "bytes")
+        if (start, end) != (0, size):
+            self.set_status(206)
+            self.set_header("Content-Range", f"bytes {start}-{end - 1}/{size}")
         self.set_header("Content-Type", content_type)
-        self.set_header("Content-Length", str(path.stat().st_size))
+        self.set_header("Content-Length", str(end - start))
         with path.open("rb") as f:
-            while chunk := await asyncio.to_thread(f.read, _CHUNK):
+            f.seek(start)
+            left = end - start
+            while left > 0 and (chunk := await asyncio.to_thread(f.read, min(_CHUNK, left))):
+                left -= len(chunk)
                 self.write(chunk)
                 await self.flush()
         self.finish()
@@ -165,17 +176,20 @@ class DownloadHandler(PublicHandler):
 
 
 class RawImageHandler(PublicHandler):
-    """PUBLIC ``GET /s/{token}/raw/{path}``: an image for ``<img>``, sandboxed and inert."""
+    """PUBLIC ``GET /s/{token}/raw/{path}``: an image, video or audio file for the preview.
+
+    Sandboxed and inert (an SVG opened directly runs nothing); byte ranges for seeking.
+    """
 
     async def get(self, token: str, rel: str) -> None:
-        """Only image types; anything else is a download, never inline."""
+        """Only image and media types; anything else is a download, never inline."""
         folder = await self.resolve(token)
-        content_type = previews.IMAGE_TYPES.get(Path(rel).suffix.lower())
+        content_type = previews.INLINE_TYPES.get(Path(rel).suffix.lower())
         if content_type is None:
-            raise web.HTTPError(404, "only images are shown inline; use the download link")
+            raise web.HTTPError(404, "only images, video and audio are shown inline; use the download link")
         path = self.file_in(folder / "files", rel)
         security.apply_common(self, security.raw_csp())
-        await self.send_file(path, content_type)
+        await self.send_file(path, content_type, ranged=True)
 
 
 class RecordingHandler(PublicHandler):
@@ -221,6 +235,23 @@ class StaticHandler(web.StaticFileHandler):
     def set_default_headers(self) -> None:
         """nosniff and a CSP on static files too."""
         security.apply_common(self, security.api_csp())
+
+
+def byte_range(header: str | None, size: int) -> tuple[int, int]:
+    """``[start, end)`` of a single ``Range: bytes=a-b`` (the whole file without one), or 416."""
+    if not header:
+        return 0, size
+    match = re.fullmatch(r"bytes=(\d{0,18})-(\d{0,18})", header.strip())
+    if not match or match.groups() == ("", ""):
+        raise web.HTTPError(416, "only one byte range (bytes=start-end) is supported")
+    first, last = match.groups()
+    if first == "":
+        start, end = max(size - int(last), 0), size
+    else:
+        start, end = int(first), min(int(last) + 1 if last else size, size)
+    if start >= end:
+        raise web.HTTPError(416, f"range outside the file of {size} bytes")
+    return start, end
 
 
 def script_json(value: Any) -> str:

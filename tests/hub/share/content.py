@@ -68,6 +68,7 @@ def make_project(root: Path) -> None:
                                       " <img src=x onerror=alert(1)>\n")
     (session / "table.csv").write_text("city,count\n" + "".join(f"c{i},{i}\n" for i in range(120)))
     (session / "pixel.png").write_bytes(PNG)
+    (session / "clip.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 4)
     pd.DataFrame({"region": ["north", "south"], "sales": [3, 5]}).to_excel(session / "sheet.xlsx", index=False)
     (session / "sub" / "deep.txt").write_text("deep file\n")
     (session / ".claude" / "settings.local.json").write_text('{"secret": "do-not-share"}')

@@ -80,6 +80,14 @@ def test_session_previews_downloads_and_recording(shares: dict[str, dict[str, An
     assert "page 1 of 3" in table.text
     assert "<td>c0</td>" in table.text
     assert "<td>c60</td>" not in table.text
+    assert "<video" in anonymous(base + "files/clip.mp4").text
+    clip = requests.get(base + "raw/clip.mp4", headers={"Range": "bytes=0-99"}, timeout=30)
+    assert clip.status_code == 206
+    assert len(clip.content) == 100
+    assert clip.headers["Content-Range"] == "bytes 0-99/1036"
+    assert clip.headers["Content-Type"] == "video/mp4"
+    bad_range = requests.get(base + "raw/clip.mp4", headers={"Range": "bytes=5000-"}, timeout=30)
+    assert bad_range.status_code == 416
     sheet = anonymous(base + "files/sheet.xlsx")
     assert "<th>region</th>" in sheet.text
     assert "<td>south</td>" in sheet.text
