@@ -38,7 +38,7 @@ c.HubAuth.access_scopes = {"access:services!service=llm"}
 GATEWAY_CONFIG = """
 c.CallerAuth.account_cache_seconds = 0
 c.CallerAuth.token_cache_seconds = 0
-c.LLMGateway.request_timeout = 20
+c.LLMGateway.request_timeout = 4
 """
 
 

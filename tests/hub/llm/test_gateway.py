@@ -265,3 +265,13 @@ def test_every_gateway_route_refuses_anonymous_callers(stack: LLMStack) -> None:
     # the only public ones: liveness
     assert requests.get(stack.gateway + "/health", timeout=10).json() == {"status": "ok"}
     assert stack.anthropic.requests == []
+
+
+def test_upstream_timeout_is_504_and_still_accounted(stack: LLMStack) -> None:
+    token = user(stack, "tim")
+    stack.anthropic.enqueue(Reply(delay=6))  # the gateway's request_timeout is 4 s in these tests
+    with pytest.raises(anthropic.APIStatusError) as e:
+        claude(stack, token).messages.create(model="m", max_tokens=5, messages=MSG)
+    assert e.value.status_code == 504
+    assert "did not answer in time" in e.value.message
+    assert usage(stack, token)["recent"][0]["status"] == 504

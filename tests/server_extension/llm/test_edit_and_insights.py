@@ -10,6 +10,7 @@ from tornado.httpclient import HTTPClientError
 
 from tests.fakes.anthropic import FakeAnthropic
 from tests.fakes.base import Reply, ToolCall
+from tests.fakes.openai import FakeOpenAI
 
 from .conftest import SERVER_TOKEN, analysed_project, api, events
 
@@ -135,3 +136,26 @@ async def test_insights_need_an_analysis_and_an_llm(jp_fetch, jp_root_dir, jp_se
     await expect_error(api(jp_fetch, "trial", "dashboards", "overview", "edit", method="POST",
                            body={"request": "x"}), 503, "No LLM")
     await expect_error(api(jp_fetch, "trial", "analysis", "insights", method="POST", body={"x": 1}), 400)
+
+
+async def test_openai_provider_edit_with_feedback_in_openai_shape(jp_fetch, jp_root_dir, jp_serverapp):  # type: ignore[no-untyped-def]
+    await analysed_project(jp_fetch, jp_root_dir)
+    with FakeOpenAI(api_key=SERVER_TOKEN, prefix="/services/llm/openai") as fake:
+        llm = next(iter(jp_serverapp.extension_manager.extension_apps["orpheus"])).llm
+        llm.provider, llm.model = "openai", "gpt-test"
+        llm.gateway_url = f"http://127.0.0.1:{fake.port}/services/llm"
+        fake.enqueue(
+            Reply(text="", tool_calls=[ToolCall("set_filter", {"filters": [{"column": "nope", "op": "eq", "value": 1}]})]),
+            Reply(text="Filtered.", tool_calls=[ToolCall("set_filter", {"filters": [
+                {"column": "treatment_arm", "op": "eq", "value": "A"}]})]))
+        out = await api(jp_fetch, "trial", "dashboards", "overview", "edit", method="POST",
+                        body={"request": "only arm A"})
+        assert out["changed"] is True
+        assert out["spec"]["data_source"]["filters"][0]["column"] == "treatment_arm"
+        first, second = (r.json for r in fake.model_requests())
+        assert first["model"] == "gpt-test"
+        assert first["messages"][0]["role"] == "system"
+        assert first["tools"][0]["type"] == "function"
+        assert [m["role"] for m in second["messages"]] == ["system", "user", "assistant", "tool"]
+        assert second["messages"][2]["tool_calls"][0]["function"]["name"] == "set_filter"
+        assert "nope" in second["messages"][3]["content"]
