@@ -75,7 +75,7 @@ export class AnalysisView extends Widget {
           'li',
           {},
           h('strong', {}, c.title),
-          ` — ${c.kind}${c.x ? ` of ${c.x}` : ''}${c.y ? ` by ${c.y}` : ''}${c.aggregation !== 'none' ? ` (${c.aggregation})` : ''}`,
+          ` — ${c.kind}: ${[c.y, c.x].filter(Boolean).join(' by ')}${c.aggregation !== 'none' ? ` (${c.aggregation})` : ''}`,
           h('div', { className: 'orpheus-Muted' }, c.reason)
         )
       )

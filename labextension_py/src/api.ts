@@ -1,6 +1,6 @@
 /** Typed calls to the Orpheus REST API (`/orpheus/api/...`), one function per endpoint used. */
 
-import { fetchAPI, requestAPI, sendJSON } from './request';
+import { apiUrl, fetchAPI, requestAPI, sendJSON } from './request';
 
 export interface IProject {
   name: string;
@@ -61,7 +61,26 @@ export const api = {
   resumeSession: (id: string): Promise<ISession> =>
     sendJSON<ISession>(`sessions/${q(id)}/resume`, 'POST', {}),
   sessionRecording: async (id: string): Promise<string> =>
-    (await fetchAPI(`sessions/${q(id)}/recording`)).text()
+    (await fetchAPI(`sessions/${q(id)}/recording`)).text(),
+  /** A browser URL (cookie auth) for the session folder as a zip. */
+  sessionArchiveUrl: (id: string): string => apiUrl(`sessions/${q(id)}/archive`)
+};
+
+export interface IRender {
+  file: string;
+  size: number;
+  duration: number | null;
+  width: number | null;
+  height: number | null;
+  created?: string;
+}
+
+export const videoApi = {
+  scaffold: (project: string): Promise<Record<string, unknown>> =>
+    sendJSON<Record<string, unknown>>(`projects/${q(project)}/video`, 'POST', {}),
+  renders: (project: string): Promise<IRender[]> => requestAPI<IRender[]>(`projects/${q(project)}/video/renders`),
+  /** A browser URL (cookie auth, HTTP ranges) of one rendered MP4. */
+  renderUrl: (project: string, file: string): string => apiUrl(`projects/${q(project)}/video/renders/${q(file)}`)
 };
 
 export interface IShare {

@@ -3,6 +3,23 @@ import { IFrame, MainAreaWidget } from '@jupyterlab/apputils';
 import { PageConfig, URLExt } from '@jupyterlab/coreutils';
 
 import { dataIcon } from './icons';
+import { allowsSameOriginFraming } from './logic/csp';
+
+let framing: Promise<boolean> | null = null;
+
+/**
+ * Whether this server's pages may be shown in a Lab panel (an iframe). Read
+ * once from a cheap endpoint's Content-Security-Policy: JupyterHub's
+ * single-user default `frame-ancestors 'none'` forbids it.
+ */
+export function framingAllowed(): Promise<boolean> {
+  if (!framing) {
+    framing = fetch(URLExt.join(PageConfig.getBaseUrl(), 'api'), { credentials: 'same-origin' })
+      .then(r => allowsSameOriginFraming(r.headers.get('Content-Security-Policy')))
+      .catch(() => true);
+  }
+  return framing;
+}
 
 /** The Voila URL of a notebook path (relative to the Jupyter root). */
 export function voilaUrl(notebookPath: string): string {

@@ -1,3 +1,5 @@
+import { LabIcon } from '@jupyterlab/ui-components';
+
 /** A tiny DOM builder for the panels (no framework needed for lists of rows). */
 
 type Attrs = Record<string, string | boolean | number | undefined | ((ev: Event) => void)>;
@@ -24,13 +26,21 @@ export function h(tag: string, attrs: Attrs = {}, ...children: (Node | string | 
   return el;
 }
 
-/** A small toolbar-style button with a visible glyph and an accessible name. */
-export function iconButton(label: string, glyph: string, onClick: () => void, extra = ''): HTMLElement {
+/**
+ * A small button with an accessible name: a JupyterLab icon (themed, no font
+ * glyphs) or, given a string, a short visible text.
+ */
+export function iconButton(label: string, icon: LabIcon | string, onClick: () => void, extra = ''): HTMLElement {
+  const face =
+    typeof icon === 'string'
+      ? h('span', {}, icon)
+      : icon.element({ tag: 'span', className: 'orpheus-IconButton-icon', elementSize: 'normal' });
+  face.setAttribute('aria-hidden', 'true');
   return h(
     'button',
     {
       type: 'button',
-      className: `jp-Button jp-mod-minimal orpheus-IconButton ${extra}`.trim(),
+      className: `jp-Button jp-mod-minimal orpheus-IconButton ${typeof icon === 'string' ? 'orpheus-TextButton' : ''} ${extra}`.trim(),
       'aria-label': label,
       title: label,
       onclick: (ev: Event) => {
@@ -38,6 +48,6 @@ export function iconButton(label: string, glyph: string, onClick: () => void, ex
         onClick();
       }
     },
-    h('span', { 'aria-hidden': 'true' }, glyph)
+    face
   );
 }

@@ -1,12 +1,14 @@
 import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
-import { ICommandPalette, ToolbarButton } from '@jupyterlab/apputils';
+import { ICommandPalette, InputDialog, Notification, ToolbarButton } from '@jupyterlab/apputils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ILauncher } from '@jupyterlab/launcher';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { shareIcon } from '@jupyterlab/ui-components';
 
 import { IInfo, TrialBanner } from './banner';
-import { claudeIcon, dataIcon, orpheusIcon } from './icons';
+import { api, videoApi } from './api';
+import { claudeIcon, dataIcon, orpheusIcon, videoIcon } from './icons';
+import { notifyError } from './notify';
 import { shareKindOf } from './logic/expiry';
 import { OrpheusPanel } from './panel';
 import { newSession } from './sessions';
@@ -21,6 +23,7 @@ namespace CommandIDs {
   export const shareFile = 'orpheus:share-file';
   export const shareNotebook = 'orpheus:share-notebook';
   export const myShares = 'orpheus:my-shares';
+  export const videoStudio = 'orpheus:video-studio';
 }
 
 /** Whether the hub lets this user open plain shells (members of the "shell" group). */
@@ -143,9 +146,41 @@ const plugin: JupyterFrontEndPlugin<void> = {
       execute: () => showMyShares()
     });
 
+    app.commands.addCommand(CommandIDs.videoStudio, {
+      label: args => (args.isLauncher ? 'Video Studio' : 'Open Video Studio…'),
+      caption: 'Set up a Video Studio folder in a project and open it',
+      icon: videoIcon,
+      execute: async () => {
+        let projects: string[] = [];
+        try {
+          projects = (await api.listProjects()).map(p => p.name);
+        } catch (error) {
+          notifyError(error, 'Could not list projects');
+          return;
+        }
+        const choice = projects.length
+          ? await InputDialog.getItem({ title: 'Video Studio', label: 'Project', items: projects, editable: true })
+          : await InputDialog.getText({ title: 'Video Studio', label: 'New project name' });
+        const project = choice.button.accept ? (choice.value ?? '').trim() : '';
+        if (!project) {
+          return;
+        }
+        try {
+          await videoApi.scaffold(project);
+          const folder = (await api.listProjects()).find(p => p.name === project)?.path ?? `projects/${project}`;
+          await app.commands.execute('filebrowser:go-to-path', { path: `${folder}/video/` });
+          Notification.success(`Video Studio is ready in ${folder}/video.`, { autoClose: 4000 });
+          void panel.refresh();
+        } catch (error) {
+          notifyError(error, 'Could not set up Video Studio');
+        }
+      }
+    });
+
     if (launcher) {
-      launcher.add({ command: CommandIDs.newSession, category: CATEGORY, rank: 1 });
-      launcher.add({ command: CommandIDs.dataStudio, category: CATEGORY, rank: 2 });
+      launcher.add({ command: CommandIDs.newSession, category: CATEGORY, rank: 1, args: { isLauncher: true } });
+      launcher.add({ command: CommandIDs.dataStudio, category: CATEGORY, rank: 2, args: { isLauncher: true } });
+      launcher.add({ command: CommandIDs.videoStudio, category: CATEGORY, rank: 3, args: { isLauncher: true } });
     }
     if (palette) {
       for (const command of [CommandIDs.newSession, CommandIDs.showPanel, CommandIDs.shareNotebook, CommandIDs.myShares]) {

@@ -1,13 +1,34 @@
 import { JupyterFrontEnd } from '@jupyterlab/application';
 import { InputDialog, Notification } from '@jupyterlab/apputils';
 import { Contents } from '@jupyterlab/services';
+import {
+  addIcon,
+  caretDownIcon,
+  caretRightIcon,
+  deleteIcon,
+  downloadIcon,
+  historyIcon,
+  editIcon,
+  fileUploadIcon,
+  infoIcon,
+  newFolderIcon,
+  refreshIcon,
+  runIcon,
+  shareIcon,
+  tabIcon,
+  undoIcon
+} from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 
 import { runAnalysis } from './analyze';
 import { analysisWidget } from './analysisView';
-import { api, IDashboardSummary, INote, IProject, ISession, studioApi } from './api';
-import { openDashboardPanel, openDashboardTab } from './dashboards';
+import { api, IDashboardSummary, INote, IProject, IRender, ISession, studioApi, videoApi } from './api';
+import { framingAllowed, openDashboardPanel, openDashboardTab } from './dashboards';
 import { h, iconButton } from './dom';
+import { claudeIcon } from './icons';
+import { formatBytes } from './logic/multipart';
+import { openReplay } from './replay';
+import { videoWidget } from './video';
 import { ago } from './logic/format';
 import { notifyError } from './notify';
 import { OrpheusError } from './request';
@@ -20,6 +41,8 @@ export interface IPanelActions {
   share(kind: string, target: string, title: string): Promise<unknown>;
   myShares(): Promise<unknown>;
 }
+
+const SINGULAR: Record<string, string> = { sessions: 'session', notes: 'note', data: 'data file', dashboards: 'dashboard' };
 
 interface IProgress {
   fraction: number;
@@ -41,6 +64,8 @@ export class OrpheusPanel extends Widget {
   /** null for a project when the dashboards API is not on this server. */
   private _dashboards = new Map<string, IDashboardSummary[] | null>();
   private _progress = new Map<string, IProgress>();
+  /** null for a project without a Video Studio folder. */
+  private _videos = new Map<string, IRender[] | null>();
   private _expanded = new Set<string>();
   private _list: HTMLElement;
   private _status: HTMLElement;
@@ -59,10 +84,10 @@ export class OrpheusPanel extends Widget {
       'div',
       { className: 'orpheus-Panel-header' },
       h('h2', { className: 'orpheus-Panel-title' }, 'Orpheus'),
-      iconButton('New Claude session', '＋', () => void this._actions.newSession()),
-      iconButton('New project', '▤', () => void this._newProject()),
-      iconButton('My shares', '⤴', () => void this._actions.myShares()),
-      iconButton('Refresh', '⟳', () => void this.refresh())
+      iconButton('New Claude session', claudeIcon, () => void this._actions.newSession()),
+      iconButton('New project', newFolderIcon, () => void this._newProject()),
+      iconButton('My shares', shareIcon, () => void this._actions.myShares()),
+      iconButton('Refresh', refreshIcon, () => void this.refresh())
     );
     this._status = h('div', { className: 'orpheus-Panel-status', role: 'status', 'aria-live': 'polite' });
     this._list = h('div', { className: 'orpheus-Panel-list', role: 'list', 'aria-label': 'Projects' });
@@ -128,14 +153,16 @@ export class OrpheusPanel extends Widget {
       this._expanded.delete(name);
       return;
     }
-    const [notes, data, dashboards] = await Promise.all([
+    const [notes, data, dashboards, videos] = await Promise.all([
       api.listNotes(name).catch(() => [] as INote[]),
       this._app.serviceManager.contents
         .get(`${project.path}/data`, { content: true })
         .then(m => (m.content as Contents.IModel[]).filter(f => f.type !== 'directory'))
         .catch(() => [] as Contents.IModel[]),
-      studioApi.dashboards(name).catch(error => (error instanceof OrpheusError && error.status === 404 ? null : []))
+      studioApi.dashboards(name).catch(error => (error instanceof OrpheusError && error.status === 404 ? null : [])),
+      videoApi.renders(name).catch(() => null)
     ]);
+    this._videos.set(name, videos);
     this._notes.set(name, notes);
     this._data.set(name, data);
     this._dashboards.set(name, dashboards);
@@ -155,7 +182,7 @@ export class OrpheusPanel extends Widget {
     const counts = project.contents ?? {};
     const summary = ['sessions', 'notes', 'data', 'dashboards']
       .filter(k => counts[k]?.count)
-      .map(k => `${counts[k].count} ${k}`)
+      .map(k => `${counts[k].count} ${counts[k].count === 1 ? SINGULAR[k] : k}`)
       .join(', ');
     const toggle = h(
       'button',
@@ -168,7 +195,7 @@ export class OrpheusPanel extends Widget {
         title: project.description || project.name,
         onclick: () => void this._toggle(project.name)
       },
-      h('span', { className: 'orpheus-Caret', 'aria-hidden': 'true' }, open ? '▾' : '▸'),
+      (open ? caretDownIcon : caretRightIcon).element({ tag: 'span', className: 'orpheus-Caret' }),
       h('span', { className: 'orpheus-Project-name' }, project.name),
       h('span', { className: 'orpheus-Muted' }, summary || ago(project.last_change))
     );
@@ -181,7 +208,8 @@ export class OrpheusPanel extends Widget {
           this._sessions !== null ? this._sessionSection(project) : null,
           this._notesSection(project),
           this._dataSection(project),
-          this._dashboards.get(project.name) !== null ? this._dashboardSection(project) : null
+          this._dashboards.get(project.name) !== null ? this._dashboardSection(project) : null,
+          this._videos.get(project.name) ? this._videoSection(project) : null
         )
       );
     }
@@ -203,7 +231,7 @@ export class OrpheusPanel extends Widget {
     const sessions = (this._sessions ?? []).filter(s => s.project === project.name);
     return this._section(
       'Sessions',
-      [iconButton(`New Claude session in ${project.name}`, '＋', () => void this._actions.newSession(project.name))],
+      [iconButton(`New Claude session in ${project.name}`, addIcon, () => void this._actions.newSession(project.name))],
       sessions.map(s => this._sessionRow(s)),
       'No sessions.'
     );
@@ -232,10 +260,12 @@ export class OrpheusPanel extends Widget {
         h('span', { className: 'orpheus-Row-label' }, session.title),
         h('span', { className: 'orpheus-Muted' }, `${session.mode} · ${session.status} · ${ago(session.created)}`)
       ),
-      running ? null : iconButton(`Resume ${session.title}`, '▶', () => after(resumeSession(this._app, session))),
-      iconButton(`Rename ${session.title}`, '✎', () => after(renameSession(this._app, session))),
-      iconButton(`Share ${session.title}`, '⤴', () => void this._actions.share('session', session.path, session.title)),
-      iconButton(`Delete ${session.title}`, '🗑', () => after(deleteSession(session)))
+      running ? null : iconButton(`Resume ${session.title}`, runIcon, () => after(resumeSession(this._app, session))),
+      iconButton(`Rename ${session.title}`, editIcon, () => after(renameSession(this._app, session))),
+      iconButton(`Share ${session.title}`, shareIcon, () => void this._actions.share('session', session.path, session.title)),
+      iconButton(`Replay the recording of ${session.title}`, historyIcon, () => void this._replay(session)),
+      iconButton(`Download ${session.title} as a zip`, downloadIcon, () => download(api.sessionArchiveUrl(session.id))),
+      iconButton(`Delete ${session.title}`, deleteIcon, () => after(deleteSession(session)))
     );
   }
 
@@ -243,7 +273,7 @@ export class OrpheusPanel extends Widget {
     const notes = this._notes.get(project.name) ?? [];
     return this._section(
       'Notes',
-      [iconButton(`New note in ${project.name}`, '＋', () => void this._newNote(project.name))],
+      [iconButton(`New note in ${project.name}`, addIcon, () => void this._newNote(project.name))],
       notes.map(n =>
         h(
           'li',
@@ -272,9 +302,9 @@ export class OrpheusPanel extends Widget {
     const section = this._section(
       'Data',
       [
-        iconButton(`Upload data files to ${project.name}`, '⇪', () => void this._upload(project)),
-        iconButton(`Analyze the data of ${project.name}`, 'Analyze', () => void this._analyze(project.name), 'orpheus-TextButton'),
-        iconButton(`Show the analysis of ${project.name}`, 'ⓘ', () => void this._showAnalysis(project.name))
+        iconButton(`Upload data files to ${project.name}`, fileUploadIcon, () => void this._upload(project)),
+        iconButton(`Analyze the data of ${project.name}`, 'Analyze', () => void this._analyze(project.name)),
+        iconButton(`Show the analysis of ${project.name}`, infoIcon, () => void this._showAnalysis(project.name))
       ],
       files.map(f =>
         h(
@@ -292,7 +322,7 @@ export class OrpheusPanel extends Widget {
             h('span', { className: 'orpheus-Row-label' }, f.name),
             h('span', { className: 'orpheus-Muted' }, ago(f.last_modified))
           ),
-          iconButton(`Share ${f.name}`, '⤴', () => void this._actions.share('file', f.path, f.name))
+          iconButton(`Share ${f.name}`, shareIcon, () => void this._actions.share('file', f.path, f.name))
         )
       ),
       'No data files.'
@@ -354,7 +384,7 @@ export class OrpheusPanel extends Widget {
     const dashboards = this._dashboards.get(project.name) ?? [];
     return this._section(
       'Dashboards',
-      [iconButton(`Generate a dashboard for ${project.name}`, 'Generate', () => void this._generate(project), 'orpheus-TextButton')],
+      [iconButton(`Generate a dashboard for ${project.name}`, 'Generate', () => void this._generate(project))],
       dashboards.map(d => {
         const notebook = `${project.path}/${d.notebook}`;
         const title = d.title || d.id;
@@ -373,11 +403,11 @@ export class OrpheusPanel extends Widget {
             h('span', { className: 'orpheus-Row-label' }, title),
             h('span', { className: 'orpheus-Muted' }, `${d.widgets} widgets · ${ago(d.updated_at)}`)
           ),
-          iconButton(`Open ${title} in a JupyterLab panel`, '▣', () => void openDashboardPanel(this._app, notebook, title)),
+          iconButton(`Open ${title} in a JupyterLab panel`, tabIcon, () => void this._openPanel(notebook, title)),
           d.undo_available
-            ? iconButton(`Undo the last change to ${title}`, '↶', () => void this._undo(project.name, d.id))
+            ? iconButton(`Undo the last change to ${title}`, undoIcon, () => void this._undo(project.name, d.id))
             : null,
-          iconButton(`Share ${title}`, '⤴', () =>
+          iconButton(`Share ${title}`, shareIcon, () =>
             void this._actions.share('dashboard', `${project.path}/dashboards/${d.id}.json`, title)
           )
         );
@@ -390,7 +420,9 @@ export class OrpheusPanel extends Widget {
     try {
       const dashboard = await studioApi.generate(project.name);
       const title = String(dashboard.spec.title ?? dashboard.spec.id);
-      openDashboardPanel(this._app, dashboard.notebook, title);
+      if (await framingAllowed()) {
+        openDashboardPanel(this._app, dashboard.notebook, title);
+      }
       // A new browser tab needs a click of the user's own (popup blockers).
       Notification.success(`Dashboard "${title}" generated.`, {
         autoClose: 8000,
@@ -402,6 +434,18 @@ export class OrpheusPanel extends Widget {
     await this.refresh();
   }
 
+  private async _openPanel(notebook: string, title: string): Promise<void> {
+    if (await framingAllowed()) {
+      openDashboardPanel(this._app, notebook, title);
+      return;
+    }
+    openDashboardTab(notebook);
+    Notification.info(
+      "This server does not let its pages be shown inside JupyterLab (Content-Security-Policy frame-ancestors 'none'), so the dashboard opened in a new tab.",
+      { autoClose: 8000 }
+    );
+  }
+
   private async _undo(project: string, id: string): Promise<void> {
     try {
       await studioApi.undo(project, id);
@@ -409,6 +453,58 @@ export class OrpheusPanel extends Widget {
       notifyError(error, 'Could not undo');
     }
     await this.refresh();
+  }
+
+  private _videoSection(project: IProject): HTMLElement {
+    const renders = this._videos.get(project.name) ?? [];
+    return this._section(
+      'Videos',
+      [],
+      renders.map(r =>
+        h(
+          'li',
+          { className: 'orpheus-Row' },
+          h(
+            'button',
+            {
+              type: 'button',
+              className: 'orpheus-Row-main',
+              'data-key': `video:${project.name}/${r.file}`,
+              title: `Play ${r.file}`,
+              onclick: () => this._show(videoWidget(project.name, r.file))
+            },
+            h('span', { className: 'orpheus-Row-label' }, r.file),
+            h(
+              'span',
+              { className: 'orpheus-Muted' },
+              [r.duration ? `${r.duration.toFixed(1)} s` : '', r.width ? `${r.width}×${r.height}` : '', formatBytes(r.size)]
+                .filter(Boolean)
+                .join(' · ')
+            )
+          )
+        )
+      ),
+      'No rendered videos.'
+    );
+  }
+
+  private _show(widget: Widget): void {
+    const existing = Array.from(this._app.shell.widgets('main')).find(w => w.id === widget.id);
+    if (existing) {
+      widget.dispose();
+      this._app.shell.activateById(existing.id);
+      return;
+    }
+    this._app.shell.add(widget, 'main');
+    this._app.shell.activateById(widget.id);
+  }
+
+  private async _replay(session: ISession): Promise<void> {
+    try {
+      this._show(await openReplay(session));
+    } catch (error) {
+      notifyError(error, 'Could not load the recording');
+    }
   }
 
   private async _toggle(name: string): Promise<void> {
@@ -464,6 +560,16 @@ export class OrpheusPanel extends Widget {
       await this.refresh();
     }
   }
+}
+
+/** Start a browser download of a same-origin URL (cookie auth). */
+function download(url: string): void {
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = '';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
 }
 
 /** Let the user choose files with the browser's picker. */

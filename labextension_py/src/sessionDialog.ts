@@ -1,5 +1,8 @@
 import { Dialog, showDialog } from '@jupyterlab/apputils';
+import { closeIcon } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
+
+import { iconButton } from './dom';
 
 import { formatBytes, ISessionForm, mergeFiles, projectSlug, validateSessionForm } from './logic/multipart';
 
@@ -143,12 +146,7 @@ export class SessionForm extends Widget {
     const li = document.createElement('li');
     const name = document.createElement('span');
     name.textContent = `${file.name} (${formatBytes(file.size)})`;
-    const remove = document.createElement('button');
-    remove.className = 'jp-Button jp-mod-minimal orpheus-IconButton';
-    remove.textContent = '✕';
-    remove.setAttribute('aria-label', `Remove ${file.name}`);
-    remove.title = `Remove ${file.name}`;
-    remove.addEventListener('click', () => {
+    const remove = iconButton(`Remove ${file.name}`, closeIcon, () => {
       this._files = this._files.filter(f => f !== file);
       this._update();
     });

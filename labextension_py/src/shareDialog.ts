@@ -103,7 +103,7 @@ export class SharesList extends Widget {
               h('span', { className: 'orpheus-Row-label', title: s.target }, `${s.title}`),
               h('span', { className: 'orpheus-Muted' }, `${s.kind} · ${describeExpiry(s.expires_at)}`)
             ),
-            iconButton(`Revoke the link to ${s.title}`, 'Revoke', () => void this._revoke(s), 'orpheus-TextButton')
+            iconButton(`Revoke the link to ${s.title}`, 'Revoke', () => void this._revoke(s))
           )
         )
       )
