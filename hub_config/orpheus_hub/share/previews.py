@@ -9,10 +9,14 @@
 
 from __future__ import annotations
 
+import html
 import json
 import math
+import posixpath
+import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
                ".gif": "image/gif", ".webp": "image/webp", ".svg": "image/svg+xml"}
@@ -24,6 +28,7 @@ MARKDOWN_TYPES = {".md", ".markdown"}
 _MD_TAGS = {"a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4",
             "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "strong", "table", "tbody",
             "td", "th", "thead", "tr", "ul", "span", "sup", "sub"}
+_IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]*)(")')
 _MD_ATTRS = {"a": ["href", "title"], "img": ["src", "alt", "title"], "th": ["align"], "td": ["align"]}
 
 
@@ -76,8 +81,12 @@ def highlight(name: str, text: str) -> tuple[str, str]:
     return _highlight(text, lexer, formatter), formatter.get_style_defs(".highlight")
 
 
-def markdown_html(text: str) -> str:
-    """Markdown rendered to HTML and sanitized (links get ``rel="nofollow noopener"``)."""
+def markdown_html(text: str, image_base: str = "", folder: str = "") -> str:
+    """Markdown rendered to HTML and sanitized (links get ``rel="nofollow noopener"``).
+
+    With ``image_base``, relative images (``![](plot.png)`` next to the Markdown
+    file in ``folder``) point at the share's inline image URL, so they show.
+    """
     import bleach
     import mistune
 
@@ -86,7 +95,20 @@ def markdown_html(text: str) -> str:
     cleaned = bleach.clean(raw, tags=_MD_TAGS, attributes=_MD_ATTRS,
                            protocols={"http", "https", "mailto"}, strip=True)
     linker = bleach.linkifier.Linker(callbacks=[_nofollow], skip_tags={"pre", "code"})
-    return str(linker.linkify(cleaned))
+    linked = str(linker.linkify(cleaned))
+    if not image_base:
+        return linked
+    return _IMG_SRC.sub(lambda m: _local_image(m, image_base, folder), linked)
+
+
+def _local_image(match: re.Match[str], image_base: str, folder: str) -> str:
+    src = html.unescape(match.group(2))
+    if not src or ":" in src or src.startswith(("/", "#", "?")):
+        return match.group(0)
+    path = posixpath.normpath(posixpath.join(folder, src.split("#")[0].split("?")[0]))
+    if path.startswith(".."):
+        return match.group(0)
+    return match.group(1) + html.escape(image_base + quote(path)) + match.group(3)
 
 
 def _nofollow(attrs: dict[Any, str], new: bool = False) -> dict[Any, str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import posixpath
 import re
 from pathlib import Path
 from typing import Any
@@ -108,7 +109,8 @@ class PublicHandler(ShareHandler):
             elif kind in ("text", "markdown"):
                 text, body["truncated"] = await asyncio.to_thread(previews.read_text, path, app.preview_max_bytes)
                 if kind == "markdown":
-                    body["html"] = await asyncio.to_thread(previews.markdown_html, text)
+                    body["html"] = await asyncio.to_thread(
+                        previews.markdown_html, text, ctx["base"] + "raw/", posixpath.dirname(rel))
                 else:
                     body["html"], body["css"] = await asyncio.to_thread(previews.highlight, rel, text)
         except previews.PreviewError as e:

@@ -65,7 +65,7 @@ def make_project(root: Path) -> None:
     (session / ".claude").mkdir(exist_ok=True)
     (session / "hello.py").write_text("def greet():\n    return 'version one'\n")
     (session / "notes.md").write_text("# Notes\n\nSome *text* <script>alert('x')</script>"
-                                      " <img src=x onerror=alert(1)>\n")
+                                      " <img src=x onerror=alert(1)>\n\n![a pixel](pixel.png)\n")
     (session / "table.csv").write_text("city,count\n" + "".join(f"c{i},{i}\n" for i in range(120)))
     (session / "pixel.png").write_bytes(PNG)
     (session / "clip.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 4)

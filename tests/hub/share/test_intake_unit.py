@@ -98,3 +98,11 @@ def test_racing_refreshes_conflict_instead_of_mixing(tmp_path: Path) -> None:
     with pytest.raises(SnapshotConflict):
         snaps.commit(second, "s", 2)
     assert (snaps.path("s", 2) / "files" / "a.txt").read_bytes() == b"one"
+
+
+def test_relative_markdown_images_point_at_the_inline_image_url() -> None:
+    html = previews.markdown_html("![plot](img/plot.png) ![x](../../etc/passwd) ![y](https://e.org/a.png)",
+                                  "/services/share/s/T/raw/", "docs")
+    assert 'src="/services/share/s/T/raw/docs/img/plot.png"' in html
+    assert 'src="../../etc/passwd"' in html  # left alone: it resolves to nothing
+    assert 'src="https://e.org/a.png"' in html  # blocked by the page CSP (img-src 'self' data:)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
 import requests
@@ -74,6 +75,7 @@ def test_session_previews_downloads_and_recording(shares: dict[str, dict[str, An
     md = anonymous(base + "files/notes.md")
     assert "<h1>Notes</h1>" in md.text
     assert "<em>text</em>" in md.text
+    assert f'src="{urlparse(base).path}raw/pixel.png"' in md.text  # relative image shown inline
     assert "<script>alert" not in md.text
     assert "onerror" not in md.text
     table = anonymous(base + "files/table.csv")
