@@ -38,6 +38,7 @@ HANDLER_MODULES = [
     "orpheus.llm.handlers.insights",
     "orpheus.llm.handlers.edit",
     "orpheus.llm.handlers.chat",
+    "orpheus.llm.handlers.status",
 ]
 
 

@@ -94,6 +94,10 @@ def test_chat_with_data_through_the_real_gateway(stack: LLMStack, kai: tuple[str
     assert len(calls) == 2
     assert all(c.credential() == ANTHROPIC_KEY for c in calls)
     assert usage_today(stack, token) == before + 2
+    status = requests.get(server + "orpheus/api/llm", headers=auth, timeout=30).json()
+    assert status["enabled"] is True
+    assert status["usage"]["user"] == "kai"
+    assert status["usage"]["today"]["requests"] == before + 2
 
 
 def usage_today(stack: LLMStack, token: str) -> int:

@@ -159,3 +159,14 @@ async def test_openai_provider_edit_with_feedback_in_openai_shape(jp_fetch, jp_r
         assert [m["role"] for m in second["messages"]] == ["system", "user", "assistant", "tool"]
         assert second["messages"][2]["tool_calls"][0]["function"]["name"] == "set_filter"
         assert "nope" in second["messages"][3]["content"]
+
+
+async def test_llm_status_reports_provider_and_degrades(jp_fetch, jp_serverapp):  # type: ignore[no-untyped-def]
+    r = await jp_fetch("orpheus", "api", "llm")
+    doc = json.loads(r.body)
+    assert (doc["enabled"], doc["provider"], doc["model"]) == (True, "anthropic", "claude-test")
+    assert "error" in doc["usage"]  # the fake upstream has no usage API: reported, not a 500
+    next(iter(jp_serverapp.extension_manager.extension_apps["orpheus"])).llm.gateway_url = ""
+    doc = json.loads((await jp_fetch("orpheus", "api", "llm")).body)
+    assert doc["enabled"] is False
+    assert doc["usage"] is None
