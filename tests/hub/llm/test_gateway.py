@@ -146,6 +146,10 @@ def test_bad_or_missing_token_is_401(stack: LLMStack, headers: dict[str, str]) -
     assert r.json()["error"]["type"] == "authentication_error"
     assert "token" in r.json()["error"]["message"].lower()
     assert stack.anthropic.model_requests() == []
+    r = requests.post(stack.gateway + "/openai/v1/chat/completions", headers=headers, timeout=10,
+                      json={"model": "m", "messages": MSG})
+    assert r.status_code == 401
+    assert "type" not in r.json()  # OpenAI's envelope on the OpenAI path (no Anthropic "type": "error")
 
 
 def test_expired_and_revoked_accounts_are_refused(stack: LLMStack) -> None:

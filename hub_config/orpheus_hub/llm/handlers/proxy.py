@@ -39,7 +39,9 @@ class ProxyHandler(GatewayHandler):
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         """Errors in the provider's own envelope so the SDKs and the CLI show the message."""
-        provider = getattr(self, "provider", None) or self.gateway.providers["anthropic"]
+        name = self.path_args[0] if self.path_args else "anthropic"
+        provider = getattr(self, "provider", None) or self.gateway.providers.get(
+            name, self.gateway.providers["anthropic"])
         self.set_header("Content-Type", "application/json")
         if self.retry_after:
             self.set_header("Retry-After", str(self.retry_after))
