@@ -62,6 +62,14 @@ class PublicHandler(ShareHandler):
         message = error_message(status_code, self._reason, kwargs)
         self.page("error.html", status=status_code, reason=self._reason, message=message)
 
+    def _handle_request_exception(self, e: BaseException) -> None:
+        if isinstance(e, FileNotFoundError) and not self._finished:
+            # The snapshot was replaced (refresh) or deleted (revoke) while this request read it.
+            gone = web.HTTPError(404, "this share changed while loading; reload the page")
+            self.send_error(404, exc_info=(web.HTTPError, gone, None))
+            return
+        super()._handle_request_exception(e)
+
     def file_in(self, root: Path, rel: str) -> Path:
         """A regular file under ``root`` named by the URL, or 404."""
         try:
@@ -126,8 +134,6 @@ class PublicHandler(ShareHandler):
 
 
 class ShareViewHandler(PublicHandler):
-
-
     """PUBLIC ``GET /s/{token}``: the share's page, by kind."""
 
     async def get(self, token: str) -> None:
