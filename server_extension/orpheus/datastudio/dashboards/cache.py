@@ -102,7 +102,9 @@ def _write(target: Path, source: Any, columns: list[str], categorical: set[str],
 
 def _encode(table: pa.Table, categorical: set[str]) -> pa.Table:
     for i, name in enumerate(table.schema.names):
-        if name in categorical and pa.types.is_string(table.schema.types[i]):
+        if pa.types.is_date(table.schema.types[i]):  # pandas reads date32 as objects
+            table = table.set_column(i, name, table.column(i).cast(pa.timestamp("s")))
+        elif name in categorical and pa.types.is_string(table.schema.types[i]):
             encoded = pc.dictionary_encode(table.column(i)).cast(pa.dictionary(pa.int32(), pa.string()))
             table = table.set_column(i, name, encoded)
     return table

@@ -134,6 +134,7 @@ def _box(w: dict[str, Any], df: pd.DataFrame) -> tuple[go.Figure, str]:
     data = df.dropna(subset=[x, y])
     stats = data.groupby(x, observed=True)[y].describe()
     counts = data[x].value_counts()
+    counts = counts[counts > 0]  # categorical columns list unused categories too
     stats = stats.loc[counts.index[: w.get("limit", DEFAULT_LIMIT)]].sort_index()
     iqr = stats["75%"] - stats["25%"]
     grouped = data.groupby(x, observed=True)[y]

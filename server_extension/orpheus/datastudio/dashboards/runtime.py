@@ -7,6 +7,7 @@ from the compact Parquet cache the generator wrote next to the notebook.
 
 from __future__ import annotations
 
+import json
 from importlib import resources
 from typing import Any
 
@@ -15,6 +16,7 @@ import pandas as pd
 from . import figures, frames
 
 ALL = "(all)"
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
 MAX_OPTIONS = 400
 
 
@@ -22,18 +24,12 @@ class Dashboard:
     """Widgets of one dashboard spec over one data frame."""
 
     def __init__(self, spec: dict[str, Any], data: pd.DataFrame) -> None:
-        import plotly.io as pio
-
-        pio.renderers.default = "plotly_mimetype"
         self.spec = spec
         self.base = frames.apply_clauses(data, spec["data_source"].get("filters", []))
         self.row_height = spec["layout"].get("row_height", 80)
         self.widgets = {w["id"]: w for w in spec["widgets"]}
         self.controls: dict[str, Any] = {}
         self.views: dict[str, Any] = {}
-        for w in spec["widgets"]:
-            self.views[w["id"]] = self._view(w)
-        self.refresh()
 
     @classmethod
     def from_parquet(cls, spec: dict[str, Any], path: str) -> Dashboard:
@@ -100,24 +96,47 @@ class Dashboard:
         return df
 
     def refresh(self) -> None:
-        """Recompute every chart, KPI and table for the current filters."""
-        from IPython.display import display
-
+        """Recompute every shown chart, KPI and table for the current filters."""
         df = self.frame()
-        for wid, w in self.widgets.items():
-            view = self.views[wid]
-            if w["type"] == "chart":
-                fig = figures.figure(w, df, height=w["position"]["h"] * self.row_height - 16)
-                view.clear_output(wait=True)
-                with view:
-                    display(fig)  # type: ignore[no-untyped-call]
-            elif w["type"] == "kpi":
-                view.value = frames.kpi_html(w, df)
-            elif w["type"] == "table":
-                view.value = frames.table_html(w, df)
-            elif w["type"] == "markdown":
-                view.value = frames.markdown_html(w)
+        for wid in self.views:
+            try:
+                self._update(wid, df)
+            except Exception as e:  # noqa: BLE001 - one broken widget must not stop the others
+                self._show_error(wid, e)
+
+    def _show_error(self, wid: str, error: Exception) -> None:
+        import html
+
+        message = f"{self.widgets[wid].get('title') or wid}: could not update ({error})"
+        view = self.views[wid]
+        if self.widgets[wid]["type"] == "chart":
+            view.outputs = ({"output_type": "stream", "name": "stderr", "text": message},)
+        elif hasattr(view, "value") and isinstance(view.value, str):
+            view.value = f'<div class="orpheus-kpi">{html.escape(message)}</div>'
+
+    def _update(self, wid: str, df: pd.DataFrame) -> None:
+        w, view = self.widgets[wid], self.views[wid]
+        if w["type"] == "chart":
+            fig = figures.figure(w, df, height=w["position"]["h"] * self.row_height - 16)
+            # Set the Output widget's state directly instead of capturing display():
+            # no output-capture hooks in the kernel, one state update per chart.
+            figure = {**json.loads(fig.to_json()), "config": {"displaylogo": False}}
+            view.outputs = ({"output_type": "display_data", "metadata": {},
+                             "data": {PLOTLY_MIME: figure, "text/plain": w.get("title") or wid}},)
+        elif w["type"] == "kpi":
+            view.value = frames.kpi_html(w, df)
+        elif w["type"] == "table":
+            view.value = frames.table_html(w, df)
+        elif w["type"] == "markdown":
+            view.value = frames.markdown_html(w)
 
     def show(self, widget_id: str) -> Any:
-        """The ipywidget of one dashboard widget (the last expression of its cell)."""
+        """Create (once) and return the ipywidget of one dashboard widget.
+
+        Each widget's models are created by the cell that displays it, the way
+        Voila expects, so the page can render cell by cell.
+        """
+        if widget_id not in self.views:
+            self.views[widget_id] = self._view(self.widgets[widget_id])
+            self._update(widget_id, self.frame())
         return self.views[widget_id]
