@@ -9,6 +9,8 @@ from collections.abc import Sequence
 
 from orpheus_hub import paths
 
+from .datastudio import cli as analyze_cli
+
 
 def _run(args: argparse.Namespace) -> int:
     config = paths.hub_config_file()
@@ -24,6 +26,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     run = sub.add_parser("run", help="start JupyterHub with the Orpheus embedded default")
     run.add_argument("hub_args", nargs=argparse.REMAINDER, help="extra jupyterhub arguments")
     run.set_defaults(func=_run)
+    analyze_cli.add_parser(sub)
     args = parser.parse_args(argv)
     result: int = args.func(args)
     return result
