@@ -279,3 +279,35 @@ def test_upstream_timeout_is_504_and_still_accounted(stack: LLMStack) -> None:
     assert e.value.status_code == 504
     assert "did not answer in time" in e.value.message
     assert usage(stack, token)["recent"][0]["status"] == 504
+
+
+def test_client_going_away_mid_stream_stops_the_upstream_call(stack: LLMStack) -> None:
+    token = user(stack, "dora")
+    stack.anthropic.enqueue(Reply(text=" ".join(["word"] * 60), chunk_delay=0.1))
+    before = stack.anthropic.streams_completed
+    with requests.post(stack.gateway + "/anthropic/v1/messages", stream=True, timeout=10,
+                       headers={"Authorization": f"Bearer {token}"},
+                       json={"model": "m", "max_tokens": 5, "messages": MSG, "stream": True}) as r:
+        assert r.status_code == 200
+        assert b"message_start" in next(r.iter_content(chunk_size=None))
+    for _ in range(60):  # the gateway notices on its next chunk and records the call
+        recent = usage(stack, token)["recent"]
+        if recent:
+            break
+        time.sleep(0.1)
+    assert recent[0]["status"] == 499
+    time.sleep(1)
+    assert stack.anthropic.streams_completed == before  # the upstream stream was cut, not drained
+
+
+def test_openai_stream_is_passed_through_as_it_comes(stack: LLMStack) -> None:
+    token = user(stack, "olga")
+    stack.openai.enqueue(Reply(text=" ".join(f"t{i}" for i in range(30)), chunk_delay=0.05))
+    before = stack.openai.streams_completed
+    first_seen_early = None
+    for i, chunk in enumerate(gpt(stack, token).chat.completions.create(
+            model="gpt-4o-mini", messages=MSG, stream=True)):
+        if i == 1:
+            first_seen_early = stack.openai.streams_completed == before
+        assert chunk.choices
+    assert first_seen_early is True

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from pathlib import Path
 
 import pytest
 import requests
@@ -43,6 +44,7 @@ def kai(llm_stack: LLMStack) -> tuple[str, str]:
     return token, llm_stack.hub.spawn("kai")
 
 
+@pytest.mark.skipif(not Path(paths.node_tool("claude")).exists(), reason="the claude CLI is installed by make test")
 def test_user_server_kernel_and_cli_never_see_operator_keys(stack: LLMStack, kai: tuple[str, str]) -> None:
     token, server = kai
     claude_bin = paths.node_tool("claude")

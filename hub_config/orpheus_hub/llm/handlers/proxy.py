@@ -136,14 +136,13 @@ class ProxyHandler(GatewayHandler):
         )
         try:
             await AsyncHTTPClient().fetch(req, raise_error=False)
-        except ClientGone:
-            self.upstream_status = 499
-            return
-        except HTTPClientError as e:  # 599: timeout or the connection dropped
-            self.upstream_fail(504 if "Timeout" in str(e) else 502)
-            return
-        except OSError:
-            self.upstream_fail(502)
+        except (ClientGone, HTTPClientError, OSError) as e:
+            if self.client_gone:  # our callback aborted the call: nobody to answer
+                self.upstream_status = 499
+                return
+            # 599: a timeout or a dropped connection; OSError: could not connect
+            timeout = isinstance(e, HTTPClientError) and "Timeout" in str(e)
+            self.upstream_fail(504 if timeout else 502)
             return
         self.finish_reply(meter)
 
