@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 from urllib.parse import urlparse
@@ -248,3 +249,52 @@ def test_long_expired_snapshots_are_purged(share_env: ShareEnv) -> None:
         assert anonymous(model["url"]).status_code == 404
     finally:
         share_env.set_clock(0)
+
+
+CHANGES = {  # kind: (file to change under alice's root, new text, page that shows it)
+    "session": ("projects/demo/sessions/s1/sub/deep.txt", "deep file, second take\n", "/files/sub/deep.txt"),
+    "notebook": ("projects/demo/nb.ipynb", None, "/render"),
+    "dashboard": ("projects/demo/dashboards/d1.json", None, "/render"),
+    "file": ("projects/demo/data/report.csv", "name,value\ngamma,3\n", ""),
+}
+
+
+def _change(env: ShareEnv, kind: str) -> str:
+    """Edit the shared source and return a marker only the new snapshot contains."""
+    rel, text, _ = CHANGES[kind]
+    path = env.root("alice") / rel
+    marker = f"second take of the {kind}"
+    if kind == "notebook":
+        nb = json.loads(path.read_text())
+        nb["cells"][0]["source"] = f"# {marker}"
+        text = json.dumps(nb)
+    elif kind == "dashboard":
+        spec = json.loads(path.read_text())
+        spec["title"] = marker
+        text = json.dumps(spec)
+    else:
+        marker = "second take" if kind == "session" else "gamma"
+    assert text is not None
+    path.write_text(text)
+    return marker
+
+
+@pytest.mark.parametrize("kind", sorted(TARGETS))
+def test_each_kind_refreshes_expires_and_revokes(share_env: ShareEnv, kind: str) -> None:
+    model = create(share_env, kind, expires_in=3600)
+    page = model["url"] + CHANGES[kind][2]
+    assert anonymous(page).status_code == 200
+    marker = _change(share_env, kind)
+    assert marker not in anonymous(page).text
+    r = share_env.server("alice", "POST", f"shares/{model['id']}/refresh")
+    assert r.status_code == 200, r.text
+    assert marker in anonymous(page).text  # same URL, new content
+    try:
+        share_env.set_clock(2 * 3600)
+        assert anonymous(model["url"]).status_code == 410
+        assert anonymous(page).status_code == 410
+    finally:
+        share_env.set_clock(0)
+    assert share_env.server("alice", "DELETE", f"shares/{model['id']}").status_code == 204
+    assert anonymous(model["url"]).status_code == 404
+    assert anonymous(page).status_code == 404
