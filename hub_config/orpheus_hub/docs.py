@@ -14,13 +14,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from jupyterhub.auth import Authenticator
-from traitlets.config import Configurable
+from traitlets.config import Application, Configurable
 
 from .auth import OrpheusAuthenticator
+from .share.app import ShareService
 
 #: label -> (class, base whose traits are left out)
 TABLES: dict[str, tuple[type[Configurable], type[Configurable] | None]] = {
     "OrpheusAuthenticator": (OrpheusAuthenticator, Authenticator),
+    "ShareService": (ShareService, Application),
 }
 
 

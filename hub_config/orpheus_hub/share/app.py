@@ -42,17 +42,16 @@ class ShareService(Application):  # type: ignore[misc]
     description = __doc__
 
     data_dir = Unicode(help="Folder for the share database and snapshots (ORPHEUS_DATA_DIR).").tag(config=True)
-    db_url = Unicode(help="SQLAlchemy URL of the share database (default: <data_dir>/shares.sqlite).").tag(config=True)
-    snapshot_dir = Unicode(help="Folder holding snapshots (default: <data_dir>/shares).").tag(config=True)
+    db_url = Unicode(help="SQLAlchemy URL of the share database (default: data_dir/shares.sqlite).").tag(config=True)
+    snapshot_dir = Unicode(help="Folder holding snapshots (default: data_dir/shares).").tag(config=True)
     static_dir = Unicode(
         help="Folder the service serves /static/ from; the asciinema player and plotly.js are "
-        "copied there at start-up (default: <data_dir>/share-static).").tag(config=True)
+        "copied there at start-up (default: data_dir/share-static).").tag(config=True)
     player_dir = Unicode(
         help="Folder with asciinema-player.min.js and asciinema-player.css, from the npm package "
         "(default: node_modules/asciinema-player/dist/bundle).").tag(config=True)
     public_url = Unicode(
-        os.environ.get("ORPHEUS_PUBLIC_URL", ""),
-        help="Public base URL of the hub (ORPHEUS_PUBLIC_URL); share links are <public_url>/services/share/s/<token>.",
+        help="Public base URL of the hub (ORPHEUS_PUBLIC_URL); share links are public_url + /services/share/s/TOKEN.",
     ).tag(config=True)
     max_snapshot_bytes = Integer(50 * _MB, help="Largest snapshot (upload, and unpacked), in bytes; larger is a 413.").tag(config=True)
     max_user_bytes = Integer(500 * _MB, help="Total bytes of one user's live shares; beyond is a 413.").tag(config=True)
@@ -73,6 +72,10 @@ class ShareService(Application):  # type: ignore[misc]
     @default("data_dir")
     def _default_data_dir(self) -> str:
         return str(Path(os.environ.get("ORPHEUS_DATA_DIR", "data")).resolve())
+
+    @default("public_url")
+    def _default_public_url(self) -> str:
+        return os.environ.get("ORPHEUS_PUBLIC_URL", "")
 
     @default("db_url")
     def _default_db_url(self) -> str:
