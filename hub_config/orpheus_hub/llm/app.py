@@ -25,7 +25,7 @@ from tornado import web
 from tornado.httpclient import AsyncHTTPClient
 from tornado.httpserver import HTTPServer
 from tornado.netutil import Resolver
-from traitlets import Float, Integer, Unicode, default
+from traitlets import Float, Integer, Unicode, default, validate
 from traitlets.config import Application
 
 from .auth import CallerAuth
@@ -64,12 +64,22 @@ class LLMGateway(Application):
     max_clients = Integer(
         256, help="Upstream calls in flight at once (streams hold one each for their duration)."
     ).tag(config=True)
+    max_request_bytes = Integer(
+        64 * 1024 * 1024, help="Largest request body a caller may send (images and long contexts)."
+    ).tag(config=True)
     usage_flush_seconds = Float(
         0.5, help="Seconds usage rows wait before being written in one batch (quotas count at once)."
     ).tag(config=True)
     db_url = Unicode(help="SQLAlchemy URL of the usage database (default: $ORPHEUS_DATA_DIR/llm.sqlite).").tag(config=True)
     bind_url = Unicode(help="Where to listen (default: $JUPYTERHUB_SERVICE_URL).").tag(config=True)
     prefix = Unicode(help="URL prefix (default: $JUPYTERHUB_SERVICE_PREFIX or /services/llm/).").tag(config=True)
+
+    @validate("connect_timeout", "request_timeout", "usage_flush_seconds", "max_clients", "max_request_bytes")
+    def _positive(self, proposal: Any) -> Any:
+        value = proposal["value"]
+        if value <= 0:
+            raise ValueError(f"LLMGateway.{proposal['trait'].name} must be positive, not {value}")
+        return value
 
     @default("log_level")
     def _log_level(self) -> int:
@@ -174,7 +184,7 @@ class LLMGateway(Application):
         for name, provider in self.providers.items():
             self.log.info("%s: %s", name, "configured" if provider.configured else "no key configured")
         url = urlparse(self.bind_url)
-        server = HTTPServer(self.make_app(), max_body_size=64 * 1024 * 1024)
+        server = HTTPServer(self.make_app(), max_body_size=self.max_request_bytes)
         server.listen(url.port or 80, url.hostname or "127.0.0.1")
         self.log.info("LLM gateway listening on %s%s", self.bind_url.rstrip("/"), self.prefix)
         stop = asyncio.Event()

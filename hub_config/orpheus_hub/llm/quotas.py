@@ -7,8 +7,9 @@ import time
 from collections import deque
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from typing import Any
 
-from traitlets import Integer
+from traitlets import Integer, validate
 from traitlets.config import LoggingConfigurable
 
 from .usage import QuotaOverride
@@ -58,6 +59,13 @@ class QuotaPolicy(LoggingConfigurable):
         60,
         help="Upstream calls a user may make per rolling minute (any state); 0 for no limit.",
     ).tag(config=True)
+
+    @validate("trial_tokens_per_day", "approved_tokens_per_day", "requests_per_minute")
+    def _not_negative(self, proposal: Any) -> int:
+        value = int(proposal["value"])
+        if value < 0:
+            raise ValueError(f"QuotaPolicy.{proposal['trait'].name} must be 0 (no limit) or more, not {value}")
+        return value
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)

@@ -131,3 +131,12 @@ def test_usage_store_totals_and_overrides(tmp_path) -> None:  # type: ignore[no-
     assert store.override("ann").tokens_per_day == 5  # type: ignore[union-attr]
     assert store.delete_override("ann") is True
     assert store.delete_override("ann") is False
+
+
+def test_bad_knobs_are_refused_naming_the_trait() -> None:
+    from orpheus_hub.llm.app import LLMGateway
+
+    with pytest.raises(ValueError, match="QuotaPolicy.requests_per_minute"):
+        QuotaPolicy(requests_per_minute=-1)
+    with pytest.raises(ValueError, match="LLMGateway.request_timeout"):
+        LLMGateway(request_timeout=0)
