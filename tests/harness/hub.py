@@ -20,7 +20,7 @@ from typing import Any
 
 import requests
 
-from .ports import free_port
+from .ports import free_ports
 
 REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
@@ -32,6 +32,17 @@ c.JupyterHub.load_roles.append({{"name": "admin", "services": ["orpheus-test"]}}
 c.JupyterHub.log_level = "INFO"
 {extra}
 """
+
+
+class PortTakenError(RuntimeError):
+    """The hub could not bind a port chosen for it."""
+
+
+def _port_env() -> dict[str, str]:
+    """Distinct free ports for the proxy, the hub, the proxy API and the services."""
+    names = ("ORPHEUS_PORT", "ORPHEUS_HUB_PORT", "ORPHEUS_PROXY_API_PORT",
+             "ORPHEUS_SHARE_PORT", "ORPHEUS_LLM_PORT")
+    return {name: str(port) for name, port in zip(names, free_ports(len(names)), strict=True)}
 
 
 @dataclass
@@ -97,7 +108,23 @@ class Hub:
 
     # ---- life cycle ------------------------------------------------------
     def start(self, timeout: float = 60) -> None:
-        """Start the hub and wait for ``/hub/health``."""
+        """Start the hub and wait for ``/hub/health``.
+
+        Free ports are chosen before the hub binds them, so another process may take
+        one in between; when the hub exits saying so, it is started again on new ports.
+        """
+        for attempt in range(3):
+            try:
+                self._start_once(timeout)
+                return
+            except PortTakenError:
+                if attempt == 2:
+                    raise
+                self.env.update(_port_env())
+                self.url = f"http://127.0.0.1:{self.env['ORPHEUS_PORT']}"
+
+    def _start_once(self, timeout: float) -> None:
+        log_start = self.log_path.stat().st_size if self.log_path.exists() else 0
         log = self.log_path.open("ab")
         self.proc = subprocess.Popen(
             [str(VENV_BIN / "orpheus"), "run"],
@@ -110,7 +137,10 @@ class Hub:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"hub exited with {self.proc.returncode}:\n{self.log_text()[-4000:]}")
+                text = self.log_text()[log_start:]
+                if "address already in use" in text.lower():
+                    raise PortTakenError(text[-2000:])
+                raise RuntimeError(f"hub exited with {self.proc.returncode}:\n{text[-4000:]}")
             try:
                 if requests.get(f"{self.url}/hub/health", timeout=2).status_code == 200:
                     return
@@ -139,23 +169,21 @@ class Hub:
 def make_hub(data_dir: Path, env: dict[str, str] | None = None, extra_config: str = "") -> Hub:
     """Prepare (not start) a hub whose state lives in ``data_dir``."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    port, hub_port, api_port = free_port(), free_port(), free_port()
+    ports = _port_env()
     token = secrets.token_hex(16)
     extra = data_dir / "test_extra_config.py"
     extra.write_text(EXTRA_CONFIG.format(token=token, extra=extra_config))
     full_env = {
         **os.environ,
         "ORPHEUS_DATA_DIR": str(data_dir),
-        "ORPHEUS_PORT": str(port),
-        "ORPHEUS_HUB_PORT": str(hub_port),
-        "ORPHEUS_PROXY_API_PORT": str(api_port),
+        **ports,
         "ORPHEUS_ADMIN_PASSWORD": "admin-password-for-tests",
         "ORPHEUS_HUB_EXTRA_CONFIG": str(extra),
         "CONFIGPROXY_AUTH_TOKEN": secrets.token_hex(16),
         **(env or {}),
     }
     return Hub(
-        url=f"http://127.0.0.1:{port}",
+        url=f"http://127.0.0.1:{full_env['ORPHEUS_PORT']}",
         data_dir=data_dir,
         admin_token=token,
         log_path=data_dir / "hub.log",
