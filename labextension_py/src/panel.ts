@@ -260,12 +260,14 @@ export class OrpheusPanel extends Widget {
         h('span', { className: 'orpheus-Row-label' }, session.title),
         h('span', { className: 'orpheus-Muted' }, `${session.mode} · ${session.status} · ${ago(session.created)}`)
       ),
-      running ? null : iconButton(`Resume ${session.title}`, runIcon, () => after(resumeSession(this._app, session))),
-      iconButton(`Rename ${session.title}`, editIcon, () => after(renameSession(this._app, session))),
-      iconButton(`Share ${session.title}`, shareIcon, () => void this._actions.share('session', session.path, session.title)),
-      iconButton(`Replay the recording of ${session.title}`, historyIcon, () => void this._replay(session)),
-      iconButton(`Download ${session.title} as a zip`, downloadIcon, () => download(api.sessionArchiveUrl(session.id))),
-      iconButton(`Delete ${session.title}`, deleteIcon, () => after(deleteSession(session)))
+      actions(
+        running ? null : iconButton(`Resume ${session.title}`, runIcon, () => after(resumeSession(this._app, session))),
+        iconButton(`Rename ${session.title}`, editIcon, () => after(renameSession(this._app, session))),
+        iconButton(`Share ${session.title}`, shareIcon, () => void this._actions.share('session', session.path, session.title)),
+        iconButton(`Replay the recording of ${session.title}`, historyIcon, () => void this._replay(session)),
+        iconButton(`Download ${session.title} as a zip`, downloadIcon, () => download(api.sessionArchiveUrl(session.id))),
+        iconButton(`Delete ${session.title}`, deleteIcon, () => after(deleteSession(session)))
+      )
     );
   }
 
@@ -403,12 +405,14 @@ export class OrpheusPanel extends Widget {
             h('span', { className: 'orpheus-Row-label' }, title),
             h('span', { className: 'orpheus-Muted' }, `${d.widgets} widgets · ${ago(d.updated_at)}`)
           ),
-          iconButton(`Open ${title} in a JupyterLab panel`, tabIcon, () => void this._openPanel(notebook, title)),
-          d.undo_available
-            ? iconButton(`Undo the last change to ${title}`, undoIcon, () => void this._undo(project.name, d.id))
-            : null,
-          iconButton(`Share ${title}`, shareIcon, () =>
-            void this._actions.share('dashboard', `${project.path}/dashboards/${d.id}.json`, title)
+          actions(
+            iconButton(`Open ${title} in a JupyterLab panel`, tabIcon, () => void this._openPanel(notebook, title)),
+            d.undo_available
+              ? iconButton(`Undo the last change to ${title}`, undoIcon, () => void this._undo(project.name, d.id))
+              : null,
+            iconButton(`Share ${title}`, shareIcon, () =>
+              void this._actions.share('dashboard', `${project.path}/dashboards/${d.id}.json`, title)
+            )
           )
         );
       }),
@@ -560,6 +564,11 @@ export class OrpheusPanel extends Widget {
       await this.refresh();
     }
   }
+}
+
+/** A row's buttons: always there for the keyboard; in a narrow panel shown on hover or focus. */
+function actions(...buttons: (HTMLElement | null)[]): HTMLElement {
+  return h('span', { className: 'orpheus-Row-actions' }, ...buttons);
 }
 
 /** Start a browser download of a same-origin URL (cookie auth). */

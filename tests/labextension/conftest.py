@@ -30,15 +30,13 @@ for line in sys.stdin:
 
 
 @pytest.fixture(autouse=True)
-def jp_asyncio_loop() -> Iterator[None]:
+def jp_asyncio_loop() -> None:
     """pytest-jupyter's autouse loop fixture would close the loop Playwright's sync API runs."""
-    yield None
 
 
 @pytest.fixture(autouse=True)
-def jp_server_cleanup() -> Iterator[None]:
+def jp_server_cleanup() -> None:
     """No in-process Jupyter server here (the hub runs the user's), so nothing to clean up."""
-    yield None
 
 
 @pytest.fixture(scope="package")
