@@ -51,3 +51,31 @@ async def test_a_snapshot_replaced_mid_request_is_a_404(tmp_path: Path, monkeypa
         assert "Content-Disposition" not in gone.headers
     finally:
         server.stop()
+
+
+async def test_without_the_bundled_player_the_recording_is_offered_as_a_download(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/services/share/")
+    app = ShareService()
+    app.initialize([f"--ShareService.data_dir={tmp_path}", f"--ShareService.player_dir={tmp_path / 'none'}"])
+    staged = app.snapshots.staging()
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        for name, data in (("session.json", b'{"title": "t"}'), ("recording.cast", b'{"version": 2}\n')):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    snapshots.extract(buf.getvalue(), staged, "session", app.limits())
+    app.snapshots.commit(staged, "sid", 1)
+    _, token = app.shares.create("ann", "session", "t", "", None, 5, app.clock.now(), "sid")
+    server = HTTPServer(app.make_app())
+    port = free_port()
+    server.listen(port, "127.0.0.1")
+    try:
+        page = await AsyncHTTPClient().fetch(f"http://127.0.0.1:{port}/services/share/s/{token}")
+        text = page.body.decode()
+        assert "replay player is not installed" in text
+        assert "asciinema-player.min.js" not in text
+        assert "recording.cast" in text
+    finally:
+        server.stop()
