@@ -104,14 +104,14 @@ class LLMClient(LoggingConfigurable):
 
     async def _anthropic(self, system: str, messages: list[dict[str, Any]],
                          tools: list[dict[str, Any]], on_text: OnText | None) -> Turn:
-        client = anthropic.AsyncAnthropic(auth_token=self.api_token, api_key=None, max_retries=0,
-                                          base_url=self.gateway_url.rstrip("/") + "/anthropic",
-                                          timeout=self.timeout)
         args: dict[str, Any] = {"model": self.model, "max_tokens": self.max_tokens,
                                 "system": system, "messages": messages}
         if tools:
             args["tools"] = tools
-        async with client.messages.stream(**args) as stream:
+        async with anthropic.AsyncAnthropic(
+            auth_token=self.api_token, api_key=None, max_retries=0, timeout=self.timeout,
+            base_url=self.gateway_url.rstrip("/") + "/anthropic",
+        ) as client, client.messages.stream(**args) as stream:
             if on_text is not None:
                 async for text in stream.text_stream:
                     await on_text(text)
@@ -123,17 +123,17 @@ class LLMClient(LoggingConfigurable):
 
     async def _openai(self, system: str, messages: list[dict[str, Any]],
                       tools: list[dict[str, Any]], on_text: OnText | None) -> Turn:
-        client = openai.AsyncOpenAI(api_key=self.api_token, max_retries=0, timeout=self.timeout,
-                                    base_url=self.gateway_url.rstrip("/") + "/openai/v1")
         args: dict[str, Any] = {"model": self.model, "max_tokens": self.max_tokens, "stream": True,
                                 "messages": openai_shape.messages(system, messages)}
         if tools:
             args["tools"] = openai_shape.tools(tools)
         collected = openai_shape.StreamCollector()
-        async for chunk in await client.chat.completions.create(**args):
-            text = collected.add(chunk)
-            if text and on_text is not None:
-                await on_text(text)
+        async with openai.AsyncOpenAI(api_key=self.api_token, max_retries=0, timeout=self.timeout,
+                                      base_url=self.gateway_url.rstrip("/") + "/openai/v1") as client:
+            async for chunk in await client.chat.completions.create(**args):
+                text = collected.add(chunk)
+                if text and on_text is not None:
+                    await on_text(text)
         return Turn(collected.text, [ToolUse(*c) for c in collected.calls()], collected.model)
 
 

@@ -81,9 +81,10 @@ class ChatKernels(LoggingConfigurable):
         self.log.info("Started chat kernel %s for project %s", kernel_id, folder.name)
         outputs = await self.execute(kernel_id, PRELOAD)
         data: dict[str, Any] = {}
-        for out in outputs:
-            if out.get("output_type") == "stream" and out["text"].lstrip().startswith("{"):
-                data = json.loads(out["text"].strip().splitlines()[-1])
+        lines = [line for out in outputs if out.get("output_type") == "stream"
+                 for line in out["text"].splitlines() if line.startswith("{")]
+        if lines:  # the preload's summary is its last JSON line ("could not load" notes come first)
+            data = json.loads(lines[-1])
         self._kernels[str(folder)] = kernel = ProjectKernel(kernel_id, data)
         return kernel
 
