@@ -96,3 +96,21 @@ async def test_follow_up_reuses_the_kernel_state_and_bad_input_is_4xx(jp_fetch, 
     with pytest.raises(HTTPClientError) as e:
         await api(jp_fetch, "trial", "chat", "0" * 12, "export", method="POST")
     assert e.value.code == 404
+
+
+async def test_failing_code_is_fed_back_and_steps_are_capped(jp_fetch, jp_root_dir, jp_serverapp, fake_llm: FakeAnthropic):  # type: ignore[no-untyped-def]
+    await chat_project(jp_fetch, jp_root_dir)
+    next(iter(jp_serverapp.extension_manager.extension_apps["orpheus"])).chat_kernels.max_steps = 1
+    fake_llm.enqueue(Reply(text="", tool_calls=[ToolCall("run_python", {"code": "1/0"})]),
+                     Reply(text="", tool_calls=[ToolCall("run_python", {"code": "print('again')"})]))
+    out = await api(jp_fetch, "trial", "chat", method="POST", body={"message": "divide"})
+    assert out["reply"] == "(Stopped after 1 steps.)"
+    assert out["steps"] == 1
+    feedback = fake_llm.message_requests()[1].json["messages"][-1]["content"][0]
+    assert feedback["is_error"] is True
+    assert "ZeroDivisionError" in feedback["content"]
+    conv = await api(jp_fetch, "trial", "chat", out["conversation_id"])
+    assert conv["steps"][0]["outputs"][0]["ename"] == "ZeroDivisionError"
+    assert conv["messages"][-1] == {"role": "assistant", "content": "(Stopped after 1 steps.)"}
+    await jp_fetch("orpheus", "api", "projects", "trial", "chat", out["conversation_id"], method="DELETE")
+    assert (await api(jp_fetch, "trial", "chat"))["conversations"] == []
