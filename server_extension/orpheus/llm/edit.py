@@ -74,12 +74,20 @@ class DashboardEditor:
                 return {"changed": False, "message": turn.text, "spec": spec}
             candidate, results = await self.check(spec, turn)
             if all(r is None for r in results):
-                saved = await self.studio.dashboards(self.folder, "save", self.dashboard_id, candidate)
-                return {"changed": True, "message": turn.text, "spec": saved}
+                return {"changed": True, "message": turn.text, "spec": await self.save(spec, candidate)}
             problem = "; ".join(r for r in results if r)
             await self.emit("error", {"message": problem, "retrying": attempt < ATTEMPTS})
             messages += [turn.as_message(), feedback(turn, results)]
         raise web.HTTPError(422, f"The model's edit was invalid, nothing was changed: {problem}")
+
+    async def save(self, base: dict[str, Any], candidate: dict[str, Any]) -> dict[str, Any]:
+        """Save as one new version, unless someone saved another while the model worked (409)."""
+        current = await self.studio.dashboards(self.folder, "load", self.dashboard_id)
+        if current.get("version") != base.get("version"):
+            raise web.HTTPError(409, f"dashboard {self.dashboard_id!r} changed while the model was "
+                                     "editing it; nothing was saved, please ask again")
+        saved: dict[str, Any] = await self.studio.dashboards(self.folder, "save", self.dashboard_id, candidate)
+        return saved
 
     async def check(self, spec: dict[str, Any], turn: Turn) -> tuple[dict[str, Any], list[str | None]]:
         """Apply the calls to a copy, report each, then validate the whole result."""

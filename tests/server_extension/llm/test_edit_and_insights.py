@@ -170,3 +170,18 @@ async def test_llm_status_reports_provider_and_degrades(jp_fetch, jp_serverapp):
     doc = json.loads((await jp_fetch("orpheus", "api", "llm")).body)
     assert doc["enabled"] is False
     assert doc["usage"] is None
+
+
+async def test_edit_refuses_to_overwrite_a_concurrent_save(jp_fetch, jp_root_dir, fake_llm: FakeAnthropic):  # type: ignore[no-untyped-def]
+    folder = await analysed_project(jp_fetch, jp_root_dir)
+    path = folder / "dashboards" / "overview.json"
+
+    def someone_else_saves_meanwhile(_request: object) -> Reply:
+        spec = json.loads(path.read_text())
+        path.write_text(json.dumps({**spec, "version": spec["version"] + 1, "title": "Theirs"}))
+        return Reply(text="", tool_calls=[ToolCall("remove_widget", {"widget_id": "ages"})])
+
+    fake_llm.responder = someone_else_saves_meanwhile
+    await expect_error(api(jp_fetch, "trial", "dashboards", "overview", "edit", method="POST",
+                           body={"request": "drop ages"}), 409, "changed while the model")
+    assert json.loads(path.read_text())["title"] == "Theirs"
