@@ -3,6 +3,7 @@ import { ICommandPalette, InputDialog, Notification, ToolbarButton } from '@jupy
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ILauncher } from '@jupyterlab/launcher';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
+import { ITerminalTracker } from '@jupyterlab/terminal';
 import { shareIcon } from '@jupyterlab/ui-components';
 
 import { IInfo, TrialBanner } from './banner';
@@ -13,6 +14,7 @@ import { shareKindOf } from './logic/expiry';
 import { OrpheusPanel } from './panel';
 import { newSession } from './sessions';
 import { shareTarget, showMyShares } from './shareDialog';
+import { relabelRestoredTerminals } from './terminal';
 
 const CATEGORY = 'Orpheus';
 
@@ -38,15 +40,19 @@ const plugin: JupyterFrontEndPlugin<void> = {
   id: 'orpheus-lab:plugin',
   description: 'Orpheus in JupyterLab: Claude sessions, projects, notes and data.',
   autoStart: true,
-  optional: [ILauncher, ICommandPalette, ILayoutRestorer, IDefaultFileBrowser, INotebookTracker],
+  optional: [ILauncher, ICommandPalette, ILayoutRestorer, IDefaultFileBrowser, INotebookTracker, ITerminalTracker],
   activate: (
     app: JupyterFrontEnd,
     launcher: ILauncher | null,
     palette: ICommandPalette | null,
     restorer: ILayoutRestorer | null,
     browser: IDefaultFileBrowser | null,
-    notebooks: INotebookTracker | null
+    notebooks: INotebookTracker | null,
+    terminals: ITerminalTracker | null
   ) => {
+    if (terminals) {
+      void app.restored.then(() => relabelRestoredTerminals(terminals));
+    }
     const banner = new TrialBanner();
     app.shell.add(banner, 'top', { rank: 1000 });
     let info: IInfo | null = null;

@@ -196,8 +196,12 @@ export class OrpheusPanel extends Widget {
         onclick: () => void this._toggle(project.name)
       },
       (open ? caretDownIcon : caretRightIcon).element({ tag: 'span', className: 'orpheus-Caret' }),
-      h('span', { className: 'orpheus-Project-name' }, project.name),
-      h('span', { className: 'orpheus-Muted' }, summary || ago(project.last_change))
+      h(
+        'span',
+        { className: 'orpheus-Project-text' },
+        h('span', { className: 'orpheus-Project-name' }, project.name),
+        h('span', { className: 'orpheus-Muted' }, summary || ago(project.last_change))
+      )
     );
     const item = h('div', { className: 'orpheus-Project', role: 'listitem' }, toggle);
     if (open) {

@@ -1,10 +1,10 @@
 import { JupyterFrontEnd } from '@jupyterlab/application';
 import { MainAreaWidget } from '@jupyterlab/apputils';
-import { ITerminal, Terminal } from '@jupyterlab/terminal';
+import { ITerminal, ITerminalTracker, Terminal } from '@jupyterlab/terminal';
 import { terminalIcon } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 
-import { ISession } from './api';
+import { api, ISession } from './api';
 
 type TerminalWidget = MainAreaWidget<ITerminal.ITerminal>;
 
@@ -40,7 +40,7 @@ export async function openSessionTerminal(app: JupyterFrontEnd, session: ISessio
 /** The label each session terminal keeps (Lab's widget renames itself "Terminal <n>" on connecting). */
 const wanted = new WeakMap<Widget, string>();
 
-function label(widget: TerminalWidget, session: ISession): void {
+export function label(widget: TerminalWidget, session: ISession): void {
   const content = widget.content;
   const first = !wanted.has(content);
   wanted.set(content, session.title || `Session ${session.id}`);
@@ -64,4 +64,28 @@ export function retitleTerminal(app: JupyterFrontEnd, session: ISession): void {
       widget.content.title.label = session.title;
     }
   }
+}
+
+/**
+ * Lab restores open terminal tabs after a reload as "Terminal <name>": give the
+ * ones that belong to Orpheus sessions their session titles back.
+ */
+export async function relabelRestoredTerminals(tracker: ITerminalTracker): Promise<void> {
+  let sessions: ISession[];
+  try {
+    sessions = await api.listSessions();
+  } catch {
+    return; // no sessions API on this server: nothing to relabel
+  }
+  const byTerminal = new Map(sessions.filter(s => s.terminal).map(s => [s.terminal as string, s]));
+  const apply = (widget: TerminalWidget) => {
+    const session = byTerminal.get(widget.content.session.name);
+    if (session) {
+      label(widget, session);
+      widget.addClass('orpheus-SessionTerminal');
+      widget.node.dataset.orpheusSession = session.id;
+    }
+  };
+  tracker.forEach(apply);
+  tracker.widgetAdded.connect((_, widget) => apply(widget));
 }

@@ -242,4 +242,6 @@ def test_07_dark_theme(lab: Lab) -> None:
             continue
     expect(panel).to_be_visible()
     expect(panel.get_by_role("button", name=re.compile(PROJECT))).to_be_visible()
+    # The restored terminal tab is named after its session again.
+    expect(page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text=RENAMED)).to_be_visible()
     lab.shot("dark-theme-panel")
