@@ -12,6 +12,7 @@ import hashlib
 import json
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -36,7 +37,7 @@ class Options:
 
     mode: str = "combined"
     max_columns: int = 2000
-    block_size: int = 16 << 20
+    block_size: int = 4 << 20
 
 
 def discover(data_dir: Path) -> list[tuple[str, Path]]:
@@ -122,24 +123,31 @@ class Run:
         if reused is not None:
             self._remember_sources(label, path)
             return [{**e, "cached": True} for e in reused]
-        fingerprint = _fingerprint(path)
-        try:
-            sources = open_sources(path, label, self.options.max_columns, self.options.block_size)
-            entries = []
-            for source in sources:
-                self.sources[source.id] = source
+        # Hash in a second thread while the profile reads the file (hashlib releases the GIL).
+        with ThreadPoolExecutor(1, thread_name_prefix="orpheus-hash") as hasher:
+            pending = hasher.submit(_fingerprint, path)
+            try:
+                entries = self._profile_file(index, label, path)
+            except ReadError as e:
+                entries = [{"id": label, "file": label, "table": None, "status": "error",
+                            "error": str(e)}]
+            fingerprint = pending.result()
+        return [{**e, **fingerprint, "cached": False} for e in entries]
 
-                def fraction(f: float, src: TableSource = source) -> None:
-                    self.emit("progress", {"file": label, "table": src.table, "fraction": round(f, 4),
-                                           "overall": round((index + f) / total, 4)})
+    def _profile_file(self, index: int, label: str, path: Path) -> list[dict[str, Any]]:
+        total = len(self.inputs)
+        entries = []
+        for source in open_sources(path, label, self.options.max_columns, self.options.block_size):
+            self.sources[source.id] = source
 
-                entry, keys = profile_table(source, fraction)
-                fraction(1.0)
-                self.keys.update({(source.id, col): vals for col, vals in keys.items()})
-                entries.append({**entry, **fingerprint, "cached": False})
-        except ReadError as e:
-            entries = [{"id": label, "file": label, "table": None, "status": "error",
-                        "error": str(e), **fingerprint, "cached": False}]
+            def fraction(f: float, src: TableSource = source) -> None:
+                self.emit("progress", {"file": label, "table": src.table, "fraction": round(f, 4),
+                                       "overall": round((index + f) / total, 4)})
+
+            entry, keys = profile_table(source, fraction)
+            fraction(1.0)
+            self.keys.update({(source.id, col): vals for col, vals in keys.items()})
+            entries.append(entry)
         return entries
 
     def _remember_sources(self, label: str, path: Path) -> None:

@@ -40,15 +40,26 @@ def physical_kind(typ: pa.DataType) -> str:
     return "other"
 
 
+NUMERIC_KINDS = ("integer", "float", "datetime")
+
+
 @dataclass
 class ColumnState:
-    """Everything a column needs across batches."""
+    """Everything a column needs across batches.
+
+    Numbers and timestamps keep their valid values as NumPy arrays (8 bytes a
+    value) and are sorted once at the end: exact quantiles, distincts and top
+    values from run lengths. Text and booleans keep per-batch value counts,
+    merged by dictionary-encoding the values and summing counts per code.
+    """
 
     name: str
     kind: str
     count: int = 0
     nulls: int = 0
     chunks: list[pa.StructArray] = field(default_factory=list)
+    numbers: list[np.ndarray] = field(default_factory=list)
+    unit: str = "s"
     pending: int = 0
     len_min: int | None = None
     len_max: int | None = None
@@ -59,27 +70,41 @@ class ColumnState:
         """Fold one batch's column into the state."""
         if self.kind == "other":
             arr = pa.array([None if v is None else str(v) for v in arr.to_pylist()], pa.string())
-        elif self.kind == "float" and not pa.types.is_float64(arr.type):
-            arr = arr.cast(pa.float64())
-        if self.kind == "float":
-            arr = pc.if_else(pc.is_nan(arr), None, arr)
         if self.kind == "datetime" and pa.types.is_date(arr.type):
             arr = arr.cast(pa.timestamp("s"))
         self.count += len(arr)
         self.nulls += arr.null_count
         valid = arr.drop_null() if arr.null_count else arr
+        if len(self.sample) < SAMPLE_VALUES and len(valid):
+            self.sample.extend(valid.slice(0, SAMPLE_VALUES - len(self.sample)).to_pylist())
+        if self.kind in NUMERIC_KINDS:
+            self._numbers(valid)
+            return
         if len(valid) == 0:
             return
         if self.kind in ("string", "other"):
             self._lengths(valid)
-        if len(self.sample) < SAMPLE_VALUES:
-            self.sample.extend(valid.slice(0, SAMPLE_VALUES - len(self.sample)).to_pylist())
         counts = pc.value_counts(valid)
         self.chunks.append(counts)
         self.pending += len(counts)
         if self.pending > COMPACT_AT and len(self.chunks) > 1:
-            self.chunks = [self._merged()]
-            self.pending = len(self.chunks[0])
+            values, summed = self._merged()
+            self.chunks = [pa.StructArray.from_arrays([values, pa.array(summed)], ["values", "counts"])]
+            self.pending = len(values)
+
+    def _numbers(self, valid: pa.Array) -> None:
+        if self.kind == "datetime":
+            self.unit = valid.type.unit
+            values = valid.cast(pa.int64()).to_numpy(zero_copy_only=False)
+        elif self.kind == "integer":
+            values = valid.cast(pa.int64()).to_numpy(zero_copy_only=False)
+        else:
+            values = valid.cast(pa.float64()).to_numpy(zero_copy_only=False)
+            nan = np.isnan(values)
+            if nan.any():  # NaN counts as missing
+                self.nulls += int(nan.sum())
+                values = values[~nan]
+        self.numbers.append(values)
 
     def _lengths(self, valid: pa.Array) -> None:
         lengths = pc.utf8_length(valid.cast(pa.string()))
@@ -88,27 +113,38 @@ class ColumnState:
         self.len_max = mm["max"] if self.len_max is None else max(self.len_max, mm["max"])
         self.len_sum += pc.sum(lengths).as_py() or 0
 
-    def _merged(self) -> pa.StructArray:
+    def _merged(self) -> tuple[pa.Array, np.ndarray]:
+        values = pa.chunked_array([c.field("values") for c in self.chunks]).combine_chunks()
+        counts = np.concatenate([c.field("counts").to_numpy(zero_copy_only=False) for c in self.chunks])
         if len(self.chunks) == 1:
-            return self.chunks[0]
-        values = pa.chunked_array([c.field("values") for c in self.chunks])
-        counts = pa.chunked_array([c.field("counts") for c in self.chunks])
-        grouped = pa.table({"v": values, "c": counts}).group_by("v").aggregate([("c", "sum")])
-        return pa.StructArray.from_arrays(
-            [grouped["v"].combine_chunks(), grouped["c_sum"].combine_chunks()],
-            names=["values", "counts"],
-        )
+            return values, counts.astype(np.int64)
+        encoded = pc.dictionary_encode(values)
+        codes = encoded.indices.to_numpy(zero_copy_only=False)
+        summed = np.bincount(codes, weights=counts, minlength=len(encoded.dictionary))
+        return encoded.dictionary, np.rint(summed).astype(np.int64)
 
     def distribution(self) -> tuple[pa.Array, np.ndarray]:
         """Distinct values (sorted for orderable kinds) and their counts."""
+        if self.kind in NUMERIC_KINDS:
+            return self._sorted_runs()
         if not self.chunks:
             return pa.array([], pa.null()), np.zeros(0, dtype=np.int64)
-        merged = self._merged()
-        values, counts = merged.field("values"), merged.field("counts")
-        if self.kind in ("integer", "float", "datetime", "boolean"):
+        values, counts = self._merged()
+        if self.kind == "boolean":
             order = pc.sort_indices(values)
-            values, counts = values.take(order), counts.take(order)
-        return values, counts.to_numpy(zero_copy_only=False).astype(np.int64)
+            values, counts = values.take(order), counts[order.to_numpy()]
+        return values, counts
+
+    def _sorted_runs(self) -> tuple[pa.Array, np.ndarray]:
+        data = np.sort(np.concatenate(self.numbers)) if self.numbers else np.zeros(0)
+        if not len(data):
+            return pa.array([], pa.null()), np.zeros(0, dtype=np.int64)
+        starts = np.concatenate(([0], np.flatnonzero(data[1:] != data[:-1]) + 1))
+        counts = np.diff(np.append(starts, len(data))).astype(np.int64)
+        uniq = data[starts]
+        if self.kind == "datetime":
+            return pa.array(uniq, pa.int64()).cast(pa.timestamp(self.unit)), counts
+        return pa.array(uniq), counts
 
 
 def profile_column(state: ColumnState, rows: int) -> dict[str, Any]:

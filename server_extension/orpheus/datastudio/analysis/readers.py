@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -79,12 +80,15 @@ def open_sources(path: Path, label: str, max_columns: int, block_size: int) -> l
     problem = content_problem(path.name, head)
     if problem:
         raise ReadError(f"the file {problem}")
-    # Excel and JSON are read whole through pandas: see readers_small.py.
-    from .readers_small import excel_sources, json_sources
+    if fmt in ("excel", "json", "jsonl"):
+        # Read whole through pandas (readers_small.py); imported only when needed.
+        from .readers_small import excel_sources, json_sources
 
-    opener = {"csv": _csv_sources, "excel": excel_sources, "json": json_sources,
-              "jsonl": json_sources, "parquet": _parquet_sources}[fmt]
-    sources = opener(path, label, head, size, max_columns, block_size)
+        opener = excel_sources if fmt == "excel" else json_sources
+        sources = opener(path, label, head, size, max_columns, block_size)
+    else:
+        streamed = _csv_sources if fmt == "csv" else _parquet_sources
+        sources = streamed(path, label, head, size, max_columns, block_size)
     if not sources:
         raise ReadError("the file holds no tables with data")
     return sources
@@ -150,7 +154,9 @@ def _csv_sources(
     check_width(len(header), max_columns)
     if len(lines) < 2 and size <= len(head):
         raise ReadError("the file has a header row but no data rows")
-    reader = _CsvReader(path, encoding, delimiter, block_size)
+    multiline = any("\n" in cell or "\r" in cell
+                    for row in csv.reader(io.StringIO(text), delimiter=delimiter) for cell in row)
+    reader = _CsvReader(path, encoding, delimiter, block_size, multiline)
     notes = [] if encoding in ("utf-8", "utf-8-sig") else [f"read as {encoding}"]
     estimate = int(size * max(len(lines) - 1, 1) / max(len(head), 1))
     return [TableSource(label, None, "csv", size, reader.batches, notes, encoding, delimiter,
@@ -160,8 +166,10 @@ def _csv_sources(
 class _CsvReader:
     """Streams a CSV with pyarrow; widens a column's type when a later block disagrees."""
 
-    def __init__(self, path: Path, encoding: str, delimiter: str, block_size: int) -> None:
+    def __init__(self, path: Path, encoding: str, delimiter: str, block_size: int,
+                 multiline: bool) -> None:
         self.path = path
+        self.multiline = multiline  # quoted newlines: slower, single-threaded block splitting
         self.encoding = encoding
         self.delimiter = delimiter
         self.block_size = block_size
@@ -170,7 +178,7 @@ class _CsvReader:
 
     def _options(self) -> tuple[Any, Any, Any]:
         read = pa_csv.ReadOptions(encoding=self.encoding, block_size=self.block_size)
-        parse = pa_csv.ParseOptions(delimiter=self.delimiter, newlines_in_values=True)
+        parse = pa_csv.ParseOptions(delimiter=self.delimiter, newlines_in_values=self.multiline)
         convert = pa_csv.ConvertOptions(
             timestamp_parsers=TIMESTAMP_PARSERS, column_types=self.overrides,
             true_values=["true", "True", "TRUE", "yes", "Yes", "YES"],

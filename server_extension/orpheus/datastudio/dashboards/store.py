@@ -43,7 +43,7 @@ class DashboardStore:
     """The dashboards of one project folder."""
 
     def __init__(self, project_dir: Path, history_limit: int = 50,
-                 cache_max_rows: int = 2_000_000, block_size: int = 16 << 20) -> None:
+                 cache_max_rows: int = 2_000_000, block_size: int = 4 << 20) -> None:
         self.project_dir = project_dir
         self.dir = project_dir / "dashboards"
         self.history_limit = history_limit

@@ -1,0 +1,129 @@
+"""Analysis of a 1M x 20 CSV: pyarrow read_csv (the I/O floor) vs Orpheus vs ydata-profiling.
+
+``python -m benchmarks analysis`` (or ``make bench BENCH=analysis``). Every engine
+runs in its own fresh process, so wall time and peak RSS (``ru_maxrss``) are
+that engine's alone. ydata-profiling needs pandas < 3, so it runs from a
+separate interpreter (``ORPHEUS_YDATA_PYTHON``, default ``/work/bench-venv/bin/python``)
+on a stated sample of rows (``ORPHEUS_YDATA_ROWS``, default 250,000) and its
+time is scaled linearly to the full file; the output says so. Set
+``ORPHEUS_YDATA_ROWS=0`` to profile the whole file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .datastudio_data import ROWS, big_csv
+
+YDATA_PYTHON = os.environ.get("ORPHEUS_YDATA_PYTHON", "/work/bench-venv/bin/python")
+YDATA_ROWS = int(os.environ.get("ORPHEUS_YDATA_ROWS", "250000"))
+REPEATS = int(os.environ.get("ORPHEUS_BENCH_REPEATS", "3"))
+
+CHILD = """
+import json, resource, sys, time
+path, out = sys.argv[1], sys.argv[2]
+started = time.perf_counter()
+{body}
+elapsed = time.perf_counter() - started
+print(json.dumps({{"seconds": elapsed, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  **extra}}))
+"""
+
+FLOOR = """
+import pyarrow.csv as pa_csv
+table = pa_csv.read_csv(path)
+extra = {"rows": table.num_rows}
+"""
+
+ORPHEUS = """
+from pathlib import Path
+from orpheus.datastudio.analysis.engine import run_analysis
+meta = run_analysis([("bench.csv", Path(path))], Path(out), "bench")
+t = meta["files"][0]
+extra = {"rows": t["rows"], "status": t["status"], "sampled": t["sampled"]}
+"""
+
+YDATA = """
+import warnings; warnings.filterwarnings("ignore")
+import pandas as pd
+from ydata_profiling import ProfileReport
+nrows = int(out) or None
+df = pd.read_csv(path, nrows=nrows)
+read = time.perf_counter() - started
+ProfileReport(df, minimal=True, progress_bar=False).get_description()
+extra = {"rows": len(df), "read_seconds": read}
+"""
+
+
+def run(python: str, body: str, path: Path, out: str) -> dict[str, Any]:
+    """Run one engine in a fresh interpreter and return its JSON report."""
+    r = subprocess.run([python, "-c", CHILD.format(body=body), str(path), out],
+                       capture_output=True, text=True, timeout=3600, check=False)
+    if r.returncode != 0:
+        raise RuntimeError(f"{python} failed: {r.stderr[-2000:]}")
+    result: dict[str, Any] = json.loads(r.stdout.strip().splitlines()[-1])
+    return result
+
+
+def median(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run with the median wall time, its peak RSS replaced by the largest seen."""
+    ordered = sorted(runs, key=lambda r: r["seconds"])
+    return {**ordered[len(ordered) // 2], "peak_rss_mb": max(r["peak_rss_mb"] for r in runs)}
+
+
+def _has_ydata() -> bool:
+    if not Path(YDATA_PYTHON).is_file():
+        return False
+    probe = subprocess.run([YDATA_PYTHON, "-c", "import ydata_profiling"], capture_output=True,
+                           timeout=300, check=False)
+    return probe.returncode == 0
+
+
+def main() -> int:
+    path = big_csv()
+    size_mb = path.stat().st_size / 2**20
+    print(f"data: {path} ({ROWS:,} rows x 20 columns, {size_mb:.0f} MB)", flush=True)
+    with tempfile.TemporaryDirectory() as out:
+        # Alternate the two, REPEATS times each, and keep the median: the machine is shared.
+        floors, orpheuses = [], []
+        for i in range(REPEATS):
+            floors.append(run(sys.executable, FLOOR, path, out))
+            orpheuses.append(run(sys.executable, ORPHEUS, path, f"{out}/{i}"))
+        floor, orpheus = median(floors), median(orpheuses)
+    rows = [("pyarrow read_csv (floor)", floor, 1.0), ("orpheus analysis", orpheus, 1.0)]
+    ydata: dict[str, Any] | None = None
+    if _has_ydata():
+        ydata = run(YDATA_PYTHON, YDATA, path, str(YDATA_ROWS))
+        rows.append((f"ydata-profiling minimal ({ydata['rows']:,} rows)", ydata, 1.0))
+    else:
+        print(f"ydata-profiling skipped: {YDATA_PYTHON} cannot import ydata_profiling "
+              "(install it there: python -m venv /work/bench-venv && "
+              "/work/bench-venv/bin/pip install ydata-profiling)")
+    print(f"{'engine':44} {'wall s':>8} {'peak RSS MB':>12}   (median of {REPEATS} runs, max RSS)")
+    for name, r, _ in rows:
+        print(f"{name:44} {r['seconds']:8.2f} {r['peak_rss_mb']:12.0f}")
+    ratio_floor = orpheus["seconds"] / floor["seconds"]
+    rss_ratio = orpheus["peak_rss_mb"] / size_mb
+    print(f"orpheus / floor time: {ratio_floor:.2f}x (goal <= 2x)")
+    print(f"orpheus peak RSS / file size: {rss_ratio:.2f}x (goal <= 3x); "
+          f"floor's RSS / file size: {floor['peak_rss_mb'] / size_mb:.2f}x")
+    if ydata is not None:
+        scale = ROWS / ydata["rows"]
+        scaled = ydata["seconds"] * scale
+        note = f"scaled x{scale:.1f} from {ydata['rows']:,} rows" if scale > 1 else "full file"
+        print(f"ydata-profiling minimal, full-file estimate: {scaled:.1f} s ({note}); "
+              f"ydata / orpheus: {scaled / orpheus['seconds']:.1f}x (goal >= 50x)")
+    if orpheus["status"] != "ok" or orpheus["rows"] != ROWS or orpheus["sampled"]:
+        print(f"orpheus analysis did not profile the whole file: {orpheus}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
