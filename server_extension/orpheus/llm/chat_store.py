@@ -53,6 +53,9 @@ class ChatStore:
             conv: dict[str, Any] = json.loads(self.path(chat_id).read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise web.HTTPError(404, f"no conversation {chat_id!r} in this project") from None
+        except (OSError, ValueError):
+            raise web.HTTPError(409, f"conversation {chat_id!r} is unreadable (its file was "
+                                     "edited or damaged)") from None
         return conv
 
     def save(self, conv: dict[str, Any]) -> None:
