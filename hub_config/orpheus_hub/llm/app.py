@@ -151,7 +151,10 @@ class LLMGateway(Application):
 
     async def _flush_later(self) -> None:
         await asyncio.sleep(self.usage_flush_seconds)
-        await self.flush_usage()
+        try:
+            await self.flush_usage()
+        except Exception:  # a failing database must not go unnoticed, nor stop the gateway
+            self.log.exception("Could not write usage records")
 
     async def flush_usage(self) -> None:
         """Write every queued usage row now (reports call this before reading)."""
