@@ -153,6 +153,20 @@ def test_bad_inputs_give_error_entries_and_others_still_analyse(tmp_path: Path) 
     assert meta["summary"]["files_failed"] == len(expected)
 
 
+def test_links_out_of_the_data_folder_are_not_read(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.csv"
+    secret.write_text("password\nhunter2\n")
+    data = tmp_path / "p" / "data"
+    datasets.orders_and_customers(data)
+    (data / "leak.csv").symlink_to(secret)
+    meta = analyze_folder(tmp_path / "p")
+    validate(meta)
+    leak = table(meta, "leak.csv")
+    assert leak["status"] == "error"
+    assert "outside the project's data folder" in leak["error"]
+    assert "hunter2" not in json.dumps(meta)
+
+
 def test_unchanged_files_are_reused(tmp_path: Path) -> None:
     data = tmp_path / "p" / "data"
     datasets.orders_and_customers(data)

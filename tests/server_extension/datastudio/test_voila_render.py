@@ -88,7 +88,8 @@ async def test_dashboard_renders_in_voila_and_filters_update(  # type: ignore[no
                     timeout=90_000)
             except Exception:
                 await page.screenshot(path=str(ARTIFACTS / "datastudio-dashboard-failed.png"), full_page=True)
-                raise AssertionError("no plotly figures; browser console:\n" + "\n".join(console[-40:])) from None
+                errors = [c for c in console if not c.startswith(("warning:", "debug:", "info:"))]
+                raise AssertionError("no plotly figures; browser errors:\n" + "\n".join(errors[-30:])) from None
             assert await page.evaluate(TRACES_JS) == specs.EXPECTED_TRACES
             assert await page.evaluate(KPI_JS) == [f"{datasets.TRIAL_ROWS:,}", _mean_bp(jp_root_dir)]
             await page.screenshot(path=str(ARTIFACTS / "datastudio-dashboard.png"), full_page=True)

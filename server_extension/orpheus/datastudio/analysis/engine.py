@@ -22,7 +22,7 @@ from typing import Any
 import pyarrow as pa
 
 from ... import __version__
-from ...fsutil import atomic_write_json
+from ...fsutil import atomic_write_json, is_within
 from . import charts, crossfile, domain
 from .readers import ReadError, TableSource, is_supported, open_sources
 from .tables import distinct_values, profile_table
@@ -104,7 +104,8 @@ def _reusable(previous: dict[str, Any] | None, label: str, path: Path) -> list[d
 class Run:
     """One analysis run over a list of (label, path) inputs."""
 
-    def __init__(self, inputs: list[tuple[str, Path]], options: Options, emit: Emit | None) -> None:
+    def __init__(self, inputs: list[tuple[str, Path]], options: Options, emit: Emit | None,
+                 root: Path | None = None) -> None:
         if options.mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}")
         self.inputs = inputs
@@ -112,6 +113,7 @@ class Run:
         self.emit: Emit = emit or (lambda event, data: None)
         self.keys: dict[tuple[str, str], pa.Array] = {}
         self.sources: dict[str, TableSource] = {}
+        self.root = root  # when set, inputs must resolve inside it (no links out of data/)
 
     def analyze_file(self, index: int, label: str, path: Path, previous: dict[str, Any] | None
                      ) -> list[dict[str, Any]]:
@@ -119,6 +121,10 @@ class Run:
         total = len(self.inputs)
         self.emit("status", {"message": f"analysing {label}", "file": label,
                              "index": index, "total": total})
+        if self.root is not None and not is_within(self.root, path):
+            return [{"id": label, "file": label, "table": None, "status": "error", "cached": False,
+                     "error": "the file is a link that points outside the project's data folder",
+                     "size": 0, "mtime": 0, "sha256": "0" * 64}]
         reused = _reusable(previous, label, path)
         if reused is not None:
             self._remember_sources(label, path)
@@ -191,10 +197,14 @@ def _now() -> str:
 
 
 def run_analysis(inputs: list[tuple[str, Path]], out_dir: Path, project_name: str,
-                 options: Options | None = None, emit: Emit | None = None) -> dict[str, Any]:
-    """Analyse ``inputs`` and write ``out_dir/metadata.json`` (and per-file JSON if separate)."""
+                 options: Options | None = None, emit: Emit | None = None,
+                 root: Path | None = None) -> dict[str, Any]:
+    """Analyse ``inputs`` and write ``out_dir/metadata.json`` (and per-file JSON if separate).
+
+    With ``root``, inputs that resolve outside it (symlinks) get an error entry.
+    """
     options = options or Options()
-    run = Run(inputs, options, emit)
+    run = Run(inputs, options, emit, root)
     started = time.perf_counter()
     with locked(out_dir):
         previous = load_metadata(out_dir)
@@ -255,8 +265,9 @@ def write_separate(out_dir: Path, metadata: dict[str, Any]) -> None:
 def analyze_folder(project_dir: Path, options: Options | None = None,
                    emit: Emit | None = None) -> dict[str, Any]:
     """Analyse ``project_dir/data`` into ``project_dir/.analysis``."""
-    return run_analysis(discover(project_dir / "data"), project_dir / ".analysis",
-                        project_dir.name, options, emit)
+    data_dir = project_dir / "data"
+    return run_analysis(discover(data_dir), project_dir / ".analysis", project_dir.name, options,
+                        emit, root=data_dir)
 
 
 def analyze_paths(paths: list[Path], out_dir: Path, options: Options | None = None,
