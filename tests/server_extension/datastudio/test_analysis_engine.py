@@ -11,6 +11,7 @@ from typing import Any
 
 import jsonschema
 import numpy as np
+import pandas as pd
 import pytest
 
 from orpheus.datastudio import schemas
@@ -225,3 +226,32 @@ def test_analyze_paths_cli_style(tmp_path: Path) -> None:
     assert (tmp_path / "out" / "metadata.json").is_file()
     assert meta["files"][0]["rows"] == len(df)
     assert np.isclose(meta["files"][0]["column_profiles"][0]["stats"]["max"], df["reading"].max())
+
+
+def test_low_cardinality_numbers_match_pandas(tmp_path: Path) -> None:
+    """Numbers with few distinct values take the per-batch counting path; results stay exact."""
+    rng = np.random.default_rng(datasets.SEED + 9)
+    n = 20_000
+    df = pd.DataFrame({"rating": rng.integers(1, 6, n),
+                       "dose_mg": rng.choice([2.5, 5.0, 10.0], n),
+                       "visit_day": pd.to_datetime("2024-03-01")
+                       + pd.to_timedelta(rng.integers(0, 7, n), unit="D")})
+    df.loc[rng.choice(n, 500, replace=False), "dose_mg"] = np.nan
+    (tmp_path / "p" / "data").mkdir(parents=True)
+    df.to_csv(tmp_path / "p" / "data" / "doses.csv", index=False)
+    meta = analyze_folder(tmp_path / "p", Options(block_size=64 << 10))  # many small blocks
+    validate(meta)
+    t = table(meta, "doses.csv")
+    for name in ("rating", "dose_mg"):
+        col, series = column(t, name), df[name]
+        assert col["missing"] == int(series.isna().sum())
+        assert col["distinct"] == series.nunique()
+        assert col["stats"]["mean"] == pytest.approx(series.mean(), abs=1e-6)
+        assert col["stats"]["std"] == pytest.approx(series.std(), abs=1e-6)
+        assert col["stats"]["quantiles"]["p50"] == pytest.approx(series.median())
+        counts = series.value_counts()
+        assert {v["value"]: v["count"] for v in col["top_values"]} == counts.to_dict()
+    day = column(t, "visit_day")
+    assert day["datetime"]["min"] == "2024-03-01"
+    assert day["datetime"]["max"] == "2024-03-07"
+    assert day["datetime"]["frequency"] == "daily"

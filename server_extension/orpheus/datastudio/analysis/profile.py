@@ -41,6 +41,7 @@ def physical_kind(typ: pa.DataType) -> str:
 
 
 NUMERIC_KINDS = ("integer", "float", "datetime")
+RAW_DISTINCT_SHARE = 0.05  # numeric columns with more distinct values per batch keep raw values
 
 
 @dataclass
@@ -49,8 +50,9 @@ class ColumnState:
 
     Numbers and timestamps keep their valid values as NumPy arrays (8 bytes a
     value) and are sorted once at the end: exact quantiles, distincts and top
-    values from run lengths. Text and booleans keep per-batch value counts,
-    merged by dictionary-encoding the values and summing counts per code.
+    values from run lengths. Text, booleans and numbers with few distinct
+    values keep per-batch value counts, merged by dictionary-encoding the
+    values and summing counts per code.
     """
 
     name: str
@@ -65,6 +67,8 @@ class ColumnState:
     len_max: int | None = None
     len_sum: int = 0
     sample: list[Any] = field(default_factory=list)
+    final: tuple[pa.Array, np.ndarray] | None = None
+    raw: bool | None = None
 
     def update(self, arr: pa.Array) -> None:
         """Fold one batch's column into the state."""
@@ -77,11 +81,13 @@ class ColumnState:
         valid = arr.drop_null() if arr.null_count else arr
         if len(self.sample) < SAMPLE_VALUES and len(valid):
             self.sample.extend(valid.slice(0, SAMPLE_VALUES - len(self.sample)).to_pylist())
-        if self.kind in NUMERIC_KINDS:
-            self._numbers(valid)
-            return
         if len(valid) == 0:
             return
+        if self.kind in NUMERIC_KINDS and self._raw(valid):
+            self._numbers(valid)
+            return
+        if self.kind == "float":
+            valid = self._without_nan(valid)
         if self.kind in ("string", "other"):
             self._lengths(valid)
         counts = pc.value_counts(valid)
@@ -91,6 +97,21 @@ class ColumnState:
             values, summed = self._merged()
             self.chunks = [pa.StructArray.from_arrays([values, pa.array(summed)], ["values", "counts"])]
             self.pending = len(values)
+
+    def _raw(self, valid: pa.Array) -> bool:
+        """Keep raw values (many distinct) or per-batch counts (few), decided on the first batch."""
+        if self.raw is None:
+            distinct = pc.count_distinct(valid).as_py()
+            self.raw = distinct > RAW_DISTINCT_SHARE * len(valid)
+        return self.raw
+
+    def _without_nan(self, valid: pa.Array) -> pa.Array:
+        nan = pc.is_nan(valid.cast(pa.float64()))
+        count = pc.sum(nan).as_py() or 0
+        if count:  # NaN counts as missing
+            self.nulls += count
+            valid = valid.filter(pc.invert(nan))
+        return valid
 
     def _numbers(self, valid: pa.Array) -> None:
         if self.kind == "datetime":
@@ -124,19 +145,27 @@ class ColumnState:
         return encoded.dictionary, np.rint(summed).astype(np.int64)
 
     def distribution(self) -> tuple[pa.Array, np.ndarray]:
-        """Distinct values (sorted for orderable kinds) and their counts."""
-        if self.kind in NUMERIC_KINDS:
+        """Distinct values (sorted for orderable kinds) and their counts (computed once)."""
+        if self.final is None:
+            self.final = self._distribution()
+            self.numbers, self.chunks = [], []  # the per-batch state is no longer needed
+        return self.final
+
+    def _distribution(self) -> tuple[pa.Array, np.ndarray]:
+        if self.kind in NUMERIC_KINDS and self.raw:
             return self._sorted_runs()
         if not self.chunks:
             return pa.array([], pa.null()), np.zeros(0, dtype=np.int64)
         values, counts = self._merged()
-        if self.kind == "boolean":
+        if self.kind in ("boolean", *NUMERIC_KINDS):
             order = pc.sort_indices(values)
             values, counts = values.take(order), counts[order.to_numpy()]
         return values, counts
 
     def _sorted_runs(self) -> tuple[pa.Array, np.ndarray]:
-        data = np.sort(np.concatenate(self.numbers)) if self.numbers else np.zeros(0)
+        data = np.concatenate(self.numbers) if self.numbers else np.zeros(0)
+        self.numbers = []
+        data.sort()  # in place: one copy of the column, not two
         if not len(data):
             return pa.array([], pa.null()), np.zeros(0, dtype=np.int64)
         starts = np.concatenate(([0], np.flatnonzero(data[1:] != data[:-1]) + 1))

@@ -68,14 +68,21 @@ def _profile_once(source: TableSource, fraction: Fraction) -> tuple[dict[str, An
         raise ReadError("the table has a header but no data rows")
     # Sorting and statistics release the GIL (NumPy, Arrow): finish columns in parallel.
     with ThreadPoolExecutor(max(1, min(len(states), os.cpu_count() or 1))) as pool:
-        columns = list(pool.map(lambda s: profile_column(s, rows), states))
-    for col in columns:
-        col["quality_score"] = insights.column_quality(col)
-    keys = {s.name: s.distribution()[0] for s, c in zip(states, columns, strict=True)
-            if crossfile.key_like(c)}
+        finished = list(pool.map(lambda s: _finish(s, rows), states))
+    columns = [col for col, _ in finished]
+    keys = {col["name"]: values for col, values in finished if values is not None}
     entry = table_entry(source, rows, columns)
     entry["analysis_seconds"] = round(time.perf_counter() - started, 4)
     return entry, keys
+
+
+def _finish(state: ColumnState, rows: int) -> tuple[dict[str, Any], pa.Array | None]:
+    """A column's profile, plus its distinct values when it may be a join key."""
+    col = profile_column(state, rows)
+    col["quality_score"] = insights.column_quality(col)
+    values = state.distribution()[0] if crossfile.key_like(col) else None
+    state.final = None  # keep only what joins need; the rest can be freed now
+    return col, values
 
 
 def table_entry(source: TableSource, rows: int, columns: list[dict[str, Any]]) -> dict[str, Any]:
