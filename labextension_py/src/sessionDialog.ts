@@ -140,6 +140,11 @@ export class SessionForm extends Widget {
     // :invalid disables the dialog's Create button (JupyterLab's own validation hook).
     this._newName.setCustomValidity(isNew && problems.length ? problems[0] : '');
     this._title.setCustomValidity(!isNew && problems.length ? problems[0] : '');
+    // The dialog checks validity on 'input' in the capture phase, i.e. before this
+    // update ran: tell it again so its Create button follows the new state.
+    if (this.node.isConnected) {
+      this.node.dispatchEvent(new Event('input', { bubbles: true }));
+    }
   }
 
   private _fileItem(file: File): HTMLLIElement {

@@ -129,6 +129,32 @@ def test_02_launcher_creates_a_claude_session_with_an_uploaded_file(lab: Lab) ->
     lab.state["session"] = sessions[0]
 
 
+def test_02b_a_refused_session_shows_the_servers_message_and_keeps_the_form(lab: Lab) -> None:
+    page = lab.page
+    bad = "../escape"
+    answer = lab.api("POST", "orpheus/api/sessions", data={"title": "x", "project": bad})
+    assert answer.status_code == 400
+    message = answer.json()["message"]
+    page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text="Launcher").click()
+    page.locator(".jp-LauncherCard", has_text="Claude session").click()
+    dialog = page.locator(".jp-Dialog")
+    try:
+        page.get_by_label("Title").fill("refused")
+        page.get_by_label("Project", exact=True).select_option(label="New project…")
+        page.get_by_label("New project name").fill(bad)
+        dialog.get_by_role("button", name="Create the session").click()
+        # The 4xx reason, exactly as the server wrote it, in a Lab notification ...
+        expect(page.locator(".jp-Notification-Toast-error", has_text=message)).to_be_visible()
+        # ... and the form comes back with what the user typed.
+        expect(page.get_by_label("New project name")).to_have_value(bad)
+        lab.shot("session-refused-message")
+    finally:
+        if dialog.count():
+            dialog.get_by_role("button", name="Cancel").click()
+    sessions = lab.api("GET", "orpheus/api/sessions").json()["sessions"]
+    assert [s["title"] for s in sessions] == [TITLE]
+
+
 def test_03_side_panel_lists_the_session_and_renames_it(lab: Lab) -> None:
     page = lab.page
     page.get_by_role("tab", name=re.compile("Orpheus")).click()
