@@ -83,8 +83,9 @@ async def test_dashboard_renders_in_voila_and_filters_update(  # type: ignore[no
                     if urlsplit(req.url).scheme in ("http", "https") else None)
             await page.goto(url, timeout=120_000)
             try:
+                # every figure drawn: plotly has set data and layout (with our widget id) on each
                 await page.wait_for_function(
-                    f"document.querySelectorAll('.js-plotly-plot').length >= {len(specs.EXPECTED_TRACES)}",
+                    f"Object.keys(({TRACES_JS})()).length >= {len(specs.EXPECTED_TRACES)}",
                     timeout=90_000)
             except Exception:
                 await page.screenshot(path=str(ARTIFACTS / "datastudio-dashboard-failed.png"), full_page=True)
