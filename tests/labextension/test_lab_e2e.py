@@ -84,6 +84,10 @@ def lab(lab_hub: Hub, browser: Browser, artifacts: Path, tmp_path_factory: pytes
     r = state.api("PUT", "lab/api/settings/@jupyterlab/terminal-extension:plugin",
                   data=json.dumps({"raw": json.dumps({"screenReaderMode": True})}))
     assert r.status_code in (200, 204), r.text
+    # No "official Jupyter news?" toast over the screenshots (the machine is offline anyway).
+    r = state.api("PUT", "lab/api/settings/@jupyterlab/apputils-extension:notification",
+                  data=json.dumps({"raw": json.dumps({"fetchNews": "false"})}))
+    assert r.status_code in (200, 204), r.text
     page.reload()
     page.locator("#jp-main-dock-panel").wait_for()
     data = tmp_path_factory.mktemp("e2e-files")
@@ -144,7 +148,9 @@ def test_02b_a_refused_session_shows_the_servers_message_and_keeps_the_form(lab:
         page.get_by_label("New project name").fill(bad)
         dialog.get_by_role("button", name="Create the session").click()
         # The 4xx reason, exactly as the server wrote it, in a Lab notification ...
-        expect(page.locator(".jp-Notification-Toast-error", has_text=message)).to_be_visible()
+        toast = page.locator(".jp-Notification-Toast-error", has_text=message)
+        expect(toast).to_be_visible()
+        expect(toast).to_be_in_viewport(ratio=1)
         # ... and the form comes back with what the user typed.
         expect(page.get_by_label("New project name")).to_have_value(bad)
         lab.shot("session-refused-message")
