@@ -168,9 +168,15 @@ class ColumnState:
         data.sort()  # in place: one copy of the column, not two
         if not len(data):
             return pa.array([], pa.null()), np.zeros(0, dtype=np.int64)
-        starts = np.concatenate(([0], np.flatnonzero(data[1:] != data[:-1]) + 1))
-        counts = np.diff(np.append(starts, len(data))).astype(np.int64)
+        # Run starts of the sorted values; temporaries freed early (peak memory matters here).
+        change = np.empty(len(data), dtype=bool)
+        change[0] = True
+        np.not_equal(data[1:], data[:-1], out=change[1:])
+        starts = np.flatnonzero(change)
+        del change
         uniq = data[starts]
+        counts = np.diff(starts, append=len(data)).astype(np.int64, copy=False)
+        del data, starts
         if self.kind == "datetime":
             return pa.array(uniq, pa.int64()).cast(pa.timestamp(self.unit)), counts
         return pa.array(uniq), counts
@@ -192,7 +198,7 @@ def profile_column(state: ColumnState, rows: int) -> dict[str, Any]:
         "top_values": _top_values(values, counts, non_null),
     }
     if state.kind in ("integer", "float") and distinct:
-        prof.update(numeric_stats(values.to_numpy(zero_copy_only=False).astype(np.float64),
+        prof.update(numeric_stats(values.to_numpy(zero_copy_only=False).astype(np.float64, copy=False),
                                   counts, state.kind == "integer"))
     elif state.kind == "datetime" and distinct:
         from .temporal import datetime_profile
@@ -242,7 +248,10 @@ def numeric_stats(values: np.ndarray, counts: np.ndarray, integer: bool) -> dict
     n = int(counts.sum())
     cum = np.cumsum(counts)
     mean = float(np.dot(values, counts) / n)
-    var = float(np.dot((values - mean) ** 2, counts) / (n - 1)) if n > 1 else 0.0
+    spread = np.subtract(values, mean)
+    np.square(spread, out=spread)
+    var = float(np.dot(spread, counts) / (n - 1)) if n > 1 else 0.0
+    del spread
     quant = {f"p{int(q * 100)}": weighted_quantile(values, cum, q) for q in QUANTILES}
     q1, q3 = quant["p25"], quant["p75"]
     iqr = q3 - q1
