@@ -42,7 +42,12 @@ class DashboardsHandler(DashboardBase):
     @authorized
     async def get(self, name: str) -> None:
         folder = self.project_dir(name)
-        self.write_json({"dashboards": await self.studio.dashboards(folder, "list")})
+        listing = await self.studio.dashboards(folder, "list")
+        for item in listing:
+            rel = self.orpheus.projects.relative(folder / item["notebook"])
+            item["notebook"] = rel
+            item["render_url"] = url_path_join(self.base_url, "voila", "render", rel)
+        self.write_json({"dashboards": listing})
 
     @web.authenticated
     @authorized

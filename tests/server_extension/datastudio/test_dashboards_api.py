@@ -81,6 +81,8 @@ async def test_generate_builds_valid_renderable_dashboard(jp_fetch, jp_root_dir)
     assert all(len(fig["data"]) >= 1 for fig in figures.values())
     listing = await call(jp_fetch, "trial", "dashboards")
     assert [d["id"] for d in listing["dashboards"]] == [spec["id"]]
+    assert listing["dashboards"][0]["render_url"] == model["render_url"]
+    assert listing["dashboards"][0]["notebook"] == model["notebook"]
 
 
 async def test_crud_history_and_undo(jp_fetch, jp_root_dir):  # type: ignore[no-untyped-def]
