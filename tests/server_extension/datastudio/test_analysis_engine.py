@@ -255,3 +255,20 @@ def test_low_cardinality_numbers_match_pandas(tmp_path: Path) -> None:
     assert day["datetime"]["min"] == "2024-03-01"
     assert day["datetime"]["max"] == "2024-03-07"
     assert day["datetime"]["frequency"] == "daily"
+
+
+def test_semicolon_latin1_csv_with_decimal_commas(tmp_path: Path) -> None:
+    data = tmp_path / "p" / "data"
+    data.mkdir(parents=True)
+    rows = "".join(f"Zürich;{i},5;café\n" for i in range(50))
+    (data / "eu.csv").write_bytes(("stadt;wert;notiz\n" + rows).encode("latin-1"))
+    meta = analyze_folder(tmp_path / "p")
+    validate(meta)
+    t = table(meta, "eu.csv")
+    assert t["delimiter"] == ";"
+    assert t["encoding"] != "utf-8"
+    wert = column(t, "wert")
+    assert wert["type"] == "float"
+    assert wert["stats"]["min"] == 0.5
+    assert wert["stats"]["max"] == 49.5
+    assert column(t, "stadt")["top_values"][0]["value"] == "Zürich"

@@ -31,6 +31,10 @@ FORMATS = {
 HEAD_BYTES = 256 * 1024
 TIMESTAMP_PARSERS = [pa_csv.ISO8601, "%m/%d/%Y", "%d/%m/%Y", "%Y/%m/%d", "%m/%d/%Y %H:%M",
                      "%d.%m.%Y", "%Y-%m-%d %H:%M"]
+_NON_LATIN = ("cp1251", "koi8", "cp866", "mac_cyrillic", "iso8859_5", "cp1253", "iso8859_7",
+              "cp1255", "iso8859_8", "cp1256", "iso8859_6", "shift_jis", "cp932", "euc_jp",
+              "gb2312", "gbk", "gb18030", "big5", "cp950", "euc_kr", "cp949", "tis_620", "cp874")
+_DECIMAL_COMMA = re.compile(r"(^|;)-?\d+,\d+(;|$)", re.M)
 _CONVERSION = re.compile(r"In CSV column #(\d+): CSV conversion error to (\w+)")
 
 
@@ -118,7 +122,15 @@ def detect_encoding(head: bytes) -> str:
     from charset_normalizer import from_bytes
 
     best = from_bytes(head).best()
-    return best.encoding if best is not None else "latin-1"
+    # Trust the detector for non-Latin scripts; among Latin code pages short samples
+    # make it waver (cp775, cp1250, ...), and Western files are overwhelmingly cp1252.
+    if best is not None and best.encoding.startswith(_NON_LATIN):
+        return str(best.encoding)
+    try:
+        head.decode("cp1252")
+    except UnicodeDecodeError:
+        return "latin-1"
+    return "cp1252"
 
 
 def _has_utf8_sequences(head: bytes) -> bool:
@@ -157,6 +169,8 @@ def _csv_sources(
     multiline = any("\n" in cell or "\r" in cell
                     for row in csv.reader(io.StringIO(text), delimiter=delimiter) for cell in row)
     reader = _CsvReader(path, encoding, delimiter, block_size, multiline)
+    if delimiter == ";" and _DECIMAL_COMMA.search(text):
+        reader.decimal_point = ","  # European CSV: "1,5" is one and a half
     notes = [] if encoding in ("utf-8", "utf-8-sig") else [f"read as {encoding}"]
     estimate = int(size * max(len(lines) - 1, 1) / max(len(head), 1))
     return [TableSource(label, None, "csv", size, reader.batches, notes, encoding, delimiter,
@@ -170,6 +184,7 @@ class _CsvReader:
                  multiline: bool) -> None:
         self.path = path
         self.multiline = multiline  # quoted newlines: slower, single-threaded block splitting
+        self.decimal_point = "."
         self.encoding = encoding
         self.delimiter = delimiter
         self.block_size = block_size
@@ -183,7 +198,7 @@ class _CsvReader:
             timestamp_parsers=TIMESTAMP_PARSERS, column_types=self.overrides,
             true_values=["true", "True", "TRUE", "yes", "Yes", "YES"],
             false_values=["false", "False", "FALSE", "no", "No", "NO"],
-            strings_can_be_null=True,
+            strings_can_be_null=True, decimal_point=self.decimal_point,
         )
         return read, parse, convert
 
