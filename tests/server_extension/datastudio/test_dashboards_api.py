@@ -162,7 +162,7 @@ async def test_failed_put_keeps_previous_version(jp_fetch, jp_root_dir):  # type
 
 
 async def test_static_export_inlines_plotly_and_data(jp_fetch, jp_root_dir):  # type: ignore[no-untyped-def]
-    await project(jp_fetch, jp_root_dir)
+    folder = await project(jp_fetch, jp_root_dir)
     await call(jp_fetch, "trial", "analyze", method="POST", body={})
     spec = (await call(jp_fetch, "trial", "dashboards", method="POST", body=specs.trial_spec()))["spec"]
     r = await jp_fetch("orpheus", "api", "projects", "trial", "dashboards", spec["id"], "export")
@@ -172,3 +172,7 @@ async def test_static_export_inlines_plotly_and_data(jp_fetch, jp_root_dir):  # 
     assert page.count('class="orpheus-figure"') == len(specs.EXPECTED_TRACES)
     assert "Patients per arm" in page
     assert f"{datasets.TRIAL_ROWS:,}" in page  # the KPI counted every row
+    # the share-link hook (shares/builder.py) exports from the stored spec's path
+    hooked = static.export_static_html(spec, folder / "dashboards" / f"{spec['id']}.json")
+    assert hooked is not None
+    assert hooked.count('class="orpheus-figure"') == len(specs.EXPECTED_TRACES)
