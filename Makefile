@@ -54,8 +54,17 @@ test: install-test lint typecheck labtest
 quick: install-test labtest
 	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
-bench: install-test
-	$(BIN)/python -m benchmarks $(BENCH)
+# ydata-profiling (the analysis benchmark's baseline) pins older pandas/numpy, so it gets
+# its own venv rather than the project's.
+BENCH_VENV ?= .bench-venv
+$(BENCH_VENV)/.installed:
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet ydata-profiling
+	touch $@
+
+# `make bench` runs every benchmark; `make bench BENCH=terminal` one of them.
+bench: install-test $(BENCH_VENV)/.installed
+	ORPHEUS_YDATA_PYTHON=$(abspath $(BENCH_VENV))/bin/python $(BIN)/python -m benchmarks $(BENCH)
 
 clean:
-	rm -rf $(VENV) node_modules labextension_py/node_modules labextension_py/lib labextension_py/orpheus_lab/labextension
+	rm -rf $(VENV) $(BENCH_VENV) node_modules labextension_py/node_modules labextension_py/lib labextension_py/orpheus_lab/labextension

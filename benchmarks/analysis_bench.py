@@ -3,7 +3,7 @@
 ``python -m benchmarks analysis`` (or ``make bench BENCH=analysis``). Every engine
 runs in its own fresh process, so wall time and peak RSS (``ru_maxrss``) are
 that engine's alone. ydata-profiling needs pandas < 3, so it runs from a
-separate interpreter (``ORPHEUS_YDATA_PYTHON``, default ``/work/bench-venv/bin/python``)
+separate interpreter (``ORPHEUS_YDATA_PYTHON``, default ``.bench-venv/bin/python``, made by ``make bench``)
 on a stated sample of rows (``ORPHEUS_YDATA_ROWS``, default 250,000) and its
 time is scaled linearly to the full file; the output says so. Set
 ``ORPHEUS_YDATA_ROWS=0`` to profile the whole file.
@@ -21,7 +21,9 @@ from typing import Any
 
 from .datastudio_data import ROWS, big_csv
 
-YDATA_PYTHON = os.environ.get("ORPHEUS_YDATA_PYTHON", "/work/bench-venv/bin/python")
+YDATA_PYTHON = os.environ.get(
+    "ORPHEUS_YDATA_PYTHON", str(Path(__file__).resolve().parents[1] / ".bench-venv" / "bin" / "python")
+)
 YDATA_ROWS = int(os.environ.get("ORPHEUS_YDATA_ROWS", "250000"))
 REPEATS = int(os.environ.get("ORPHEUS_BENCH_REPEATS", "3"))
 
@@ -103,8 +105,7 @@ def main() -> int:
         rows.append((f"ydata-profiling minimal ({ydata['rows']:,} rows)", ydata, 1.0))
     else:
         print(f"ydata-profiling skipped: {YDATA_PYTHON} cannot import ydata_profiling "
-              "(install it there: python -m venv /work/bench-venv && "
-              "/work/bench-venv/bin/pip install ydata-profiling)")
+              "(`make bench` installs it in .bench-venv)")
     print(f"{'engine':44} {'wall s':>8} {'peak RSS MB':>12}   (median of {REPEATS} runs, max RSS)")
     for name, r, _ in rows:
         print(f"{name:44} {r['seconds']:8.2f} {r['peak_rss_mb']:12.0f}")
