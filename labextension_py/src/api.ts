@@ -122,7 +122,7 @@ export interface IAnalysis {
   recommended_charts: IChart[];
 }
 
-/** One entry of `GET /projects/{name}/dashboards` (notebook is relative to the project). */
+/** One entry of `GET /projects/{name}/dashboards` (notebook relative to the Jupyter root). */
 export interface IDashboardSummary {
   id: string;
   title: string | null;
@@ -130,6 +130,7 @@ export interface IDashboardSummary {
   updated_at: string | null;
   widgets: number;
   notebook: string;
+  render_url?: string;
   undo_available: number;
 }
 

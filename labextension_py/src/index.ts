@@ -95,9 +95,9 @@ const plugin: JupyterFrontEndPlugin<void> = {
     });
     app.commands.addCommand(CommandIDs.dataStudio, {
       label: args => (args.isLauncher ? 'Data Studio' : 'Open Data Studio'),
-      caption: 'Upload data files into a project and explore them',
+      caption: 'Upload data files into a project, analyse them and build dashboards',
       icon: dataIcon,
-      execute: () => app.shell.activateById(panel.id)
+      execute: () => panel.dataStudio()
     });
 
     app.commands.addCommand(CommandIDs.shareFile, {

@@ -104,6 +104,47 @@ export class OrpheusPanel extends Widget {
     return this._loading;
   }
 
+  /**
+   * Data Studio: choose (or name) a project, upload data files into it and
+   * analyse them; the project opens in this panel with its progress bar.
+   */
+  async dataStudio(): Promise<void> {
+    let names: string[] = [];
+    try {
+      names = (await api.listProjects()).map(p => p.name);
+    } catch (error) {
+      notifyError(error, 'Could not list projects');
+      return;
+    }
+    const choice = names.length
+      ? await InputDialog.getItem({ title: 'Data Studio', label: 'Project (pick one or type a new name)', items: names, editable: true })
+      : await InputDialog.getText({ title: 'Data Studio', label: 'New project name' });
+    let name = choice.button.accept ? (choice.value ?? '').trim() : '';
+    if (!name) {
+      return;
+    }
+    if (!names.includes(name)) {
+      try {
+        name = (await api.createProject(name)).name;
+      } catch (error) {
+        notifyError(error, 'Could not create the project');
+        return;
+      }
+    }
+    this._expanded.add(name);
+    this._app.shell.activateById(this.id);
+    await this.refresh();
+    const project = this._projects.find(p => p.name === name);
+    if (!project) {
+      return;
+    }
+    const files = await pickFiles();
+    if (files.length && (await uploadFiles(this._app.serviceManager.contents, `${project.path}/data`, files)).length) {
+      await this.refresh();
+      await this._analyze(name);
+    }
+  }
+
   protected onAfterShow(): void {
     void this.refresh();
     window.clearInterval(this._timer);
@@ -392,7 +433,8 @@ export class OrpheusPanel extends Widget {
       'Dashboards',
       [iconButton(`Generate a dashboard for ${project.name}`, 'Generate', () => void this._generate(project))],
       dashboards.map(d => {
-        const notebook = `${project.path}/${d.notebook}`;
+        // Root-relative since the listing carries render_url; project-relative before that.
+        const notebook = d.notebook.startsWith(`${project.path}/`) ? d.notebook : `${project.path}/${d.notebook}`;
         const title = d.title || d.id;
         return h(
           'li',

@@ -110,7 +110,7 @@ def test_01_lab_loads_with_the_extension_and_the_trial_banner(lab: Lab) -> None:
 
 def test_02_launcher_creates_a_claude_session_with_an_uploaded_file(lab: Lab) -> None:
     page = lab.page
-    page.locator(".jp-LauncherCard", has_text="Claude session").click()
+    page.locator(".jp-LauncherCard[data-category='Orpheus']", has_text="Claude session").click()
     dialog = page.locator(".jp-Dialog")
     expect(dialog.locator(".orpheus-SessionForm")).to_be_visible()
     page.get_by_label("Title").fill(TITLE)
@@ -140,7 +140,7 @@ def test_02b_a_refused_session_shows_the_servers_message_and_keeps_the_form(lab:
     assert answer.status_code == 400
     message = answer.json()["message"]
     page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text="Launcher").click()
-    page.locator(".jp-LauncherCard", has_text="Claude session").click()
+    page.locator(".jp-LauncherCard[data-category='Orpheus']", has_text="Claude session").click()
     dialog = page.locator(".jp-Dialog")
     try:
         page.get_by_label("Title").fill("refused")
@@ -228,6 +228,23 @@ def test_05_upload_and_analyze_a_csv_with_progress(lab: Lab) -> None:
     expect(view).to_contain_text("sales.csv")
     expect(view.locator(".orpheus-Charts li").first).to_be_visible()
     lab.shot("analysis-view")
+
+
+def test_05b_data_studio_card_creates_a_project_uploads_and_analyzes(lab: Lab) -> None:
+    page = lab.page
+    page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text="Launcher").click()
+    page.locator(".jp-LauncherCard[data-category='Orpheus']", has_text="Data Studio").click()
+    dialog = page.locator(".jp-Dialog")
+    dialog.locator("input").fill("E2E Studio")
+    with page.expect_file_chooser() as chooser:
+        dialog.get_by_role("button", name="OK").click()
+    chooser.value.set_files(str(lab.state["csv"]))
+    progress = page.locator("#orpheus-panel [data-progress='e2e-studio']")
+    expect(progress).to_contain_text("100 %", timeout=120_000)
+    expect(page.locator(".orpheus-AnalysisView", has_text="Analysis of e2e-studio")).to_be_visible()
+    lab.shot("data-studio-card")
+    names = [p["name"] for p in lab.api("GET", "orpheus/api/projects").json()["projects"]]
+    assert "e2e-studio" in names
 
 
 def test_06_generate_a_dashboard_and_open_it_as_voila(lab: Lab) -> None:
