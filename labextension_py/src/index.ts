@@ -141,7 +141,6 @@ const plugin: JupyterFrontEndPlugin<void> = {
             void panel.context.save().then(() => shareTarget('notebook', panel.context.path, panel.title.label));
           }
         });
-        button.node.setAttribute('aria-label', 'Share this notebook with a public link');
         panel.toolbar.insertItem(10, 'orpheusShare', button);
         return button;
       }

@@ -294,3 +294,26 @@ def test_07_dark_theme(lab: Lab) -> None:
     # The restored terminal tab is named after its session again.
     expect(page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text=RENAMED)).to_be_visible()
     lab.shot("dark-theme-panel")
+
+
+def test_08_share_a_notebook_from_its_toolbar(lab: Lab) -> None:
+    path = f"projects/{PROJECT}/findings.ipynb"
+    notebook = {"cells": [{"cell_type": "markdown", "metadata": {}, "source": "# Findings from the toolbar"}],
+                "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+                "nbformat": 4, "nbformat_minor": 5}
+    r = lab.api("PUT", f"api/contents/{path}", data=json.dumps({"type": "notebook", "content": notebook}))
+    assert r.status_code in (200, 201), r.text
+    page = lab.page
+    page.goto(f"{lab.base}lab/tree/{path}")
+    panel = page.locator(".jp-NotebookPanel", has_text="Findings from the toolbar")
+    expect(panel).to_be_visible()
+    panel.locator(".jp-Toolbar").get_by_role("button", name="Share", exact=True).click()
+    dialog = page.locator(".jp-Dialog")
+    expect(dialog).to_contain_text(path)
+    dialog.get_by_role("button", name="Create a public link").click()
+    url_box = page.locator(".orpheus-ShareResult-url")
+    expect(url_box).to_have_value(re.compile(r"/services/share/"), timeout=60_000)
+    lab.shot("share-notebook-toolbar")
+    page.locator(".jp-Dialog").get_by_role("button", name="Done").click()
+    kinds = {(s["kind"], s["target"]) for s in lab.api("GET", "orpheus/api/shares").json()["shares"]}
+    assert ("notebook", path) in kinds
