@@ -17,6 +17,8 @@ test('describes an expiry', () => {
   assert.equal(describeExpiry('2026-11-25T10:30:00+00:00', now), 'expires in 30 min');
   assert.equal(describeExpiry('2026-11-25T13:00:00', now), 'expires in 3 h');
   assert.equal(describeExpiry('2026-12-02T10:00:00Z', now), 'expires in 7 d');
+  assert.equal(describeExpiry('2026-12-02T09:59:58Z', now), 'expires in 7 d');
+  assert.equal(describeExpiry('2026-11-26T09:59:58Z', now), 'expires in 24 h');
 });
 
 test('share kinds from paths', () => {

@@ -33,10 +33,11 @@ export function describeExpiry(expiresAt: string | null | undefined, now: number
   if (s < 3600) {
     return `expires in ${Math.max(1, Math.floor(s / 60))} min`;
   }
+  // Rounded: a link made "for 7 days" a moment ago reads "7 d", not "6 d".
   if (s < 2 * 86400) {
-    return `expires in ${Math.floor(s / 3600)} h`;
+    return `expires in ${Math.round(s / 3600)} h`;
   }
-  return `expires in ${Math.floor(s / 86400)} d`;
+  return `expires in ${Math.round(s / 86400)} d`;
 }
 
 /** What a path shares as: notebooks, dashboard specs, session folders, or plain files. */
