@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 import requests
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from tests.harness.hub import Hub
 
@@ -62,6 +62,21 @@ class Lab:
         path = self.artifacts / f"{len(self.shots) + 1:02d}-{name}.png"
         (page or self.page).screenshot(path=str(path), timeout=60_000)
         self.shots.append(path.name)
+
+
+def show_panel(page: Page) -> Locator:
+    """Open the Orpheus side panel (Lab may still be restoring the sidebar it had open)."""
+    panel = page.locator("#orpheus-panel")
+    for _ in range(3):
+        if panel.is_visible():
+            break
+        page.get_by_role("tab", name=re.compile("Orpheus")).click()
+        try:
+            expect(panel).to_be_visible(timeout=3000)
+        except AssertionError:
+            continue
+    expect(panel).to_be_visible()
+    return panel
 
 
 @pytest.fixture(scope="module")
@@ -279,17 +294,7 @@ def test_07_dark_theme(lab: Lab) -> None:
     page.reload()
     page.locator("#jupyterlab-splash").wait_for(state="detached")  # layout restored
     expect(page.locator("body")).to_have_attribute("data-jp-theme-light", "false")
-    panel = page.locator("#orpheus-panel")
-    # Lab may still be restoring the sidebar it had open; click its tab until the panel shows.
-    for _ in range(3):
-        if panel.is_visible():
-            break
-        page.get_by_role("tab", name=re.compile("Orpheus")).click()
-        try:
-            expect(panel).to_be_visible(timeout=3000)
-        except AssertionError:
-            continue
-    expect(panel).to_be_visible()
+    panel = show_panel(page)
     expect(panel.get_by_role("button", name=re.compile(PROJECT))).to_be_visible()
     # The restored terminal tab is named after its session again.
     expect(page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text=RENAMED)).to_be_visible()
@@ -313,7 +318,21 @@ def test_08_share_a_notebook_from_its_toolbar(lab: Lab) -> None:
     dialog.get_by_role("button", name="Create a public link").click()
     url_box = page.locator(".orpheus-ShareResult-url")
     expect(url_box).to_have_value(re.compile(r"/services/share/"), timeout=60_000)
+    lab.state["notebook_url"] = url_box.input_value()
     lab.shot("share-notebook-toolbar")
     page.locator(".jp-Dialog").get_by_role("button", name="Done").click()
     kinds = {(s["kind"], s["target"]) for s in lab.api("GET", "orpheus/api/shares").json()["shares"]}
     assert ("notebook", path) in kinds
+
+
+def test_09_revoke_from_my_shares(lab: Lab) -> None:
+    page = lab.page
+    assert requests.get(lab.state["notebook_url"], timeout=30).status_code == 200
+    show_panel(page).get_by_role("button", name="My shares").click()
+    dialog = page.locator(".jp-Dialog")
+    dialog.get_by_role("button", name="Revoke the link to findings.ipynb").click()
+    expect(dialog.locator(".orpheus-SharesList")).not_to_contain_text("findings.ipynb")
+    expect(dialog.locator(".orpheus-SharesList")).to_contain_text(RENAMED)
+    lab.shot("my-shares-revoked")
+    dialog.get_by_role("button", name="Close").click()
+    assert requests.get(lab.state["notebook_url"], timeout=30).status_code == 404
