@@ -5,6 +5,7 @@ in ``ORPHEUS_HUB_EXTRA_CONFIG``, loaded last (production profiles, test harnesse
 """
 
 import os
+import sys
 from pathlib import Path
 
 from orpheus_hub import paths
@@ -77,12 +78,13 @@ server_token_scopes = [
     "read:users:name!user",  # accounts: GET /hub/api/orpheus/me with the server token
 ]
 c.Spawner.server_token_scopes = server_token_scopes
+# The standard user role; service blocks append access to their service.
+user_role = {"name": "user", "scopes": ["self"]}
+c.JupyterHub.load_roles.append(user_role)
 
 # --- service "share": public read-only snapshots at /services/share/ (issue 5) ----
 # Hub-managed; its own database and snapshots live in ORPHEUS_DATA_DIR. It needs no
 # hub API scopes (it only identifies callers by their own tokens), so its role is empty.
-import sys  # noqa: E402
-
 share_port = int(os.environ.get("ORPHEUS_SHARE_PORT", str(port + 82)))
 public_url = os.environ.get("ORPHEUS_PUBLIC_URL", c.JupyterHub.bind_url).rstrip("/")
 c.JupyterHub.services.append({
@@ -101,11 +103,7 @@ c.JupyterHub.services.append({
 })
 c.JupyterHub.load_roles.append({"name": "share-service", "services": ["share"], "scopes": []})
 # Users may call the share API; their server tokens get it too (the subset rule).
-_user_role = next((r for r in c.JupyterHub.load_roles if r["name"] == "user"), None)
-if _user_role is None:
-    _user_role = {"name": "user", "scopes": ["self"]}
-    c.JupyterHub.load_roles.append(_user_role)
-_user_role["scopes"].append("access:services!service=share")
+user_role["scopes"].append("access:services!service=share")
 server_token_scopes.append("access:services!service=share")
 # User servers reach the service directly (ORPHEUS_SHARE_URL) and build public links
 # from ORPHEUS_PUBLIC_URL (the hub's public address, default: bind_url).
@@ -117,8 +115,6 @@ c.Spawner.environment["ORPHEUS_PUBLIC_URL"] = public_url
 # environment ONLY; the Spawner's env_keep never passes them to user servers. Its
 # usage database is ORPHEUS_DATA_DIR/llm.sqlite. It needs no hub API scopes: callers
 # are checked with their own tokens, so it gets no role.
-import sys  # noqa: E402
-
 llm_port = int(os.environ.get("ORPHEUS_LLM_PORT", str(port + 83)))
 _llm_env = {"ORPHEUS_DATA_DIR": str(data_dir)}
 for _name in ("ANTHROPIC_API_KEY", "OPENAI_API_KEY", "ANTHROPIC_BASE_URL", "OPENAI_BASE_URL",
@@ -133,11 +129,7 @@ c.JupyterHub.services.append({
     "display": False,
 })
 # Users' tokens and their servers' tokens may call it (the CLI uses the server token).
-_llm_user_role = next((r for r in c.JupyterHub.load_roles if r["name"] == "user"), None)
-if _llm_user_role is None:
-    _llm_user_role = {"name": "user", "scopes": ["self"]}
-    c.JupyterHub.load_roles.append(_llm_user_role)
-_llm_user_role["scopes"].append("access:services!service=llm")
+user_role["scopes"].append("access:services!service=llm")
 server_token_scopes.append("access:services!service=llm")
 # Where user servers (and the claude CLI they start) reach the gateway.
 c.Spawner.environment["ORPHEUS_LLM_URL"] = os.environ.get(
