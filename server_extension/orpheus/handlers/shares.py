@@ -40,7 +40,8 @@ class SharesBase(OrpheusHandler):
         root = Path(self.serverapp.root_dir).resolve()
         try:
             snap = await asyncio.to_thread(builder.build, root, kind, target,
-                                           self.orpheus.projects_dir, self.client.max_snapshot_bytes)
+                                           self.orpheus.projects.projects_dir,
+                                           self.client.max_snapshot_bytes)
         except builder.ShareBuildError as e:
             raise web.HTTPError(e.status, e.message) from None
         if title is not None:

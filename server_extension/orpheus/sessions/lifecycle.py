@@ -48,9 +48,9 @@ class SessionLifecycle(SessionConfig):
 
     @property
     def projects_root(self) -> Path:
-        """``<root>/<projects_dir>``."""
-        projects_dir: str = self.app.projects_dir
-        return self.jupyter_root / projects_dir
+        """``<root>/<projects_dir>``, as the project manager has it."""
+        root: Path = self.app.projects.root
+        return root
 
     @property
     def store(self) -> RecordStore:
