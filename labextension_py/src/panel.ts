@@ -1,5 +1,5 @@
 import { JupyterFrontEnd } from '@jupyterlab/application';
-import { InputDialog, Notification } from '@jupyterlab/apputils';
+import { InputDialog } from '@jupyterlab/apputils';
 import { Contents } from '@jupyterlab/services';
 import {
   addIcon,
@@ -9,21 +9,14 @@ import {
   downloadIcon,
   historyIcon,
   editIcon,
-  fileUploadIcon,
-  infoIcon,
   newFolderIcon,
   refreshIcon,
   runIcon,
-  shareIcon,
-  tabIcon,
-  undoIcon
+  shareIcon
 } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 
-import { runAnalysis } from './analyze';
-import { analysisWidget } from './analysisView';
 import { api, IDashboardSummary, INote, IProject, IRender, ISession, studioApi, videoApi } from './api';
-import { framingAllowed, openDashboardPanel, openDashboardTab } from './dashboards';
 import { h, iconButton } from './dom';
 import { claudeIcon } from './icons';
 import { formatBytes } from './logic/multipart';
@@ -32,7 +25,9 @@ import { videoWidget } from './video';
 import { ago } from './logic/format';
 import { notifyError } from './notify';
 import { OrpheusError } from './request';
+import { actions, download, pickFiles, section } from './rows';
 import { deleteSession, openSession, renameSession, resumeSession } from './sessions';
+import { StudioSections } from './studio';
 import { uploadFiles } from './upload';
 
 /** Hooks the panel calls for things other modules own (launcher, share dialog, ...). */
@@ -43,12 +38,6 @@ export interface IPanelActions {
 }
 
 const SINGULAR: Record<string, string> = { sessions: 'session', notes: 'note', data: 'data file', dashboards: 'dashboard' };
-
-interface IProgress {
-  fraction: number;
-  message: string;
-  running: boolean;
-}
 
 /**
  * The Orpheus side panel: every project, and inside each its sessions, notes
@@ -63,7 +52,7 @@ export class OrpheusPanel extends Widget {
   private _data = new Map<string, Contents.IModel[]>();
   /** null for a project when the dashboards API is not on this server. */
   private _dashboards = new Map<string, IDashboardSummary[] | null>();
-  private _progress = new Map<string, IProgress>();
+  private _studio: StudioSections;
   /** null for a project without a Video Studio folder. */
   private _videos = new Map<string, IRender[] | null>();
   private _expanded = new Set<string>();
@@ -92,6 +81,14 @@ export class OrpheusPanel extends Widget {
     this._status = h('div', { className: 'orpheus-Panel-status', role: 'status', 'aria-live': 'polite' });
     this._list = h('div', { className: 'orpheus-Panel-list', role: 'list', 'aria-label': 'Projects' });
     this.node.append(header, this._status, this._list);
+    const list = this._list;
+    this._studio = new StudioSections({
+      app: this._app,
+      list,
+      refresh: () => this.refresh(),
+      render: () => this._render(),
+      share: (kind, target, title) => this._actions.share(kind, target, title)
+    });
   }
 
   /** Re-read projects, sessions and the expanded projects' notes and data. */
@@ -141,7 +138,7 @@ export class OrpheusPanel extends Widget {
     const files = await pickFiles();
     if (files.length && (await uploadFiles(this._app.serviceManager.contents, `${project.path}/data`, files)).length) {
       await this.refresh();
-      await this._analyze(name);
+      await this._studio.analyze(name);
     }
   }
 
@@ -252,8 +249,10 @@ export class OrpheusPanel extends Widget {
           { id: bodyId, className: 'orpheus-Project-body' },
           this._sessions !== null ? this._sessionSection(project) : null,
           this._notesSection(project),
-          this._dataSection(project),
-          this._dashboards.get(project.name) !== null ? this._dashboardSection(project) : null,
+          this._studio.dataSection(project, this._data.get(project.name) ?? [], () => void this._upload(project)),
+          this._dashboards.get(project.name)
+            ? this._studio.dashboardSection(project, this._dashboards.get(project.name) ?? [])
+            : null,
           this._videos.get(project.name) ? this._videoSection(project) : null
         )
       );
@@ -261,20 +260,9 @@ export class OrpheusPanel extends Widget {
     return item;
   }
 
-  private _section(title: string, actions: HTMLElement[], rows: HTMLElement[], empty: string): HTMLElement {
-    return h(
-      'section',
-      { className: 'orpheus-Section', 'aria-label': title },
-      h('div', { className: 'orpheus-Section-header' }, h('h3', {}, title), ...actions),
-      rows.length
-        ? h('ul', { className: 'orpheus-Rows', 'aria-label': title }, ...rows)
-        : h('p', { className: 'orpheus-Muted orpheus-Empty' }, empty)
-    );
-  }
-
   private _sessionSection(project: IProject): HTMLElement {
     const sessions = (this._sessions ?? []).filter(s => s.project === project.name);
-    return this._section(
+    return section(
       'Sessions',
       [iconButton(`New Claude session in ${project.name}`, addIcon, () => void this._actions.newSession(project.name))],
       sessions.map(s => this._sessionRow(s)),
@@ -318,7 +306,7 @@ export class OrpheusPanel extends Widget {
 
   private _notesSection(project: IProject): HTMLElement {
     const notes = this._notes.get(project.name) ?? [];
-    return this._section(
+    return section(
       'Notes',
       [iconButton(`New note in ${project.name}`, addIcon, () => void this._newNote(project.name))],
       notes.map(n =>
@@ -343,171 +331,9 @@ export class OrpheusPanel extends Widget {
     );
   }
 
-  private _dataSection(project: IProject): HTMLElement {
-    const files = this._data.get(project.name) ?? [];
-    const progress = this._progress.get(project.name);
-    const section = this._section(
-      'Data',
-      [
-        iconButton(`Upload data files to ${project.name}`, fileUploadIcon, () => void this._upload(project)),
-        iconButton(`Analyze the data of ${project.name}`, 'Analyze', () => void this._analyze(project.name)),
-        iconButton(`Show the analysis of ${project.name}`, infoIcon, () => void this._showAnalysis(project.name))
-      ],
-      files.map(f =>
-        h(
-          'li',
-          { className: 'orpheus-Row' },
-          h(
-            'button',
-            {
-              type: 'button',
-              className: 'orpheus-Row-main',
-              'data-key': `data:${f.path}`,
-              title: `Open ${f.path}`,
-              onclick: () => void this._app.commands.execute('docmanager:open', { path: f.path })
-            },
-            h('span', { className: 'orpheus-Row-label' }, f.name),
-            h('span', { className: 'orpheus-Muted' }, ago(f.last_modified))
-          ),
-          iconButton(`Share ${f.name}`, shareIcon, () => void this._actions.share('file', f.path, f.name))
-        )
-      ),
-      'No data files.'
-    );
-    if (progress) {
-      section.insertBefore(this._progressNode(project.name, progress), section.children[1]);
-    }
-    return section;
-  }
-
-  private _progressNode(project: string, p: IProgress): HTMLElement {
-    const percent = Math.round(p.fraction * 100);
-    return h(
-      'div',
-      { className: 'orpheus-Progress', 'data-progress': project },
-      h('progress', { max: 100, value: percent, 'aria-label': `Analysis of ${project}` }),
-      h('span', { className: 'orpheus-Progress-text', role: 'status' }, `${percent} % ${p.message}`)
-    );
-  }
-
-  private _setProgress(project: string, p: IProgress): void {
-    this._progress.set(project, p);
-    const old = this._list.querySelector(`[data-progress="${CSS.escape(project)}"]`);
-    if (old) {
-      old.replaceWith(this._progressNode(project, p));
-    } else {
-      this._render();
-    }
-  }
-
-  private async _analyze(project: string): Promise<void> {
-    if (this._progress.get(project)?.running) {
-      return;
-    }
-    this._setProgress(project, { fraction: 0, message: 'Starting…', running: true });
-    try {
-      await runAnalysis(project, u => this._setProgress(project, { ...u, running: true }));
-      this._setProgress(project, { fraction: 1, message: 'Done', running: false });
-      await this._showAnalysis(project);
-    } catch (error) {
-      this._setProgress(project, { fraction: 0, message: 'Failed', running: false });
-      notifyError(error, 'The analysis failed');
-    }
-    await this.refresh();
-  }
-
-  private async _showAnalysis(project: string): Promise<void> {
-    try {
-      const widget = analysisWidget(await studioApi.analysis(project));
-      Array.from(this._app.shell.widgets('main')).find(w => w.id === widget.id)?.dispose();
-      this._app.shell.add(widget, 'main');
-      this._app.shell.activateById(widget.id);
-    } catch (error) {
-      notifyError(error, 'Could not show the analysis');
-    }
-  }
-
-  private _dashboardSection(project: IProject): HTMLElement {
-    const dashboards = this._dashboards.get(project.name) ?? [];
-    return this._section(
-      'Dashboards',
-      [iconButton(`Generate a dashboard for ${project.name}`, 'Generate', () => void this._generate(project))],
-      dashboards.map(d => {
-        // Root-relative since the listing carries render_url; project-relative before that.
-        const notebook = d.notebook.startsWith(`${project.path}/`) ? d.notebook : `${project.path}/${d.notebook}`;
-        const title = d.title || d.id;
-        return h(
-          'li',
-          { className: 'orpheus-Row', 'data-dashboard': d.id },
-          h(
-            'button',
-            {
-              type: 'button',
-              className: 'orpheus-Row-main',
-              'data-key': `dashboard:${d.id}`,
-              title: `Open "${title}" as a Voila app in a new browser tab`,
-              onclick: () => void openDashboardTab(notebook)
-            },
-            h('span', { className: 'orpheus-Row-label' }, title),
-            h('span', { className: 'orpheus-Muted' }, `${d.widgets} widgets · ${ago(d.updated_at)}`)
-          ),
-          actions(
-            iconButton(`Open ${title} in a JupyterLab panel`, tabIcon, () => void this._openPanel(notebook, title)),
-            d.undo_available
-              ? iconButton(`Undo the last change to ${title}`, undoIcon, () => void this._undo(project.name, d.id))
-              : null,
-            iconButton(`Share ${title}`, shareIcon, () =>
-              void this._actions.share('dashboard', `${project.path}/dashboards/${d.id}.json`, title)
-            )
-          )
-        );
-      }),
-      'No dashboards.'
-    );
-  }
-
-  private async _generate(project: IProject): Promise<void> {
-    try {
-      const dashboard = await studioApi.generate(project.name);
-      const title = String(dashboard.spec.title ?? dashboard.spec.id);
-      if (await framingAllowed()) {
-        openDashboardPanel(this._app, dashboard.notebook, title);
-      }
-      // A new browser tab needs a click of the user's own (popup blockers).
-      Notification.success(`Dashboard "${title}" generated.`, {
-        autoClose: 8000,
-        actions: [{ label: 'Open in a new tab', callback: () => void openDashboardTab(dashboard.notebook) }]
-      });
-    } catch (error) {
-      notifyError(error, 'Could not generate a dashboard');
-    }
-    await this.refresh();
-  }
-
-  private async _openPanel(notebook: string, title: string): Promise<void> {
-    if (await framingAllowed()) {
-      openDashboardPanel(this._app, notebook, title);
-      return;
-    }
-    openDashboardTab(notebook);
-    Notification.info(
-      "This server does not let its pages be shown inside JupyterLab (Content-Security-Policy frame-ancestors 'none'), so the dashboard opened in a new tab.",
-      { autoClose: 8000 }
-    );
-  }
-
-  private async _undo(project: string, id: string): Promise<void> {
-    try {
-      await studioApi.undo(project, id);
-    } catch (error) {
-      notifyError(error, 'Could not undo');
-    }
-    await this.refresh();
-  }
-
   private _videoSection(project: IProject): HTMLElement {
     const renders = this._videos.get(project.name) ?? [];
-    return this._section(
+    return section(
       'Videos',
       [],
       renders.map(r =>
@@ -610,31 +436,4 @@ export class OrpheusPanel extends Widget {
       await this.refresh();
     }
   }
-}
-
-/** A row's buttons: always there for the keyboard; in a narrow panel shown on hover or focus. */
-function actions(...buttons: (HTMLElement | null)[]): HTMLElement {
-  return h('span', { className: 'orpheus-Row-actions' }, ...buttons);
-}
-
-/** Start a browser download of a same-origin URL (cookie auth). */
-function download(url: string): void {
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = '';
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-}
-
-/** Let the user choose files with the browser's picker. */
-function pickFiles(): Promise<File[]> {
-  return new Promise(resolve => {
-    const input = document.createElement('input');
-    input.type = 'file';
-    input.multiple = true;
-    input.addEventListener('change', () => resolve(Array.from(input.files ?? [])));
-    input.addEventListener('cancel', () => resolve([]));
-    input.click();
-  });
 }
