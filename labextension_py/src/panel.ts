@@ -5,13 +5,8 @@ import {
   addIcon,
   caretDownIcon,
   caretRightIcon,
-  deleteIcon,
-  downloadIcon,
-  historyIcon,
-  editIcon,
   newFolderIcon,
   refreshIcon,
-  runIcon,
   shareIcon
 } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
@@ -19,14 +14,11 @@ import { Widget } from '@lumino/widgets';
 import { api, IDashboardSummary, INote, IProject, IRender, ISession, studioApi, videoApi } from './api';
 import { h, iconButton } from './dom';
 import { claudeIcon } from './icons';
-import { formatBytes } from './logic/multipart';
-import { openReplay } from './replay';
-import { videoWidget } from './video';
 import { ago } from './logic/format';
 import { notifyError } from './notify';
 import { OrpheusError } from './request';
-import { actions, download, pickFiles, section } from './rows';
-import { deleteSession, openSession, renameSession, resumeSession } from './sessions';
+import { pickFiles, section } from './rows';
+import { IRowContext, sessionSection, videoSection } from './sessionRows';
 import { StudioSections } from './studio';
 import { uploadFiles } from './upload';
 
@@ -53,6 +45,7 @@ export class OrpheusPanel extends Widget {
   /** null for a project when the dashboards API is not on this server. */
   private _dashboards = new Map<string, IDashboardSummary[] | null>();
   private _studio: StudioSections;
+  private _rowContext: IRowContext;
   /** null for a project without a Video Studio folder. */
   private _videos = new Map<string, IRender[] | null>();
   private _expanded = new Set<string>();
@@ -81,6 +74,12 @@ export class OrpheusPanel extends Widget {
     this._status = h('div', { className: 'orpheus-Panel-status', role: 'status', 'aria-live': 'polite' });
     this._list = h('div', { className: 'orpheus-Panel-list', role: 'list', 'aria-label': 'Projects' });
     this.node.append(header, this._status, this._list);
+    this._rowContext = {
+      app: this._app,
+      refresh: () => this.refresh(),
+      newSession: project => this._actions.newSession(project),
+      share: (kind, target, title) => this._actions.share(kind, target, title)
+    };
     const list = this._list;
     this._studio = new StudioSections({
       app: this._app,
@@ -247,61 +246,17 @@ export class OrpheusPanel extends Widget {
         h(
           'div',
           { id: bodyId, className: 'orpheus-Project-body' },
-          this._sessions !== null ? this._sessionSection(project) : null,
+          this._sessions !== null ? sessionSection(this._rowContext, project, this._sessions) : null,
           this._notesSection(project),
           this._studio.dataSection(project, this._data.get(project.name) ?? [], () => void this._upload(project)),
           this._dashboards.get(project.name)
             ? this._studio.dashboardSection(project, this._dashboards.get(project.name) ?? [])
             : null,
-          this._videos.get(project.name) ? this._videoSection(project) : null
+          this._videos.get(project.name) ? videoSection(this._rowContext, project, this._videos.get(project.name) ?? []) : null
         )
       );
     }
     return item;
-  }
-
-  private _sessionSection(project: IProject): HTMLElement {
-    const sessions = (this._sessions ?? []).filter(s => s.project === project.name);
-    return section(
-      'Sessions',
-      [iconButton(`New Claude session in ${project.name}`, addIcon, () => void this._actions.newSession(project.name))],
-      sessions.map(s => this._sessionRow(s)),
-      'No sessions.'
-    );
-  }
-
-  private _sessionRow(session: ISession): HTMLElement {
-    const running = !!session.terminal;
-    const after = (p: Promise<unknown>) => void p.then(() => this.refresh());
-    return h(
-      'li',
-      { className: 'orpheus-Row', 'data-session': session.id },
-      h('span', {
-        className: `orpheus-Dot orpheus-mod-${running ? 'running' : 'ended'}`,
-        role: 'img',
-        'aria-label': session.status
-      }),
-      h(
-        'button',
-        {
-          type: 'button',
-          className: 'orpheus-Row-main',
-          'data-key': `session:${session.id}`,
-          title: running ? `Open the terminal of "${session.title}"` : `Resume "${session.title}"`,
-          onclick: () => after(openSession(this._app, session))
-        },
-        h('span', { className: 'orpheus-Row-label' }, session.title),
-        h('span', { className: 'orpheus-Muted' }, `${session.mode} · ${session.status} · ${ago(session.created)}`)
-      ),
-      actions(
-        running ? null : iconButton(`Resume ${session.title}`, runIcon, () => after(resumeSession(this._app, session))),
-        iconButton(`Rename ${session.title}`, editIcon, () => after(renameSession(this._app, session))),
-        iconButton(`Share ${session.title}`, shareIcon, () => void this._actions.share('session', session.path, session.title)),
-        iconButton(`Replay the recording of ${session.title}`, historyIcon, () => void this._replay(session)),
-        iconButton(`Download ${session.title} as a zip`, downloadIcon, () => download(api.sessionArchiveUrl(session.id))),
-        iconButton(`Delete ${session.title}`, deleteIcon, () => after(deleteSession(session)))
-      )
-    );
   }
 
   private _notesSection(project: IProject): HTMLElement {
@@ -329,58 +284,6 @@ export class OrpheusPanel extends Widget {
       ),
       'No notes.'
     );
-  }
-
-  private _videoSection(project: IProject): HTMLElement {
-    const renders = this._videos.get(project.name) ?? [];
-    return section(
-      'Videos',
-      [],
-      renders.map(r =>
-        h(
-          'li',
-          { className: 'orpheus-Row' },
-          h(
-            'button',
-            {
-              type: 'button',
-              className: 'orpheus-Row-main',
-              'data-key': `video:${project.name}/${r.file}`,
-              title: `Play ${r.file}`,
-              onclick: () => this._show(videoWidget(project.name, r.file))
-            },
-            h('span', { className: 'orpheus-Row-label' }, r.file),
-            h(
-              'span',
-              { className: 'orpheus-Muted' },
-              [r.duration ? `${r.duration.toFixed(1)} s` : '', r.width ? `${r.width}×${r.height}` : '', formatBytes(r.size)]
-                .filter(Boolean)
-                .join(' · ')
-            )
-          )
-        )
-      ),
-      'No rendered videos.'
-    );
-  }
-
-  private _show(widget: Widget): void {
-    const existing = Array.from(this._app.shell.widgets('main')).find(w => w.id === widget.id);
-    if (existing) {
-      widget.dispose();
-      this._app.shell.activateById(existing.id);
-      return;
-    }
-    this._app.shell.add(widget, 'main');
-    this._app.shell.activateById(widget.id);
-  }
-
-  private async _replay(session: ISession): Promise<void> {
-    try {
-      this._show(await openReplay(session));
-    } catch (error) {
-      notifyError(error, 'Could not load the recording');
-    }
   }
 
   private async _toggle(name: string): Promise<void> {

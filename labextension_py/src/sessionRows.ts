@@ -1,0 +1,119 @@
+import { JupyterFrontEnd } from '@jupyterlab/application';
+import { addIcon, deleteIcon, downloadIcon, editIcon, historyIcon, runIcon, shareIcon } from '@jupyterlab/ui-components';
+import { Widget } from '@lumino/widgets';
+
+import { api, IProject, IRender, ISession } from './api';
+import { h, iconButton } from './dom';
+import { ago } from './logic/format';
+import { formatBytes } from './logic/multipart';
+import { notifyError } from './notify';
+import { openReplay } from './replay';
+import { actions, download, section } from './rows';
+import { deleteSession, openSession, renameSession, resumeSession } from './sessions';
+import { videoWidget } from './video';
+
+/** What session and video rows need from the panel. */
+export interface IRowContext {
+  readonly app: JupyterFrontEnd;
+  refresh(): Promise<void>;
+  newSession(project?: string): Promise<unknown>;
+  share(kind: string, target: string, title: string): Promise<unknown>;
+}
+
+/** A project's Claude sessions: status dot, open/resume, rename, share, replay, zip, delete. */
+export function sessionSection(ctx: IRowContext, project: IProject, all: ISession[]): HTMLElement {
+  const sessions = all.filter(s => s.project === project.name);
+  return section(
+    'Sessions',
+    [iconButton(`New Claude session in ${project.name}`, addIcon, () => void ctx.newSession(project.name))],
+    sessions.map(s => sessionRow(ctx, s)),
+    'No sessions.'
+  );
+}
+
+function sessionRow(ctx: IRowContext, session: ISession): HTMLElement {
+  const running = !!session.terminal;
+  const after = (p: Promise<unknown>) => void p.then(() => ctx.refresh());
+  return h(
+    'li',
+    { className: 'orpheus-Row', 'data-session': session.id },
+    h('span', {
+      className: `orpheus-Dot orpheus-mod-${running ? 'running' : 'ended'}`,
+      role: 'img',
+      'aria-label': session.status
+    }),
+    h(
+      'button',
+      {
+        type: 'button',
+        className: 'orpheus-Row-main',
+        'data-key': `session:${session.id}`,
+        title: running ? `Open the terminal of "${session.title}"` : `Resume "${session.title}"`,
+        onclick: () => after(openSession(ctx.app, session))
+      },
+      h('span', { className: 'orpheus-Row-label' }, session.title),
+      h('span', { className: 'orpheus-Muted' }, `${session.mode} · ${session.status} · ${ago(session.created)}`)
+    ),
+    actions(
+      running ? null : iconButton(`Resume ${session.title}`, runIcon, () => after(resumeSession(ctx.app, session))),
+      iconButton(`Rename ${session.title}`, editIcon, () => after(renameSession(ctx.app, session))),
+      iconButton(`Share ${session.title}`, shareIcon, () => void ctx.share('session', session.path, session.title)),
+      iconButton(`Replay the recording of ${session.title}`, historyIcon, () => void replay(ctx.app, session)),
+      iconButton(`Download ${session.title} as a zip`, downloadIcon, () => download(api.sessionArchiveUrl(session.id))),
+      iconButton(`Delete ${session.title}`, deleteIcon, () => after(deleteSession(session)))
+    )
+  );
+}
+
+/** A project's rendered Video Studio files, each played in a Lab panel. */
+export function videoSection(ctx: IRowContext, project: IProject, renders: IRender[]): HTMLElement {
+  return section(
+    'Videos',
+    [],
+    renders.map(r =>
+      h(
+        'li',
+        { className: 'orpheus-Row' },
+        h(
+          'button',
+          {
+            type: 'button',
+            className: 'orpheus-Row-main',
+            'data-key': `video:${project.name}/${r.file}`,
+            title: `Play ${r.file}`,
+            onclick: () => showInMain(ctx.app, videoWidget(project.name, r.file))
+          },
+          h('span', { className: 'orpheus-Row-label' }, r.file),
+          h(
+            'span',
+            { className: 'orpheus-Muted' },
+            [r.duration ? `${r.duration.toFixed(1)} s` : '', r.width ? `${r.width}×${r.height}` : '', formatBytes(r.size)]
+              .filter(Boolean)
+              .join(' · ')
+          )
+        )
+      )
+    ),
+    'No rendered videos.'
+  );
+}
+
+/** Add a widget to the main area, or reveal the one already there with its id. */
+export function showInMain(app: JupyterFrontEnd, widget: Widget): void {
+  const existing = Array.from(app.shell.widgets('main')).find(w => w.id === widget.id);
+  if (existing) {
+    widget.dispose();
+    app.shell.activateById(existing.id);
+    return;
+  }
+  app.shell.add(widget, 'main');
+  app.shell.activateById(widget.id);
+}
+
+async function replay(app: JupyterFrontEnd, session: ISession): Promise<void> {
+  try {
+    showInMain(app, await openReplay(session));
+  } catch (error) {
+    notifyError(error, 'Could not load the recording');
+  }
+}
