@@ -336,3 +336,24 @@ def test_09_revoke_from_my_shares(lab: Lab) -> None:
     lab.shot("my-shares-revoked")
     dialog.get_by_role("button", name="Close").click()
     assert requests.get(lab.state["notebook_url"], timeout=30).status_code == 404
+
+
+def test_10_share_a_file_from_the_file_browser_menu(lab: Lab) -> None:
+    page = lab.page
+    page.get_by_role("tab", name=re.compile("File Browser")).click()
+    listing = page.locator(".jp-DirListing-content")
+    page.locator(".jp-BreadCrumbs-home").click()  # from the root, wherever the browser was
+    expect(listing.locator(".jp-DirListing-item", has_text="projects")).to_be_visible()
+    for folder in ("projects", PROJECT, "data"):
+        listing.locator(".jp-DirListing-item", has_text=folder).first.dblclick()
+        expect(page.locator(".jp-BreadCrumbs")).to_contain_text(folder)
+    listing.locator(".jp-DirListing-item", has_text="sales.csv").click(button="right")
+    page.get_by_role("menuitem", name=re.compile("Share with a Public Link")).click()
+    dialog = page.locator(".jp-Dialog")
+    expect(dialog).to_contain_text("Share file")
+    dialog.get_by_role("button", name="Create a public link").click()
+    expect(page.locator(".orpheus-ShareResult-url")).to_have_value(re.compile(r"/services/share/"), timeout=60_000)
+    lab.shot("share-file-context-menu")
+    page.locator(".jp-Dialog").get_by_role("button", name="Done").click()
+    shares = lab.api("GET", "orpheus/api/shares").json()["shares"]
+    assert ("file", f"projects/{PROJECT}/data/sales.csv") in {(s["kind"], s["target"]) for s in shares}
