@@ -75,7 +75,26 @@ export interface IRender {
   created?: string;
 }
 
+/** `GET /projects/{name}/video`: the scene names, renders and render qualities. */
+export interface IVideoModel {
+  scenes: string[];
+  renders: IRender[];
+  qualities: string[];
+}
+
 export const videoApi = {
+  model: (project: string): Promise<IVideoModel> => requestAPI<IVideoModel>(`projects/${q(project)}/video`),
+  /** Queue a render; the answer is a server-sent event stream. */
+  render: (project: string, scene: string, quality: string, signal?: AbortSignal): Promise<Response> =>
+    fetchAPI(`projects/${q(project)}/video/render`, {
+      method: 'POST',
+      body: JSON.stringify({ scene, quality }),
+      headers: { Accept: 'text/event-stream', 'Content-Type': 'application/json' },
+      signal
+    }),
+  /** A Claude session in the video folder with the idea as its first prompt. */
+  session: (project: string, idea: string): Promise<ISession> =>
+    sendJSON<ISession>(`projects/${q(project)}/video/session`, 'POST', { idea }),
   scaffold: (project: string): Promise<Record<string, unknown>> =>
     sendJSON<Record<string, unknown>>(`projects/${q(project)}/video`, 'POST', {}),
   renders: (project: string): Promise<IRender[]> => requestAPI<IRender[]>(`projects/${q(project)}/video/renders`),

@@ -11,7 +11,7 @@ import {
 } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 
-import { api, IDashboardSummary, INote, IProject, IRender, ISession, studioApi, videoApi } from './api';
+import { api, IDashboardSummary, INote, IProject, ISession, IVideoModel, studioApi, videoApi } from './api';
 import { h, iconButton } from './dom';
 import { claudeIcon } from './icons';
 import { ago } from './logic/format';
@@ -47,7 +47,7 @@ export class OrpheusPanel extends Widget {
   private _studio: StudioSections;
   private _rowContext: IRowContext;
   /** null for a project without a Video Studio folder. */
-  private _videos = new Map<string, IRender[] | null>();
+  private _videos = new Map<string, IVideoModel | null>();
   private _expanded = new Set<string>();
   private _list: HTMLElement;
   private _status: HTMLElement;
@@ -197,7 +197,7 @@ export class OrpheusPanel extends Widget {
         .then(m => (m.content as Contents.IModel[]).filter(f => f.type !== 'directory'))
         .catch(() => [] as Contents.IModel[]),
       studioApi.dashboards(name).catch(error => (error instanceof OrpheusError && error.status === 404 ? null : [])),
-      videoApi.renders(name).catch(() => null)
+      videoApi.model(name).catch(() => null)
     ]);
     this._videos.set(name, videos);
     this._notes.set(name, notes);
@@ -252,7 +252,7 @@ export class OrpheusPanel extends Widget {
           this._dashboards.get(project.name)
             ? this._studio.dashboardSection(project, this._dashboards.get(project.name) ?? [])
             : null,
-          this._videos.get(project.name) ? videoSection(this._rowContext, project, this._videos.get(project.name) ?? []) : null
+          this._videos.get(project.name) ? videoSection(this._rowContext, project, this._videos.get(project.name) as IVideoModel) : null
         )
       );
     }

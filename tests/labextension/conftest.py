@@ -15,7 +15,9 @@ from playwright.sync_api import Browser, sync_playwright
 from tests.harness.hub import Hub, make_hub
 from tests.harness.ports import free_port
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "labextension"
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts" / "labextension"
+BUILT = REPO / "labextension_py" / "orpheus_lab" / "labextension"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 STANDIN_MARK = "ORPHEUS-STANDIN-OK"
@@ -50,12 +52,31 @@ def standin_bin(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="package")
-def lab_hub(tmp_path_factory: pytest.TempPathFactory, standin_bin: Path) -> Iterator[Hub]:
+def built_extension(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
+    """A Jupyter data folder whose ``labextensions/orpheus-lab`` is this checkout's build.
+
+    Put first on ``JUPYTER_PATH``, it wins over a copy installed in the venv, so the
+    browser runs the front end as built from these sources (``jlpm build``).
+    """
+    if not (BUILT / "package.json").is_file():
+        return None
+    folder = Path(tmp_path_factory.mktemp("jupyter-data"))
+    (folder / "labextensions").mkdir()
+    (folder / "labextensions" / "orpheus-lab").symlink_to(BUILT, target_is_directory=True)
+    return folder
+
+
+@pytest.fixture(scope="package")
+def lab_hub(tmp_path_factory: pytest.TempPathFactory, standin_bin: Path, built_extension: Path | None) -> Iterator[Hub]:
     """The Orpheus hub with its share service; user servers find the stand-in first on PATH."""
     env = {"ORPHEUS_SHARE_PORT": str(free_port()), "ORPHEUS_LLM_PORT": str(free_port())}
     # The hub config puts the venv and the repo's node bin (the real CLI) first; go before them.
     path = os.pathsep.join([str(standin_bin), str(Path(sys.executable).parent), os.environ.get("PATH", "")])
-    extra = f"c.Spawner.environment.update({{'PATH': {path!r}}})"
+    spawner_env = {"PATH": path}
+    if built_extension is not None:
+        spawner_env["JUPYTER_PATH"] = os.pathsep.join(
+            [str(built_extension), *filter(None, os.environ.get("JUPYTER_PATH", "").split(os.pathsep))])
+    extra = f"c.Spawner.environment.update({spawner_env!r})"
     hub = make_hub(Path(tmp_path_factory.mktemp("lab-hub")), env=env, extra_config=extra)
     hub.start()
     try:

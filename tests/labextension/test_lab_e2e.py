@@ -357,3 +357,33 @@ def test_10_share_a_file_from_the_file_browser_menu(lab: Lab) -> None:
     page.locator(".jp-Dialog").get_by_role("button", name="Done").click()
     shares = lab.api("GET", "orpheus/api/shares").json()["shares"]
     assert ("file", f"projects/{PROJECT}/data/sales.csv") in {(s["kind"], s["target"]) for s in shares}
+
+
+def test_11_render_the_starter_video_from_the_panel(lab: Lab) -> None:
+    r = lab.api("POST", f"orpheus/api/projects/{PROJECT}/video", data="{}")
+    assert r.status_code in (200, 201), r.text
+    page = lab.page
+    panel = show_panel(page)
+    panel.get_by_role("button", name="Refresh", exact=True).click()
+    toggle = panel.locator(f"[data-key='project:{PROJECT}']")
+    if toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+    quality = panel.get_by_role("combobox", name="Render quality of scene starter")
+    try:
+        expect(quality).to_be_visible(timeout=30_000)
+    except AssertionError:
+        lab.shot("video-debug")
+        raise AssertionError(panel.inner_text()) from None
+    quality.select_option("low")
+    panel.get_by_role("button", name="Render scene starter").click()
+    progress = panel.locator(f"[data-render='{PROJECT}/starter']")
+    expect(progress.get_by_role("status")).to_contain_text(re.compile(r"100 % Rendered starter-.*\.mp4"),
+                                                           timeout=180_000)
+    video = page.locator(".orpheus-Video video")
+    expect(video).to_be_visible()
+    page.wait_for_function("() => document.querySelector('.orpheus-Video video')?.readyState >= 1",
+                           timeout=60_000)
+    lab.shot("video-rendered")
+    files = [v["file"] for v in lab.api("GET", f"orpheus/api/projects/{PROJECT}/video/renders").json()]
+    assert any(f.startswith("starter-") for f in files), files
+    expect(panel.get_by_role("button", name=re.compile(r"^starter-.*\.mp4"))).to_be_visible(timeout=30_000)
