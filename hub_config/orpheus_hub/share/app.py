@@ -29,7 +29,7 @@ from traitlets.config import Application
 from ..accounts.clock import Clock
 from ..paths import node_bin_dir, templates_dir
 from . import owner_api, pages, previews, snapshots, views
-from .base import HealthHandler
+from .base import HealthHandler, mask_tokens
 from .store import ShareStore, SnapshotConflict, SnapshotStore
 
 _MB = 1_000_000
@@ -154,7 +154,16 @@ class ShareService(Application):  # type: ignore[misc]
         handlers: list[Any] = [(self.prefix + pattern, handler) for pattern, handler in routes]
         handlers.append((self.prefix + r"static/(.*)", views.StaticHandler, {"path": self.static_dir}))
         return web.Application(handlers, share_service=self, xsrf_cookies=False,
-                               cookie_secret=os.urandom(32), static_path=None)
+                               cookie_secret=os.urandom(32), static_path=None,
+                               log_function=self._log_request)
+
+    def _log_request(self, handler: web.RequestHandler) -> None:
+        """Access log with share tokens masked and no query strings (links are secrets)."""
+        status = handler.get_status()
+        log = self.log.info if status < 400 else self.log.warning
+        path = mask_tokens(handler.request.path)
+        log("%s %s %s %.1fms", status, handler.request.method, path,
+            1000 * handler.request.request_time())
 
     async def intake(self, owner: str, share_id: str, kind: str, data: bytes, version: int) -> int:
         """Validate and store ``data`` as ``version`` of ``share_id``; 4xx and nothing kept if bad."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import TYPE_CHECKING, Any, cast
 
 from tornado import web
@@ -12,6 +13,14 @@ from . import security
 
 if TYPE_CHECKING:
     from .app import ShareService
+
+
+_TOKEN_IN_PATH = re.compile(r"(/s/)[^/]+")
+
+
+def mask_tokens(path: str) -> str:
+    """``path`` with the share token after ``/s/`` replaced: links are secrets, keep them out of logs."""
+    return _TOKEN_IN_PATH.sub(r"\1[token]", path)
 
 
 def error_message(status_code: int, reason: str, kwargs: dict[str, Any]) -> str:
@@ -38,6 +47,10 @@ class ShareHandler(web.RequestHandler):
         """The service's logger."""
         logger: logging.Logger = self.share_app.log
         return logger
+
+    def _request_summary(self) -> str:
+        # Used by tornado's error logging: the path without its token or query string.
+        return f"{self.request.method} {mask_tokens(self.request.path)} ({self.request.remote_ip})"
 
     def set_default_headers(self) -> None:
         """Every answer is nosniff with a restrictive CSP; pages replace it with their own."""

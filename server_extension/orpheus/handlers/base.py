@@ -15,6 +15,11 @@ if TYPE_CHECKING:
 API_PREFIX = "/orpheus/api"
 
 
+def _refuse_constant(name: str) -> Any:
+    # Python's json accepts NaN and Infinity; JSON does not, and they break numbers later.
+    raise ValueError(f"{name} is not a JSON number")
+
+
 class OrpheusHandler(ExtensionHandlerMixin, APIHandler):  # type: ignore[misc]
     """JSON API handler: Jupyter auth, ``{"message", "reason"}`` errors, no tracebacks.
 
@@ -32,7 +37,7 @@ class OrpheusHandler(ExtensionHandlerMixin, APIHandler):  # type: ignore[misc]
     def get_json_object(self) -> dict[str, Any]:
         """Parse the request body as a JSON object, or answer 400 saying why not."""
         try:
-            body = json.loads(self.request.body or b"{}")
+            body = json.loads(self.request.body or b"{}", parse_constant=_refuse_constant)
         except (ValueError, UnicodeDecodeError) as e:
             raise web.HTTPError(400, f"request body is not valid JSON: {e}") from None
         if not isinstance(body, dict):

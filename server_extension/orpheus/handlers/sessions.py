@@ -46,7 +46,7 @@ def parse_size(form: dict[str, Any]) -> tuple[int, int] | None:
     for key, (low, high) in SIZE_LIMITS.items():
         try:
             value = int(form.get(key, ""))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise web.HTTPError(400, f"{key} must be a whole number") from None
         if not low <= value <= high:
             raise web.HTTPError(400, f"{key} must be between {low} and {high}")

@@ -207,6 +207,9 @@ def test_bad_input_is_4xx_with_a_message(stack: LLMStack) -> None:
         ("POST", "/anthropic/v1/messages", b"{not json", 400, "not valid JSON"),
         ("POST", "/anthropic/v1/files", b"{}", 404, "does not offer"),
         ("GET", "/openai/v1/assistants", None, 404, "does not offer"),
+        # Dot segments (decoded by the server) must not reach another upstream API.
+        ("GET", "/openai/v1/models/%2e%2e/files", None, 404, "does not offer"),
+        ("GET", "/anthropic/v1/models/%2e%2e", None, 404, "does not offer"),
         ("GET", "/nowhere", None, 404, "No such endpoint"),
         ("PUT", "/api/quotas/ann", b'{"tokens_per_day": 5}', 403, "administrators"),
         ("GET", "/api/usage/users", None, 403, "administrators"),

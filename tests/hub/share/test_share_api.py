@@ -202,6 +202,10 @@ def test_revoke_then_404_and_unknown_token_404(share_env: ShareEnv) -> None:
     assert unknown.status_code == 404
     assert unknown.text == gone.text  # revoked and unknown are indistinguishable
     assert not (share_env.store / model["id"]).exists()
+    token = model["url"].rstrip("/").rsplit("/s/", 1)[1]
+    log = share_env.hub.log_text()
+    assert "/s/[token]" in log  # the share service logs its requests ...
+    assert token not in log  # ... with the link's token masked
 
 
 def test_admin_lists_everyone_and_revokes(share_env: ShareEnv) -> None:

@@ -67,7 +67,9 @@ class ProxyHandler(GatewayHandler):
         """Authenticate, check the provider, the route and the quota, then proxy."""
         caller = await self.authenticate()
         self.provider = self.gateway.providers[provider_name]
-        if not ROUTES[provider_name].fullmatch(path):
+        # Dot segments would let an upstream resolve `v1/models/../files` to another API.
+        dotted = any(part in ("", ".", "..") for part in path.split("/"))
+        if dotted or not ROUTES[provider_name].fullmatch(path):
             raise web.HTTPError(404, "The LLM gateway does not offer %s /%s for %s.",
                                 self.request.method, path[:100], provider_name)
         if not self.provider.configured:

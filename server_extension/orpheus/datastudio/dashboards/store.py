@@ -64,9 +64,14 @@ class DashboardStore:
     def load(self, dashboard_id: str) -> dict[str, Any]:
         """The current spec; NotFound when missing."""
         try:
-            spec: dict[str, Any] = json.loads(self.path(dashboard_id).read_text(encoding="utf-8"))
+            spec = json.loads(self.path(dashboard_id).read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise NotFound(f"dashboard {dashboard_id!r} does not exist") from None
+        except (OSError, ValueError):
+            raise Conflict(f"dashboard {dashboard_id!r} is unreadable (not valid JSON); "
+                           "fix or delete its .json file") from None
+        if not isinstance(spec, dict):
+            raise Conflict(f"dashboard {dashboard_id!r} is unreadable (not a JSON object)")
         return spec
 
     def list(self) -> builtins.list[dict[str, Any]]:
@@ -77,7 +82,8 @@ class DashboardStore:
                 spec = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 continue
-            out.append(self.summary(spec))
+            if isinstance(spec, dict):
+                out.append(self.summary(spec))
         return sorted(out, key=lambda s: s.get("updated_at") or "", reverse=True)
 
     def summary(self, spec: dict[str, Any]) -> dict[str, Any]:
