@@ -220,9 +220,14 @@ def expiry_delta(value: str | None, default_hours: float, max_hours: float) -> t
         raise web.HTTPError(400, "expires_in must be a whole number of seconds") from None
     if seconds <= 0:
         raise web.HTTPError(400, "expires_in must be a positive number of seconds")
-    if max_hours > 0 and seconds > max_hours * 3600:
-        raise web.HTTPError(400, f"expires_in may be at most {int(max_hours * 3600)} seconds")
+    limit = int(max_hours * 3600) if max_hours > 0 else _CENTURY
+    if seconds > limit:
+        raise web.HTTPError(400, f"expires_in may be at most {limit} seconds")
     return timedelta(seconds=seconds)
+
+
+# Even "no limit" stays within dates the database and datetime can hold.
+_CENTURY = 100 * 365 * 24 * 3600
 
 
 default_handlers = [
