@@ -138,6 +138,7 @@ class FakeHandler(tornado.web.RequestHandler):
             self.write(data)
             await self.flush()
         except tornado.iostream.StreamClosedError:
+            self.fake.streams_cut += 1
             return False
         if chunk_delay:
             await asyncio.sleep(chunk_delay)
@@ -164,6 +165,8 @@ class FakeUpstream:
         self.port = 0
         #: streamed replies the fake finished sending (to prove pass-through streaming)
         self.streams_completed = 0
+        #: streamed replies cut short because the caller (the gateway) went away
+        self.streams_cut = 0
 
     # ---- scripting ---------------------------------------------------------
     def enqueue(self, *replies: Reply) -> None:
