@@ -72,13 +72,27 @@ def resolve_target(root: Path, target: Any, must_exist: bool = True) -> tuple[Pa
     return path, rel
 
 
+# This server's own credentials: a terminal recording or a file may show them (e.g. after
+# `env`), and a public snapshot must never carry them.
+SECRET_ENV = ("JUPYTERHUB_API_TOKEN", "JPY_API_TOKEN", "ANTHROPIC_AUTH_TOKEN",
+              "ANTHROPIC_API_KEY", "OPENAI_API_KEY")
+REDACTED = b"[redacted]"
+
+
+def server_secrets() -> list[bytes]:
+    """The credential values in this server's environment (long enough to be real)."""
+    values = {os.environ.get(name, "") for name in SECRET_ENV}
+    return sorted((v.encode() for v in values if len(v) >= 16), key=len, reverse=True)
+
+
 class _Tar:
-    """An in-memory gzip tar with a running size check."""
+    """An in-memory gzip tar with a running size check; credentials are redacted."""
 
     def __init__(self, max_bytes: int) -> None:
         self.buf = io.BytesIO()
         self.tar = tarfile.open(fileobj=self.buf, mode="w:gz")  # noqa: SIM115 - closed in done()
         self.max_bytes, self.total = max_bytes, 0
+        self.secrets = server_secrets()
 
     def _count(self, size: int) -> None:
         self.total += size
@@ -88,19 +102,22 @@ class _Tar:
 
     def add_bytes(self, name: str, data: bytes) -> None:
         self._count(len(data))
+        self._add(name, data, time.time())
+
+    def _add(self, name: str, data: bytes, mtime: float) -> None:
+        for secret in self.secrets:
+            data = data.replace(secret, REDACTED)
         info = tarfile.TarInfo(name)
-        info.size, info.mtime, info.mode = len(data), int(time.time()), 0o644
+        info.size, info.mtime, info.mode = len(data), int(mtime), 0o644
         self.tar.addfile(info, io.BytesIO(data))
 
     def add_file(self, name: str, path: Path) -> None:
         # O_NOFOLLOW: a file swapped for a symlink after the walk is refused, not followed.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
         with os.fdopen(fd, "rb") as f:
-            size = os.fstat(f.fileno()).st_size
-            self._count(size)
-            info = tarfile.TarInfo(name)
-            info.size, info.mtime, info.mode = size, int(os.fstat(f.fileno()).st_mtime), 0o644
-            self.tar.addfile(info, f)
+            stat = os.fstat(f.fileno())
+            self._count(stat.st_size)  # before reading: the size cap bounds the memory used
+            self._add(name, f.read(), stat.st_mtime)
 
     def done(self) -> bytes:
         self.tar.close()

@@ -146,3 +146,19 @@ async def test_not_json_and_bad_titles_are_400(jp_fetch, jp_root_dir: Path) -> N
     code, model = await post(jp_fetch, {"kind": "file", "target": "projects/demo/data/report.csv", "title": 5})
     assert code == 400
     assert "title" in str(model["message"])
+
+
+def test_the_servers_own_tokens_are_redacted_from_snapshots(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    token = "hubtoken-0123456789abcdef0123456789"
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", token)
+    make_project(tmp_path)
+    cast = tmp_path / "projects/demo/.orpheus/sessions/s1.cast"
+    cast.write_text(cast.read_text() + json.dumps([9.0, "o", f"ANTHROPIC_AUTH_TOKEN={token}\r\n"]) + "\n")
+    (tmp_path / "projects/demo/sessions/s1/notes.txt").write_text(f"token: {token}\n")
+    snap = builder.build(tmp_path, "session", "projects/demo/sessions/s1", "projects", 10_000_000)
+    with tarfile.open(fileobj=io.BytesIO(snap.data)) as tar:
+        recording = tar.extractfile("recording.cast").read()  # type: ignore[union-attr]
+        notes = tar.extractfile("files/notes.txt").read()  # type: ignore[union-attr]
+    assert token.encode() not in recording
+    assert b"ANTHROPIC_AUTH_TOKEN=[redacted]" in recording
+    assert notes == b"token: [redacted]\n"
