@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 from typing import Any
@@ -37,13 +38,14 @@ class VideoHandler(VideoBase):
     @web.authenticated
     @authorized
     async def get(self, project: str) -> None:
-        self.write_json(self.video.model(self.project_dir(project)))
+        folder = self.project_dir(project)
+        self.write_json(await asyncio.to_thread(self.video.model, folder))
 
     @web.authenticated
     @authorized
     async def post(self, project: str) -> None:
         folder = await self.orpheus.projects.ensure(project, app="video")
-        model, created = self.video.scaffold(folder)
+        model, created = await asyncio.to_thread(self.video.scaffold, folder)
         await self.orpheus.projects.touch(project, app="video")
         self.write_json(model, status=201 if created else 200)
 

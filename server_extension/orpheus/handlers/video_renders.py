@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any, cast
 
 from jupyter_server.auth.decorator import authorized
@@ -22,8 +23,10 @@ class RendersHandler(VideoBase):
     @web.authenticated
     @authorized
     async def get(self, project: str) -> None:
-        self.video.video_dir(self.project_dir(project))  # 404 before the scaffold
-        self.write_json(self.video.renders(self.project_dir(project)))
+        folder = self.project_dir(project)
+        self.video.video_dir(folder)  # 404 before the scaffold
+        # Reading each MP4's boxes is file I/O: off the event loop.
+        self.write_json(await asyncio.to_thread(self.video.renders, folder))
 
 
 class RenderFileHandler(ExtensionHandlerMixin, JupyterHandler, web.StaticFileHandler):  # type: ignore[misc]
