@@ -189,3 +189,26 @@ export const studioApi = {
   undo: (project: string, id: string): Promise<IDashboard> =>
     sendJSON<IDashboard>(`projects/${q(project)}/dashboards/${q(id)}/undo`, 'POST', {})
 };
+
+/** `GET /orpheus/api/llm`: whether the AI features are available here. */
+export interface ILLMStatus {
+  enabled: boolean;
+  provider: string | null;
+  model: string | null;
+  usage: Record<string, unknown> | null;
+}
+
+export const chatApi = {
+  status: (): Promise<ILLMStatus> => requestAPI<ILLMStatus>('llm'),
+  /** Ask a question (a new conversation unless `conversationId`); the answer is a server-sent event stream. */
+  send: (project: string, message: string, conversationId: string | null, signal?: AbortSignal): Promise<Response> =>
+    fetchAPI(`projects/${q(project)}/chat`, {
+      method: 'POST',
+      body: JSON.stringify(conversationId ? { message, conversation_id: conversationId } : { message }),
+      headers: { Accept: 'text/event-stream', 'Content-Type': 'application/json' },
+      signal
+    }),
+  /** Write the conversation as `chat-<id>.ipynb` in the project; its path from the Jupyter root. */
+  exportNotebook: async (project: string, conversationId: string): Promise<string> =>
+    (await sendJSON<{ path: string }>(`projects/${q(project)}/chat/${q(conversationId)}/export`, 'POST', {})).path
+};

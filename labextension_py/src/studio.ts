@@ -6,11 +6,13 @@ import { fileUploadIcon, infoIcon, shareIcon, tabIcon, undoIcon } from '@jupyter
 import { runAnalysis } from './analyze';
 import { analysisWidget } from './analysisView';
 import { IDashboardSummary, IProject, studioApi } from './api';
+import { chatWidget } from './chat';
 import { framingAllowed, openDashboardPanel, openDashboardTab } from './dashboards';
 import { h, iconButton } from './dom';
 import { ago } from './logic/format';
 import { notifyError } from './notify';
 import { actions, section } from './rows';
+import { showInMain } from './sessionRows';
 
 /** What the Data Studio sections need from the panel that shows them. */
 export interface IStudioHost {
@@ -41,7 +43,8 @@ export class StudioSections {
       [
         iconButton(`Upload data files to ${project.name}`, fileUploadIcon, upload),
         iconButton(`Analyze the data of ${project.name}`, 'Analyze', () => void this.analyze(project.name)),
-        iconButton(`Show the analysis of ${project.name}`, infoIcon, () => void this.showAnalysis(project.name))
+        iconButton(`Show the analysis of ${project.name}`, infoIcon, () => void this.showAnalysis(project.name)),
+        iconButton(`Chat with the data of ${project.name}`, 'Chat', () => this.chat(project.name))
       ],
       files.map(f =>
         h(
@@ -104,6 +107,11 @@ export class StudioSections {
       notifyError(error, 'The analysis failed');
     }
     await this._host.refresh();
+  }
+
+  /** Open (or reveal) the project's Chat with data panel. */
+  chat(project: string): void {
+    showInMain(this._host.app, chatWidget(this._host.app, project));
   }
 
   async showAnalysis(project: string): Promise<void> {

@@ -387,3 +387,27 @@ def test_11_render_the_starter_video_from_the_panel(lab: Lab) -> None:
     files = [v["file"] for v in lab.api("GET", f"orpheus/api/projects/{PROJECT}/video/renders").json()]
     assert any(f.startswith("starter-") for f in files), files
     expect(panel.get_by_role("button", name=re.compile(r"^starter-.*\.mp4"))).to_be_visible(timeout=30_000)
+
+
+def test_12_chat_with_data_panel_answers_or_says_why_not(lab: Lab) -> None:
+    status = lab.api("GET", "orpheus/api/llm").json()
+    page = lab.page
+    panel = show_panel(page)
+    panel.get_by_role("button", name=f"Chat with the data of {PROJECT}").click()
+    chat = page.locator(".orpheus-Chat")
+    expect(chat).to_be_visible()
+    if status["enabled"]:
+        expect(chat.get_by_role("textbox", name=f"Ask a question about the data of {PROJECT}")).to_be_visible()
+        expect(chat.get_by_role("button", name="Export as notebook")).to_be_disabled()
+        # Ask; with no model reachable from here the answer is the server's error, shown in the transcript.
+        box = chat.get_by_role("textbox", name=f"Ask a question about the data of {PROJECT}")
+        box.fill("How many rows are there?")
+        box.press("Enter")
+        expect(chat.locator(".orpheus-Chat-turn.orpheus-mod-user")).to_contain_text("How many rows are there?")
+        answer = chat.locator(".orpheus-Chat-turn.orpheus-mod-assistant").last
+        expect(answer.locator(".orpheus-Chat-text, [role=alert]").first).to_be_visible(timeout=120_000)
+    else:
+        # The server's own words (the chat endpoint's 503), and no input.
+        expect(chat.get_by_role("note")).to_contain_text("No LLM is configured for this server")
+        expect(chat.get_by_role("textbox")).to_be_hidden()
+    lab.shot("chat-panel")
