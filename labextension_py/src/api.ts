@@ -186,6 +186,14 @@ export const studioApi = {
     (await requestAPI<{ dashboards: IDashboardSummary[] }>(`projects/${q(project)}/dashboards`)).dashboards,
   generate: (project: string, title?: string): Promise<IDashboard> =>
     sendJSON<IDashboard>(`projects/${q(project)}/dashboards/generate`, 'POST', title ? { title } : {}),
+  /** Change a dashboard as asked in words; the answer is a server-sent event stream. */
+  edit: (project: string, id: string, request: string, signal?: AbortSignal): Promise<Response> =>
+    fetchAPI(`projects/${q(project)}/dashboards/${q(id)}/edit`, {
+      method: 'POST',
+      body: JSON.stringify({ request }),
+      headers: { Accept: 'text/event-stream', 'Content-Type': 'application/json' },
+      signal
+    }),
   undo: (project: string, id: string): Promise<IDashboard> =>
     sendJSON<IDashboard>(`projects/${q(project)}/dashboards/${q(id)}/undo`, 'POST', {})
 };

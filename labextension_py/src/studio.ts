@@ -1,7 +1,7 @@
 import { JupyterFrontEnd } from '@jupyterlab/application';
 import { Notification } from '@jupyterlab/apputils';
 import { Contents } from '@jupyterlab/services';
-import { fileUploadIcon, infoIcon, shareIcon, tabIcon, undoIcon } from '@jupyterlab/ui-components';
+import { editIcon, fileUploadIcon, infoIcon, shareIcon, tabIcon, undoIcon } from '@jupyterlab/ui-components';
 
 import { runAnalysis } from './analyze';
 import { analysisWidget } from './analysisView';
@@ -9,7 +9,9 @@ import { IDashboardSummary, IProject, studioApi } from './api';
 import { chatWidget } from './chat';
 import { framingAllowed, openDashboardPanel, openDashboardTab } from './dashboards';
 import { h, iconButton } from './dom';
+import { applyEditEvent, endEdit, IEditState, startEdit } from './logic/edit';
 import { ago } from './logic/format';
+import { SSEParser } from './logic/sse';
 import { notifyError } from './notify';
 import { actions, section } from './rows';
 import { showInMain } from './sessionRows';
@@ -33,6 +35,10 @@ interface IProgress {
 /** A project's Data and Dashboards sections: upload, analyse with progress, generate, open, undo, share. */
 export class StudioSections {
   private _progress = new Map<string, IProgress>();
+  /** Dashboards (`project/id`) whose edit box is open, their drafts and edit progress. */
+  private _editing = new Set<string>();
+  private _drafts = new Map<string, string>();
+  private _edits = new Map<string, IEditState>();
 
   constructor(private _host: IStudioHost) {}
 
@@ -133,9 +139,10 @@ export class StudioSections {
         // Root-relative since the listing carries render_url; project-relative before that.
         const notebook = d.notebook.startsWith(`${project.path}/`) ? d.notebook : `${project.path}/${d.notebook}`;
         const title = d.title || d.id;
+        const key = `${project.name}/${d.id}`;
         return h(
           'li',
-          { className: 'orpheus-Row', 'data-dashboard': d.id },
+          { className: 'orpheus-Row orpheus-DashboardRow', 'data-dashboard': d.id },
           h(
             'button',
             {
@@ -150,17 +157,145 @@ export class StudioSections {
           ),
           actions(
             iconButton(`Open ${title} in a JupyterLab panel`, tabIcon, () => void this._openPanel(notebook, title)),
+            iconButton(`Change ${title} in words`, editIcon, () => this._toggleEdit(key)),
             d.undo_available
               ? iconButton(`Undo the last change to ${title}`, undoIcon, () => void this._undo(project.name, d.id))
               : null,
             iconButton(`Share ${title}`, shareIcon, () =>
               void this._host.share('dashboard', `${project.path}/dashboards/${d.id}.json`, title)
             )
-          )
+          ),
+          this._editing.has(key) ? this._editBox(project.name, d.id, title, d.undo_available > 0) : null
         );
       }),
       'No dashboards.'
     );
+  }
+
+  private _toggleEdit(key: string): void {
+    if (this._editing.has(key)) {
+      this._editing.delete(key);
+    } else {
+      this._editing.add(key);
+    }
+    this._host.render();
+    this._host.list.querySelector<HTMLElement>(`[data-key="${CSS.escape(`edit:${key}`)}"]`)?.focus();
+  }
+
+  /** A text box, Apply, the streamed progress list, and Undo. */
+  private _editBox(project: string, id: string, title: string, undo: boolean): HTMLElement {
+    const key = `${project}/${id}`;
+    const state = this._edits.get(key);
+    const input = h('input', {
+      type: 'text',
+      className: 'orpheus-Edit-input',
+      'data-key': `edit:${key}`,
+      'aria-label': `Describe a change to ${title}`,
+      placeholder: 'e.g. make the revenue chart a bar chart',
+      value: this._drafts.get(key) ?? '',
+      oninput: (ev: Event) => void this._drafts.set(key, (ev.target as HTMLInputElement).value)
+    }) as HTMLInputElement;
+    const running = !!state?.running;
+    return h(
+      'div',
+      { className: 'orpheus-Edit', 'data-edit': key },
+      h(
+        'form',
+        {
+          className: 'orpheus-Edit-form',
+          'aria-label': `Change ${title} in words`,
+          onsubmit: (ev: Event) => {
+            ev.preventDefault();
+            void this._edit(project, id, input.value);
+          }
+        },
+        input,
+        h('button', { type: 'submit', className: 'jp-Button jp-mod-minimal orpheus-TextButton', disabled: running }, 'Apply'),
+        undo && !running
+          ? h(
+              'button',
+              {
+                type: 'button',
+                className: 'jp-Button jp-mod-minimal orpheus-TextButton',
+                'aria-label': `Undo the last change to ${title}`,
+                onclick: () => void this._undo(project, id)
+              },
+              'Undo'
+            )
+          : null
+      ),
+      state ? this._editProgress(state) : null
+    );
+  }
+
+  private _editProgress(state: IEditState): HTMLElement {
+    return h(
+      'div',
+      { className: 'orpheus-Edit-progress' },
+      h(
+        'ol',
+        { className: 'orpheus-Edit-steps', role: 'log', 'aria-label': 'Edit progress' },
+        ...state.steps.map(s =>
+          h('li', { className: `orpheus-mod-${s.ok === false ? 'failed' : s.ok ? 'ok' : s.kind}` }, `${s.ok === false ? '✗ ' : s.ok ? '✓ ' : ''}${s.text}`)
+        )
+      ),
+      state.text ? h('p', { className: 'orpheus-Edit-text' }, state.text) : null,
+      state.running ? h('p', { className: 'orpheus-Muted', role: 'status' }, 'Working…') : null,
+      !state.running && state.changed !== null
+        ? h('p', { className: 'orpheus-Muted', role: 'status' }, state.changed ? 'Saved as a new version.' : 'Nothing was changed.')
+        : null,
+      state.error ? h('p', { className: 'orpheus-Error', role: 'alert' }, state.error) : null
+    );
+  }
+
+  private _showEdit(key: string, state: IEditState): void {
+    this._edits.set(key, state);
+    const box = this._host.list.querySelector(`[data-edit="${CSS.escape(key)}"]`);
+    if (!box) {
+      return;
+    }
+    box.querySelector('.orpheus-Edit-progress')?.remove();
+    box.append(this._editProgress(state));
+    box.querySelectorAll<HTMLButtonElement>('button[type="submit"]').forEach(b => (b.disabled = state.running));
+  }
+
+  private async _edit(project: string, id: string, request: string): Promise<void> {
+    const key = `${project}/${id}`;
+    if (!request.trim() || this._edits.get(key)?.running) {
+      return;
+    }
+    let state = startEdit();
+    this._showEdit(key, state);
+    try {
+      const response = await studioApi.edit(project, id, request.trim());
+      if (!response.body) {
+        throw new Error('The server sent no progress stream.');
+      }
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      const parser = new SSEParser();
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) {
+          break;
+        }
+        const events = parser.push(value);
+        if (events.length) {
+          state = events.reduce(applyEditEvent, state);
+          this._showEdit(key, state);
+        }
+      }
+      state = endEdit(parser.flush().reduce(applyEditEvent, state));
+      this._showEdit(key, state);
+      if (state.error) {
+        Notification.error(state.error, { autoClose: 10000 });
+      } else if (state.changed) {
+        this._drafts.delete(key);
+      }
+    } catch (error) {
+      this._showEdit(key, { ...endEdit(state), error: error instanceof Error ? error.message : String(error) });
+      notifyError(error, 'The edit failed');
+    }
+    await this._host.refresh();
   }
 
   private async _generate(project: IProject): Promise<void> {

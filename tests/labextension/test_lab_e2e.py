@@ -411,3 +411,20 @@ def test_12_chat_with_data_panel_answers_or_says_why_not(lab: Lab) -> None:
         expect(chat.get_by_role("note")).to_contain_text("No LLM is configured for this server")
         expect(chat.get_by_role("textbox")).to_be_hidden()
     lab.shot("chat-panel")
+
+
+def test_13_change_a_dashboard_in_words(lab: Lab) -> None:
+    page = lab.page
+    panel = show_panel(page)
+    row = panel.locator("[data-dashboard]").first
+    title = row.locator(".orpheus-Row-label").inner_text()
+    row.get_by_role("button", name=f"Change {title} in words").click()
+    box = row.get_by_role("textbox", name=f"Describe a change to {title}")
+    expect(box).to_be_focused()
+    box.fill("Make the first chart a bar chart")
+    box.press("Enter")
+    edit = row.locator(".orpheus-Edit")
+    # With no model reachable from here the server's error ends the progress list; with one, a result.
+    expect(edit.locator("[role=alert], .orpheus-Edit-text").first).to_be_visible(timeout=120_000)
+    expect(edit.get_by_role("log", name="Edit progress")).to_be_visible()
+    lab.shot("dashboard-edit")
