@@ -63,8 +63,9 @@ class DashboardStore:
 
     def load(self, dashboard_id: str) -> dict[str, Any]:
         """The current spec; NotFound when missing."""
+        path = self.path(dashboard_id)  # SpecError (400) for a bad id, before any reading
         try:
-            spec = json.loads(self.path(dashboard_id).read_text(encoding="utf-8"))
+            spec = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise NotFound(f"dashboard {dashboard_id!r} does not exist") from None
         except (OSError, ValueError):
