@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import sys
 import time
 from collections.abc import Iterator
@@ -14,6 +16,8 @@ from playwright.sync_api import Browser, sync_playwright
 
 from tests.harness.hub import Hub, make_hub
 from tests.harness.ports import free_port
+
+from .lab import CSV, PASSWORD, USER, Lab
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "labextension"
@@ -107,3 +111,38 @@ def artifacts() -> Path:
     """Where the step screenshots go (``test-artifacts/labextension/``)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="module")
+def lab(lab_hub: Hub, browser: Browser, artifacts: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    """Sign up in the browser and wait for JupyterLab to load in the user's own server."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(f"{lab_hub.url}/hub/signup")
+    page.fill("#username_input", USER)
+    page.fill("#email_input", f"{USER}@example.org")
+    page.fill("#password_input", PASSWORD)
+    page.click("#signup_submit")
+    page.wait_for_url(re.compile(rf"/user/{USER}/lab"), timeout=180_000)
+    r = lab_hub.api("POST", f"/users/{USER}/tokens", json={"note": "e2e checks"})
+    assert r.status_code in (200, 201), r.text
+    base = f"{lab_hub.url}/user/{USER}/"
+    state = Lab(lab_hub, context, page, base, r.json()["token"], artifacts)
+    # Lab's terminal draws on a canvas; its screen-reader mode also keeps the text in the DOM.
+    r = state.api("PUT", "lab/api/settings/@jupyterlab/terminal-extension:plugin",
+                  data=json.dumps({"raw": json.dumps({"screenReaderMode": True})}))
+    assert r.status_code in (200, 204), r.text
+    # No "official Jupyter news?" toast over the screenshots (the machine is offline anyway).
+    r = state.api("PUT", "lab/api/settings/@jupyterlab/apputils-extension:notification",
+                  data=json.dumps({"raw": json.dumps({"fetchNews": "false"})}))
+    assert r.status_code in (200, 204), r.text
+    page.reload()
+    page.locator("#jp-main-dock-panel").wait_for()
+    data = tmp_path_factory.mktemp("e2e-files")
+    (data / "sales.csv").write_text(CSV)
+    state.state["csv"] = data / "sales.csv"
+    try:
+        yield state
+    finally:
+        context.close()

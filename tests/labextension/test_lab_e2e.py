@@ -12,106 +12,19 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
 import pytest
 import requests
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
-
-from tests.harness.hub import Hub
+from playwright.sync_api import Browser, expect
 
 from .conftest import STANDIN_MARK
+from .lab import Lab, show_panel
 
 pytestmark = [pytest.mark.hub, pytest.mark.slow]
 
-USER = "lyra"
-PASSWORD = "lyre-strings-and-7-moons"
 PROJECT = "e2e-demo"
 TITLE = "First look at sales"
 RENAMED = "Sales deep dive"
-CSV = "month,region,units,revenue\n" + "".join(
-    f"2026-{m:02d}-01,{r},{10 * m + i},{(10 * m + i) * 12.5}\n"
-    for m in range(1, 13)
-    for i, r in enumerate(["north", "south", "east"])
-)
-
-
-@dataclass
-class Lab:
-    """The signed-up user's browser page and API access to their server."""
-
-    hub: Hub
-    context: BrowserContext
-    page: Page
-    base: str
-    token: str
-    artifacts: Path
-    shots: list[str] = field(default_factory=list)
-    state: dict[str, Any] = field(default_factory=dict)
-
-    def api(self, method: str, path: str, **kw: Any) -> requests.Response:
-        """Call the user's server with their token (to check what the UI did)."""
-        headers = {"Authorization": f"token {self.token}"}
-        return requests.request(method, self.base + path, headers=headers, timeout=60, **kw)
-
-    def shot(self, name: str, page: Page | None = None) -> None:
-        """Save a screenshot of the step."""
-        path = self.artifacts / f"{len(self.shots) + 1:02d}-{name}.png"
-        (page or self.page).screenshot(path=str(path), timeout=60_000)
-        self.shots.append(path.name)
-
-
-def show_panel(page: Page) -> Locator:
-    """Open the Orpheus side panel (Lab may still be restoring the sidebar it had open)."""
-    panel = page.locator("#orpheus-panel")
-    for _ in range(3):
-        if panel.is_visible():
-            break
-        page.get_by_role("tab", name=re.compile("Orpheus")).click()
-        try:
-            expect(panel).to_be_visible(timeout=3000)
-        except AssertionError:
-            continue
-    expect(panel).to_be_visible()
-    return panel
-
-
-@pytest.fixture(scope="module")
-def lab(lab_hub: Hub, browser: Browser, artifacts: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
-    """Sign up in the browser and wait for JupyterLab to load in the user's own server."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    page.goto(f"{lab_hub.url}/hub/signup")
-    page.fill("#username_input", USER)
-    page.fill("#email_input", f"{USER}@example.org")
-    page.fill("#password_input", PASSWORD)
-    page.click("#signup_submit")
-    page.wait_for_url(re.compile(rf"/user/{USER}/lab"), timeout=180_000)
-    r = lab_hub.api("POST", f"/users/{USER}/tokens", json={"note": "e2e checks"})
-    assert r.status_code in (200, 201), r.text
-    base = f"{lab_hub.url}/user/{USER}/"
-    state = Lab(lab_hub, context, page, base, r.json()["token"], artifacts)
-    # Lab's terminal draws on a canvas; its screen-reader mode also keeps the text in the DOM.
-    r = state.api("PUT", "lab/api/settings/@jupyterlab/terminal-extension:plugin",
-                  data=json.dumps({"raw": json.dumps({"screenReaderMode": True})}))
-    assert r.status_code in (200, 204), r.text
-    # No "official Jupyter news?" toast over the screenshots (the machine is offline anyway).
-    r = state.api("PUT", "lab/api/settings/@jupyterlab/apputils-extension:notification",
-                  data=json.dumps({"raw": json.dumps({"fetchNews": "false"})}))
-    assert r.status_code in (200, 204), r.text
-    page.reload()
-    page.locator("#jp-main-dock-panel").wait_for()
-    data = tmp_path_factory.mktemp("e2e-files")
-    (data / "sales.csv").write_text(CSV)
-    state.state["csv"] = data / "sales.csv"
-    try:
-        yield state
-    finally:
-        context.close()
 
 
 def test_01_lab_loads_with_the_extension_and_the_trial_banner(lab: Lab) -> None:

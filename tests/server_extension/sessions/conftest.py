@@ -112,7 +112,10 @@ class Terminal:
                     if not predicate(self.output):
                         raise AssertionError(f"terminal ended; output: {self.output[-2000:]!r}")
 
-        await asyncio.wait_for(loop(), timeout)
+        try:
+            await asyncio.wait_for(loop(), timeout)
+        except asyncio.TimeoutError:
+            raise AssertionError(f"no match in {timeout:g} s; screen: {self.output[-3000:]!r}") from None
         return self.output
 
     async def drain_until_closed(self, timeout: float = 30.0) -> str:
