@@ -13,6 +13,7 @@ from typing import Any
 
 from tornado import web
 
+from ..fsutil import is_within
 from .config import SessionConfig
 from .live import LiveSession
 from .recorder import AsciicastRecorder
@@ -93,5 +94,5 @@ def check_workdir(paths: SessionPaths, projects_root: Path) -> None:
     workdir = paths.workdir
     if workdir.is_symlink() or not workdir.is_dir():
         raise web.HTTPError(409, "the session folder is missing or is a link")
-    if not str(workdir.resolve()).startswith(str(projects_root.resolve()) + os.sep):
+    if not is_within(projects_root, workdir):
         raise web.HTTPError(403, "the session folder leaves the projects folder")

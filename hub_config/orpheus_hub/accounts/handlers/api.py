@@ -8,9 +8,10 @@ from typing import TypeVar
 
 from jupyterhub import orm
 from jupyterhub.apihandlers.base import APIHandler
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 from tornado import web
 
+from ...bodies import parse_body
 from ..admin import MAX_TRIAL_HOURS, AccountAdmin
 from .scopes import needs_scope
 
@@ -40,19 +41,7 @@ class OrpheusAPIHandler(APIHandler):  # type: ignore[misc]
 
     def parse(self, model: type[M]) -> M:
         """The JSON body as ``model``; any problem is a 400 naming the field."""
-        raw = self.request.body.strip()
-        try:
-            data = json.loads(raw) if raw else {}
-        except ValueError:
-            raise web.HTTPError(400, "The request body is not valid JSON.") from None
-        if not isinstance(data, dict):
-            raise web.HTTPError(400, "The request body must be a JSON object.")
-        try:
-            return model.model_validate(data)
-        except ValidationError as e:
-            first = e.errors()[0]
-            where = ".".join(str(p) for p in first["loc"]) or "body"
-            raise web.HTTPError(400, f"Invalid {where}: {first['msg']}.") from None
+        return parse_body(self.request.body, model)
 
 
 class MeAPIHandler(OrpheusAPIHandler):

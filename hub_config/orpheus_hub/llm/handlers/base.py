@@ -7,9 +7,10 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from tornado import web
 
+from ...bodies import parse_body
 from ..auth import Caller, GatewayAuthError, token_from_headers
 
 if TYPE_CHECKING:
@@ -54,18 +55,7 @@ class GatewayHandler(web.RequestHandler):
 
     def parse(self, model: type[M]) -> M:
         """The JSON body as ``model``; any problem is a 400 naming the field."""
-        try:
-            data = json.loads(self.request.body or b"{}")
-        except ValueError:
-            raise web.HTTPError(400, "The request body is not valid JSON.") from None
-        if not isinstance(data, dict):
-            raise web.HTTPError(400, "The request body must be a JSON object.")
-        try:
-            return model.model_validate(data)
-        except ValidationError as e:
-            first = e.errors()[0]
-            where = ".".join(str(p) for p in first["loc"]) or "body"
-            raise web.HTTPError(400, "Invalid %s: %s.", where, first["msg"]) from None
+        return parse_body(self.request.body, model)
 
     def write_json(self, model: Any, status: int = 200) -> None:
         """Answer with a JSON document."""
