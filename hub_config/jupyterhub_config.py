@@ -101,7 +101,16 @@ c.JupyterHub.services.append({
     # Listed in the hub's Services menu: the page of your shares (admins: everyone's).
     "display": True,
 })
-c.JupyterHub.load_roles.append({"name": "share-service", "services": ["share"], "scopes": []})
+# The share service reads owners' account state (GET /hub/api/orpheus/accounts/{name})
+# to refuse revoked owners and disable their links; that is all it may read.
+c.JupyterHub.custom_scopes = {
+    "custom:orpheus:account-state": {
+        "description": "Read any user's Orpheus account state (trial, approved, revoked, deleted).",
+    },
+}
+c.JupyterHub.load_roles.append({
+    "name": "share-service", "services": ["share"], "scopes": ["custom:orpheus:account-state"],
+})
 # Users may call the share API; their server tokens get it too (the subset rule).
 user_role["scopes"].append("access:services!service=share")
 server_token_scopes.append("access:services!service=share")
@@ -135,6 +144,13 @@ server_token_scopes.append("access:services!service=llm")
 c.Spawner.environment["ORPHEUS_LLM_URL"] = os.environ.get(
     "ORPHEUS_LLM_URL", f"http://127.0.0.1:{llm_port}/services/llm"
 )
+
+# --- profiles: ORPHEUS_PROFILE=production loads profiles/production.py over the above ---
+profile = os.environ.get("ORPHEUS_PROFILE", "embedded")
+if profile not in ("embedded", "production"):
+    raise SystemExit(f"ORPHEUS_PROFILE={profile!r}: expected 'embedded' or 'production'")
+if profile == "production":
+    load_subconfig(str(Path(__file__).resolve().parent / "profiles" / "production.py"))  # type: ignore[name-defined]  # noqa: F821
 
 extra = os.environ.get("ORPHEUS_HUB_EXTRA_CONFIG")
 if extra:
