@@ -28,11 +28,13 @@ from tornado.netutil import Resolver
 from traitlets import Float, Integer, Unicode, default, validate
 from traitlets.config import Application
 
+from ..share.accountstate import AccountStates
 from .auth import CallerAuth
-from .handlers import api, base, proxy
+from .handlers import api, base, proxy, tokens
 from .netutil import CachingResolver
 from .providers import Provider
 from .quotas import QuotaPolicy
+from .tokens import TokenStore
 from .usage import QuotaOverride, Usage, UsageStore
 
 T = TypeVar("T")
@@ -43,7 +45,7 @@ class LLMGateway(Application):
 
     name = "orpheus-llm"
     description = __doc__
-    classes = [CallerAuth, QuotaPolicy]
+    classes = [CallerAuth, QuotaPolicy, AccountStates]
 
     anthropic_api_key = Unicode(
         help="The operator's Anthropic key (default: $ANTHROPIC_API_KEY). Never sent to users.",
@@ -70,11 +72,18 @@ class LLMGateway(Application):
     usage_flush_seconds = Float(
         0.5, help="Seconds usage rows wait before being written in one batch (quotas count at once)."
     ).tag(config=True)
-    db_url = Unicode(help="SQLAlchemy URL of the usage database (default: $ORPHEUS_DATA_DIR/llm.sqlite).").tag(config=True)
+    db_url = Unicode(
+        help="SQLAlchemy URL of the usage database (default: $ORPHEUS_LLM_DB_URL, else "
+        "$ORPHEUS_DATA_DIR/llm.sqlite); SQLite or PostgreSQL, migrated by alembic at start.",
+    ).tag(config=True)
+    token_max_hours = Float(
+        24.0, help="Longest lifetime of a gateway-only token (POST /api/tokens); a request for "
+        "longer gets this.").tag(config=True)
     bind_url = Unicode(help="Where to listen (default: $JUPYTERHUB_SERVICE_URL).").tag(config=True)
     prefix = Unicode(help="URL prefix (default: $JUPYTERHUB_SERVICE_PREFIX or /services/llm/).").tag(config=True)
 
-    @validate("connect_timeout", "request_timeout", "usage_flush_seconds", "max_clients", "max_request_bytes")
+    @validate("connect_timeout", "request_timeout", "usage_flush_seconds", "max_clients", "max_request_bytes",
+              "token_max_hours")
     def _positive(self, proposal: Any) -> Any:
         value = proposal["value"]
         if value <= 0:
@@ -107,6 +116,8 @@ class LLMGateway(Application):
 
     @default("db_url")
     def _db_url(self) -> str:
+        if os.environ.get("ORPHEUS_LLM_DB_URL"):
+            return os.environ["ORPHEUS_LLM_DB_URL"]
         data_dir = Path(os.environ.get("ORPHEUS_DATA_DIR", "data")).resolve()
         return f"sqlite:///{data_dir / 'llm.sqlite'}"
 
@@ -125,9 +136,10 @@ class LLMGateway(Application):
         if config_file:
             self.load_config_file(config_file)
             self.update_config(self.cli_config)  # the command line still wins
-        self.auth = CallerAuth(parent=self)
-        self.quotas = QuotaPolicy(parent=self)
         self.store = UsageStore(self.db_url)
+        self.tokens = TokenStore(self.store)
+        self.auth = CallerAuth(parent=self, tokens=self.tokens, run_db=self.run_db)
+        self.quotas = QuotaPolicy(parent=self)
         self.overrides: dict[str, QuotaOverride] = {o.user: o for o in self.store.overrides()}
         self.providers = {
             "anthropic": Provider("anthropic", self.anthropic_api_key, self.anthropic_base_url),
@@ -165,8 +177,8 @@ class LLMGateway(Application):
 
     def make_app(self) -> web.Application:
         """The tornado application with every route under the prefix."""
-        routes: list[Any] = [(r"/?", base.HealthHandler), (r"/health", base.HealthHandler), *api.default_handlers,
-                             *proxy.default_handlers]
+        routes: list[Any] = [(r"/?", base.HealthHandler), (r"/health", base.HealthHandler),
+                             *api.default_handlers, *tokens.default_handlers, *proxy.default_handlers]
         full = [(url_path_join(self.prefix, pattern), handler) for pattern, handler in routes]
         full.append((r".*", base.NotFoundHandler))
         return web.Application(full, gateway=self, log_function=self._log_request)

@@ -11,6 +11,12 @@ Account state (the documented choice): the gateway calls
 per token for ``account_cache_seconds``. Only ``trial`` and ``approved`` accounts
 are served, so a revoked or expired user is refused within that many seconds.
 The gateway's own token needs no admin scope for this.
+
+Gateway-only tokens (``tokens.py``, minted for session terminals) are accepted
+by the model routes only. Their owner's state is read with the gateway's own
+service token from ``GET /hub/api/orpheus/accounts/{name}`` (scope
+``custom:orpheus:account-state``), cached ``AccountStates.cache_seconds``; a
+blocked owner's tokens are revoked on the spot.
 """
 
 from __future__ import annotations
@@ -18,7 +24,9 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any
 
 from jupyterhub.services.auth import HubAuth
@@ -26,6 +34,9 @@ from tornado import web
 from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 from traitlets import Float, Instance, Integer
 from traitlets.config import LoggingConfigurable
+
+from ..share.accountstate import AccountStates, AccountStateUnavailable
+from .tokens import TokenStore, is_gateway_token
 
 ALLOWED_STATES = ("trial", "approved")
 
@@ -61,11 +72,12 @@ class CallerAuth(LoggingConfigurable):
     """Validates hub tokens and account state, with short caches."""
 
     token_cache_seconds = Integer(
-        60,
-        help="Seconds a validated hub token is cached (HubAuth.cache_max_age).",
+        15,
+        help="Seconds a validated hub token is cached (HubAuth.cache_max_age); keep it at or "
+        "below the hub's OrpheusAuthenticator.enforce_interval (30 s).",
     ).tag(config=True)
     account_cache_seconds = Float(
-        30.0,
+        15.0,
         help="Seconds an account state read from /hub/api/orpheus/me is cached per token; "
         "a revoked or expired account is refused at most this long after the change.",
     ).tag(config=True)
@@ -73,16 +85,28 @@ class CallerAuth(LoggingConfigurable):
 
     hub_auth = Instance(HubAuth)
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, tokens: TokenStore | None = None,
+                 run_db: Callable[..., Awaitable[Any]] | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.hub_auth = HubAuth(parent=self, cache_max_age=self.token_cache_seconds)
         self._accounts: dict[str, tuple[float, dict[str, Any]]] = {}
+        self.tokens = tokens
+        self.run_db = run_db
+        self.states = AccountStates(parent=self)
 
-    async def identify(self, token: str) -> Caller:
-        """The caller behind ``token``, or :class:`GatewayAuthError` saying why not."""
+    async def identify(self, token: str, gateway_token_ok: bool = False) -> Caller:
+        """The caller behind ``token``, or :class:`GatewayAuthError` saying why not.
+
+        Gateway-only tokens are accepted only when ``gateway_token_ok`` (the model routes).
+        """
         if not token:
             raise GatewayAuthError(401, "Missing credentials: send your JupyterHub API token as "
                                         "'Authorization: Bearer <token>' or 'x-api-key: <token>'.")
+        if is_gateway_token(token):
+            if not gateway_token_ok:
+                raise GatewayAuthError(403, "A gateway-only token reaches the model routes only; "
+                                            "use your JupyterHub API token here.")
+            return await self._gateway_caller(token)
         model = await self._hub_user(token)
         if model.get("kind", "user") != "user":
             raise GatewayAuthError(403, "Only user tokens may use the LLM gateway.")
@@ -92,9 +116,34 @@ class CallerAuth(LoggingConfigurable):
         account = await self._account(token)
         state = str(account.get("state", ""))
         if state not in ALLOWED_STATES:
+            await self._revoke_tokens(str(model["name"]))
             raise GatewayAuthError(403, f"Your account is {state or 'unknown'}; the LLM gateway "
                                         "serves trial and approved accounts only.")
         return Caller(name=str(model["name"]), is_admin=bool(model.get("admin")), state=state)
+
+    async def _gateway_caller(self, token: str) -> Caller:
+        """The owner of a live gateway token whose account is active; blocked owners lose them."""
+        if self.tokens is None or self.run_db is None:
+            raise GatewayAuthError(401, "This gateway does not accept gateway-only tokens.")
+        user = await self.run_db(self.tokens.owner, token, datetime.now(timezone.utc))
+        if user is None:
+            raise GatewayAuthError(401, "Invalid, expired or revoked gateway token.")
+        try:
+            account = await self.states.get(str(user))
+        except AccountStateUnavailable:
+            raise GatewayAuthError(502, "Could not read the account state from the hub.") from None
+        if not account.active:
+            await self._revoke_tokens(account.name)
+            raise GatewayAuthError(403, f"Your account is {account.state}; the LLM gateway "
+                                        "serves trial and approved accounts only.")
+        return Caller(name=account.name, is_admin=False, state=account.state)
+
+    async def _revoke_tokens(self, user: str) -> None:
+        """Revoke every gateway-only token of a blocked user."""
+        if self.tokens is not None and self.run_db is not None:
+            count = await self.run_db(self.tokens.revoke_user, user, datetime.now(timezone.utc))
+            if count:
+                self.log.info("Revoked %d gateway token(s) of blocked user %s", count, user)
 
     async def _hub_user(self, token: str) -> dict[str, Any]:
         try:

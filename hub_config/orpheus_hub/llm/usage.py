@@ -1,7 +1,8 @@
 """The gateway's own database: one row per upstream call, and per-user quota overrides.
 
-Kept in ``ORPHEUS_DATA_DIR/llm.sqlite`` by default (``LLMGateway.db_url``),
-never in the hub's database. All methods are synchronous and short; the
+Kept in ``ORPHEUS_DATA_DIR/llm.sqlite`` by default (``LLMGateway.db_url``, or
+``$ORPHEUS_LLM_DB_URL``: any SQLAlchemy URL, PostgreSQL included), never in the
+hub's database. The schema is alembic's (``migrations/``), upgraded at start. All methods are synchronous and short; the
 gateway runs them on its single database thread.
 """
 
@@ -14,9 +15,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Float, Integer, String, create_engine, func, select
+from sqlalchemy import DateTime, Float, Integer, String, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+from ..share.dbmigrate import make_engine, upgrade
+
+MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 class Base(DeclarativeBase):
@@ -82,16 +87,14 @@ class UsageStore:
     """Writes usage rows and answers the quota and reporting queries."""
 
     def __init__(self, db_url: str) -> None:
-        if db_url.startswith("sqlite:///"):
-            Path(db_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        args = {"check_same_thread": False} if db_url.startswith("sqlite") else {}
-        self.engine: Engine = create_engine(db_url, connect_args=args, future=True)
-        Base.metadata.create_all(self.engine)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.engine: Engine = make_engine(db_url)
+        # Alembic owns the schema; a file made before migrations existed is stamped first.
+        upgrade(self.engine, MIGRATIONS, "orpheus_llm_alembic_version", "0001_usage", "llm_usage")
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
     def _session(self) -> Iterator[Session]:
-        with self._sessions.begin() as session:
+        with self.sessions.begin() as session:
             yield session
 
     def record(self, usage: Usage, now: datetime) -> None:

@@ -42,7 +42,9 @@ class ShareService(Application):  # type: ignore[misc]
     description = __doc__
 
     data_dir = Unicode(help="Folder for the share database and snapshots (ORPHEUS_DATA_DIR).").tag(config=True)
-    db_url = Unicode(help="SQLAlchemy URL of the share database (default: data_dir/shares.sqlite).").tag(config=True)
+    db_url = Unicode(
+        help="SQLAlchemy URL of the share database (default: $ORPHEUS_SHARE_DB_URL, else "
+        "data_dir/shares.sqlite); SQLite or PostgreSQL, migrated by alembic at start.").tag(config=True)
     snapshot_dir = Unicode(help="Folder holding snapshots (default: data_dir/shares).").tag(config=True)
     static_dir = Unicode(
         help="Folder the service serves /static/ from; the asciinema player and plotly.js are "
@@ -79,6 +81,8 @@ class ShareService(Application):  # type: ignore[misc]
 
     @default("db_url")
     def _default_db_url(self) -> str:
+        if os.environ.get("ORPHEUS_SHARE_DB_URL"):
+            return os.environ["ORPHEUS_SHARE_DB_URL"]
         return f"sqlite:///{Path(self.data_dir) / 'shares.sqlite'}"
 
     @default("snapshot_dir")

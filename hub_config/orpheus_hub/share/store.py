@@ -6,6 +6,8 @@ snapshot version. Snapshots live in ``<root>/<share id>/v<version>/``; a new
 version is written in full to a staging folder and renamed into place before
 the row points at it, so a failed intake or refresh leaves the previous one.
 
+The database is ``ShareService.db_url`` (``$ORPHEUS_SHARE_DB_URL``, SQLite or
+PostgreSQL); its schema is alembic's (``migrations/``), upgraded at start.
 All methods are synchronous and short; async callers use ``asyncio.to_thread``.
 """
 
@@ -20,9 +22,13 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import DateTime, Integer, String, create_engine, func, select
+from sqlalchemy import DateTime, Integer, String, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+from .dbmigrate import make_engine, upgrade
+
+MIGRATIONS = Path(__file__).parent / "migrations"
 
 KINDS = ("session", "notebook", "dashboard", "file")
 # Compared against when a token matches no row, so unknown tokens cost the same work.
@@ -96,12 +102,10 @@ class ShareStore:
     """SQLAlchemy-backed share rows."""
 
     def __init__(self, db_url: str) -> None:
-        if db_url.startswith("sqlite:///"):
-            Path(db_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        args = {"check_same_thread": False} if db_url.startswith("sqlite") else {}
-        self.engine: Engine = create_engine(db_url, connect_args=args)
+        self.engine: Engine = make_engine(db_url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        Base.metadata.create_all(self.engine)
+        # Alembic owns the schema; a file made before migrations existed is stamped first.
+        upgrade(self.engine, MIGRATIONS, "orpheus_share_alembic_version", "0001_shares", "shares")
 
     @contextmanager
     def _session(self) -> Iterator[Session]:

@@ -34,10 +34,14 @@ class GatewayHandler(web.RequestHandler):
     def check_xsrf_cookie(self) -> None:
         """Token-authenticated API: cookies are never consulted, so XSRF does not apply."""
 
-    async def authenticate(self) -> Caller:
-        """The caller, or an error answer (401/403/502) raised as :class:`web.HTTPError`."""
+    async def authenticate(self, gateway_token_ok: bool = False) -> Caller:
+        """The caller, or an error answer (401/403/502) raised as :class:`web.HTTPError`.
+
+        Gateway-only tokens pass only where ``gateway_token_ok`` (the model routes).
+        """
         try:
-            self.caller = await self.gateway.auth.identify(token_from_headers(self.request.headers))
+            token = token_from_headers(self.request.headers)
+            self.caller = await self.gateway.auth.identify(token, gateway_token_ok)
         except GatewayAuthError as e:
             raise web.HTTPError(e.status, "%s", e.message) from None
         return self.caller

@@ -53,7 +53,7 @@ class ProxyHandler(GatewayHandler):
 
     async def head(self, provider_name: str, path: str) -> None:
         """The CLI probes its base URL with HEAD: answer 200 to an authenticated caller."""
-        await self.authenticate()
+        await self.authenticate(gateway_token_ok=True)
 
     async def get(self, provider_name: str, path: str) -> None:
         """Model listings."""
@@ -65,7 +65,7 @@ class ProxyHandler(GatewayHandler):
 
     async def forward(self, provider_name: str, path: str) -> None:
         """Authenticate, check the provider, the route and the quota, then proxy."""
-        caller = await self.authenticate()
+        caller = await self.authenticate(gateway_token_ok=True)
         self.provider = self.gateway.providers[provider_name]
         # Dot segments would let an upstream resolve `v1/models/../files` to another API.
         dotted = any(part in ("", ".", "..") for part in path.split("/"))
