@@ -12,8 +12,12 @@ from orpheus_hub import paths
 
 c = get_config()  # type: ignore[name-defined]  # noqa: F821
 
+# Everything the hub and its services write (databases, cookie secret, snapshots) is
+# private to the hub's user: no other uid on the machine may read it.
+os.umask(0o077)
 data_dir = Path(os.environ.get("ORPHEUS_DATA_DIR", "data")).resolve()
 data_dir.mkdir(parents=True, exist_ok=True)
+data_dir.chmod(0o700)
 port = int(os.environ.get("ORPHEUS_PORT", "8000"))
 
 # --- the hub and its proxy ---------------------------------------------------
@@ -47,9 +51,27 @@ from orpheus_hub.accounts.handlers.signup import trial_banner  # noqa: E402
 
 c.JupyterHub.template_vars.update({"orpheus_trial": trial_banner})
 
-# --- user servers: a local process each, home under the data directory ---------
-c.JupyterHub.spawner_class = "jupyterhub.spawner.SimpleLocalProcessSpawner"
-c.SimpleLocalProcessSpawner.home_dir_template = str(data_dir / "users" / "{username}")
+# --- user servers: one uid and one bubblewrap sandbox per user --------------------
+# Each server, with its kernels, terminals and renders, runs as the user's own uid in a
+# sandbox that sees only /usr, /etc, the runtime and the user's home (/home/jovyan);
+# the hub's data folder, other homes and the hub's processes are absent. The hub
+# refuses to start if that cannot work, unless ORPHEUS_ISOLATION=trusted says that
+# running every user's code as the hub's own user is acceptable (one trusted user).
+isolation = os.environ.get("ORPHEUS_ISOLATION", "sandbox")
+if isolation not in ("sandbox", "trusted"):
+    raise SystemExit(f"ORPHEUS_ISOLATION={isolation!r}: expected 'sandbox' or 'trusted'")
+if isolation == "sandbox":
+    c.JupyterHub.spawner_class = "orpheus_hub.sandbox.SandboxSpawner"
+    c.SandboxSpawner.state_dir = str(data_dir / "sandbox")
+    c.SandboxSpawner.home_dir_template = str(data_dir / "users" / "{username}")
+    c.Spawner.args = []
+else:
+    print("ORPHEUS_ISOLATION=trusted: user servers run as the hub's own user, NOT isolated",
+          file=sys.stderr)
+    c.JupyterHub.spawner_class = "jupyterhub.spawner.SimpleLocalProcessSpawner"
+    c.SimpleLocalProcessSpawner.home_dir_template = str(data_dir / "users" / "{username}")
+    # jupyter-server refuses root without this.
+    c.Spawner.args = ["--allow-root"] if os.geteuid() == 0 else []
 c.Spawner.cmd = [str(paths.venv_bin_dir() / "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab"
 c.Spawner.http_timeout = 60
@@ -58,9 +80,6 @@ _path = [str(paths.venv_bin_dir())]
 if paths.node_bin_dir():
     _path.append(str(paths.node_bin_dir()))
 c.Spawner.environment = {"PATH": os.pathsep.join([*_path, os.environ.get("PATH", "")])}
-if hasattr(os, "geteuid") and os.geteuid() == 0:
-    # jupyter-server refuses root without this (these machines and CI run as root).
-    c.Spawner.args = ["--allow-root"]
 
 # --- projects: the Orpheus contents manager on every user server ---------------
 # Checks uploads by magic bytes and refuses links that leave the user's folder.
@@ -155,3 +174,12 @@ if profile == "production":
 extra = os.environ.get("ORPHEUS_HUB_EXTRA_CONFIG")
 if extra:
     load_subconfig(extra)  # type: ignore[name-defined]  # noqa: F821
+
+# Never a silent fallback: if the sandbox cannot work here, say what is missing and stop.
+if c.JupyterHub.spawner_class == "orpheus_hub.sandbox.SandboxSpawner":
+    from orpheus_hub.sandbox import preflight  # noqa: E402
+
+    try:
+        preflight.check_config(c.SandboxSpawner)
+    except preflight.IsolationUnavailable as e:
+        raise SystemExit(str(e)) from None
