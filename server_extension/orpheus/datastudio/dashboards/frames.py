@@ -6,6 +6,7 @@ Filter clauses, KPI values, tables and markdown, all from a pandas frame.
 from __future__ import annotations
 
 import html
+import math
 from typing import Any
 
 import pandas as pd
@@ -51,21 +52,37 @@ def kpi_value(widget: dict[str, Any], df: pd.DataFrame) -> float | int | None:
     return float(value)
 
 
+# (divisor, suffix) from thousands up; values below FULL_BELOW are written out in full.
+UNITS = ((1e3, "K"), (1e6, "M"), (1e9, "B"), (1e12, "T"))
+FULL_BELOW = 1e4
+
+
 def format_kpi(widget: dict[str, Any], value: float | int | None) -> str:
-    """Human text of a KPI value: 12.3K, 4.5M, 12.5%, $1,234."""
-    if value is None:
+    """Human text of a KPI value: ``9,999``, ``12.3K``, ``4.5M``, ``-$224.0K``, ``12.5%``.
+
+    Below 10,000 the number is written in full (two decimals unless whole, none for
+    ``integer``); from 10,000 on it is divided by its unit (K thousands, M millions,
+    B billions, T trillions) with one decimal, moving up a unit when the rounded
+    figure reaches 1,000. The sign comes before a currency symbol.
+    """
+    if value is None or not math.isfinite(value):
         return "–"
     fmt = widget.get("format", "number")
     if fmt == "percent":
         return f"{value:.1f}%"
+    sign = "-" if value < 0 else ""
     prefix = "$" if fmt == "currency" else ""
     size = abs(value)
-    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e4, "K")):
-        if size >= limit:
-            return f"{prefix}{value / limit:,.1f}{suffix}"
-    if fmt == "integer" or float(value).is_integer():
-        return f"{prefix}{value:,.0f}"
-    return f"{prefix}{value:,.2f}"
+    if fmt == "integer":
+        size = round(size)
+    if size < FULL_BELOW:
+        text = f"{size:,.0f}" if float(size).is_integer() else f"{size:,.2f}"
+        return f"{sign}{prefix}{text}"
+    for i, (limit, suffix) in enumerate(UNITS):
+        scaled = f"{size / limit:,.1f}"
+        if float(scaled.replace(",", "")) < 1000 or i == len(UNITS) - 1:
+            return f"{sign}{prefix}{scaled}{suffix}"
+    raise AssertionError("unreachable: the last unit always answers")
 
 
 def kpi_html(widget: dict[str, Any], df: pd.DataFrame) -> str:
