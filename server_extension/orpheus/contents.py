@@ -3,10 +3,12 @@
 Every file operation a user makes goes through the contents API (and ``/files/``),
 so the checks live here, once:
 
-- uploads and saves of ``type: file`` are checked by magic bytes
-  (:func:`orpheus.filetypes.content_problem`): a ``.png`` that is not a PNG, or
-  an executable named ``.csv``, is a 415 and nothing is written. Chunked uploads
-  are checked on their first chunk.
+- every save (``type: file`` in text or base64, ``type: notebook``) and every
+  rename is checked by magic bytes (:func:`orpheus.filetypes.content_problem`)
+  against the name the file will have: a ``.png`` that is not a PNG, a notebook
+  saved as ``x.png``, a text file renamed to ``.png`` or an executable named
+  ``.csv`` is a 415 and the previous file is left as it was. Chunked uploads are
+  checked on their first chunk.
 - a symlink whose target leaves the Jupyter root is refused for get, save,
   rename, delete and copy (403), left out of directory listings, and not served
   by ``/files/``.
@@ -20,6 +22,7 @@ import contextlib
 import contextvars
 import errno
 import functools
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -92,7 +95,11 @@ class OrpheusContentsManager(AsyncLargeFileManager):  # type: ignore[misc]
             await super().delete_file(path)  # type: ignore[no-untyped-call]
 
     async def rename_file(self, old_path: str, new_path: str) -> None:
-        """The standard rename; its messages carry API paths only."""
+        """The standard rename, after checking the file's bytes fit its new name."""
+        os_old = self._get_os_path(old_path.strip("/"))
+        head = await run_sync(self._file_head, os_old)
+        if head:
+            self._check_content(new_path.strip("/").rsplit("/", 1)[-1], head, "nothing was renamed")
         with self._no_internal_paths():
             await super().rename_file(old_path, new_path)  # type: ignore[no-untyped-call]
 
@@ -155,29 +162,45 @@ class OrpheusContentsManager(AsyncLargeFileManager):  # type: ignore[misc]
         model: dict[str, Any] = await self.get(to_path, content=False)
         return model
 
-    # ---- uploads ---------------------------------------------------------
+    # ---- uploads, saves and renames: magic bytes -------------------------------
     async def save(self, model: dict[str, Any], path: str = "") -> dict[str, Any]:
-        """Check a file's first bytes against its name before anything is written."""
-        if model.get("type") == "file" and isinstance(model.get("content"), str):
-            self._check_upload(model, path.strip("/"))
+        """Check the saved bytes against the file's name before anything is written."""
+        head = self._saved_head(model, path.strip("/"))
+        if head:
+            self._check_content(path.strip("/").rsplit("/", 1)[-1], head, "nothing was saved")
         with self._no_internal_paths():
             saved: dict[str, Any] = await super().save(model, path)  # type: ignore[no-untyped-call]
         return saved
 
-    def _check_upload(self, model: dict[str, Any], path: str) -> None:
+    def _saved_head(self, model: dict[str, Any], path: str) -> bytes:
+        """The first bytes a save of ``model`` would write (empty: nothing to check)."""
+        content = model.get("content")
+        if model.get("type") == "notebook" and content is not None:
+            # The stock save writes the notebook as JSON text; its first bytes are these.
+            return json.dumps(content)[: int(self.magic_check_bytes)].encode("utf-8", "replace")
+        if model.get("type") != "file" or not isinstance(content, str):
+            return b""
         chunk = model.get("chunk")
         if chunk not in (None, 1):
             # A later chunk appends; only check it if it is in fact the file's start.
             os_path = self._get_os_path(path)
             if os.path.exists(os_path) and os.path.getsize(os_path) > 0:
-                return
-        head = self._head(model["content"], model.get("format"))
-        if not head:
-            return  # an empty file has nothing to check (JupyterLab's "New File")
-        name = path.rsplit("/", 1)[-1]
+                return b""
+        return self._head(content, model.get("format"))
+
+    def _file_head(self, os_path: str) -> bytes:
+        """The first ``magic_check_bytes`` of a regular file (empty for folders and others)."""
+        if not os.path.isfile(os_path):
+            return b""
+        with open(os_path, "rb") as f:
+            return f.read(int(self.magic_check_bytes))
+
+    @staticmethod
+    def _check_content(name: str, head: bytes, outcome: str) -> None:
+        """415 when ``head`` does not fit ``name`` (an empty file has nothing to check)."""
         problem = content_problem(name, head)
         if problem:
-            raise web.HTTPError(415, f"{name} {problem}; nothing was saved")
+            raise web.HTTPError(415, f"{name} {problem}; {outcome}")
 
     def _head(self, content: str, fmt: object) -> bytes:
         """The first ``magic_check_bytes`` of the content, decoded like the save will."""
