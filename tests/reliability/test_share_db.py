@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, inspect
 
+from orpheus.shares.redact import GATEWAY_TOKEN
 from orpheus_hub.llm.app import LLMGateway
 from orpheus_hub.llm.tokens import TokenStore
 from orpheus_hub.llm.usage import UsageStore
@@ -83,6 +84,7 @@ def test_an_llm_database_from_before_migrations_gains_the_token_table(tmp_path: 
     now = datetime.now(timezone.utc)
     minted = tokens.mint("olduser", timedelta(hours=1), "test", now)
     assert tokens.owner(minted.token, now) == "olduser"
+    assert GATEWAY_TOKEN.fullmatch(minted.token)  # the shape share snapshots redact
     assert tokens.owner(minted.token, now + timedelta(hours=2)) is None
     rows = create_engine(f"sqlite:///{path}").connect().exec_driver_sql(
         "SELECT token_hash FROM llm_gateway_tokens").fetchall()

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from orpheus.shares.redact import Matcher, redact_cast
+
 LAYOUT: dict[str, set[str]] = {
     "session": {"session.json", "recording.cast", "files"},
     "notebook": {"notebook.ipynb"},
@@ -150,7 +152,19 @@ def extract(data: bytes, dest: Path, kind: str, limits: Limits) -> int:
                             f"({limits.max_bytes} bytes)")
     total = _Intake(data, dest, kind, limits).run()
     check_layout(dest, kind)
+    scrub_recording(dest)
     return total
+
+
+def scrub_recording(dest: Path) -> None:
+    """Remove gateway-only tokens from a session's decoded terminal stream (defence in depth:
+    the owner's server already removed its own credentials before uploading)."""
+    cast = dest / "recording.cast"
+    if cast.is_file() and not cast.is_symlink():
+        data = cast.read_bytes()
+        cleaned = redact_cast(data, Matcher([]))
+        if cleaned != data:
+            cast.write_bytes(cleaned)
 
 
 def _json_object(path: Path, what: str) -> dict[str, Any]:

@@ -26,7 +26,11 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from tornado import web
+
 from ..fsutil import is_within
+from ..sessions.records import SessionPaths
+from .redact import Matcher, redact_cast, redact_text
 
 KINDS = ("session", "notebook", "dashboard", "file")
 SKIP_DIRS = {".claude", ".orpheus", ".git", ".ipynb_checkpoints", "__pycache__"}
@@ -76,13 +80,25 @@ def resolve_target(root: Path, target: Any, must_exist: bool = True) -> tuple[Pa
 # `env`), and a public snapshot must never carry them.
 SECRET_ENV = ("JUPYTERHUB_API_TOKEN", "JPY_API_TOKEN", "ANTHROPIC_AUTH_TOKEN",
               "ANTHROPIC_API_KEY", "OPENAI_API_KEY")
-REDACTED = b"[redacted]"
 
 
-def server_secrets() -> list[bytes]:
+def server_secrets() -> list[str]:
     """The credential values in this server's environment (long enough to be real)."""
     values = {os.environ.get(name, "") for name in SECRET_ENV}
-    return sorted((v.encode() for v in values if len(v) >= 16), key=len, reverse=True)
+    return sorted((v for v in values if len(v) >= 16), key=len, reverse=True)
+
+
+def scrub(name: str, data: bytes, matcher: Matcher) -> bytes:
+    """``data`` without credentials: recordings and text with escape codes are decoded first,
+    so a token printed a character at a time or split by colour codes is found too."""
+    if name.endswith(".cast"):
+        return redact_cast(data, matcher)
+    if b"\x1b" in data:
+        try:
+            return redact_text(data.decode("utf-8"), matcher).encode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    return matcher.plain(data)
 
 
 class _Tar:
@@ -92,7 +108,7 @@ class _Tar:
         self.buf = io.BytesIO()
         self.tar = tarfile.open(fileobj=self.buf, mode="w:gz")  # noqa: SIM115 - closed in done()
         self.max_bytes, self.total = max_bytes, 0
-        self.secrets = server_secrets()
+        self.matcher = Matcher(server_secrets())
 
     def _count(self, size: int) -> None:
         self.total += size
@@ -105,8 +121,7 @@ class _Tar:
         self._add(name, data, time.time())
 
     def _add(self, name: str, data: bytes, mtime: float) -> None:
-        for secret in self.secrets:
-            data = data.replace(secret, REDACTED)
+        data = scrub(name, data, self.matcher)
         info = tarfile.TarInfo(name)
         info.size, info.mtime, info.mode = len(data), int(mtime), 0o644
         self.tar.addfile(info, io.BytesIO(data))
@@ -152,13 +167,20 @@ def session_files(folder: Path) -> list[tuple[str, Path]]:
     return found
 
 
-def _session_folder(project_dir: Path, path: Path, record: dict[str, Any]) -> Path:
-    """The folder whose files a session shares: its own, or the project subfolder it works in."""
-    workdir = record.get("workdir")
-    folder = project_dir / str(workdir) if isinstance(workdir, str) and workdir else path
-    if ".." in PurePosixPath(str(workdir or "")).parts or not is_within(project_dir, folder):
+def _session_folder(project_dir: Path, session_id: str, record: dict[str, Any]) -> Path:
+    """The folder whose files a session shares: its own, or the project subfolder it works in.
+
+    The record's ``workdir`` is checked exactly as the sessions API checks it
+    (``SessionPaths.with_record``): only the known subfolder names, never ``.``
+    or a path, so a hand-edited record cannot publish a whole project.
+    """
+    try:
+        folder = SessionPaths(project_dir, session_id).with_record(record).workdir
+    except web.HTTPError:
+        raise ShareBuildError(400, "the session names a working folder the sessions API refuses") from None
+    if folder.is_symlink() or not is_within(project_dir, folder):
         raise ShareBuildError(400, "the session's working folder is outside its project")
-    if not folder.is_dir() or folder.is_symlink():
+    if not folder.is_dir():
         raise ShareBuildError(404, "the session's folder does not exist")
     return folder
 
@@ -175,7 +197,7 @@ def build_session(root: Path, projects_dir: str, path: Path, rel: PurePosixPath,
     internals = project_dir / ".orpheus" / "sessions"
     record_path, cast = internals / f"{session_id}.json", internals / f"{session_id}.cast"
     record = _read_json(record_path, "the session record") if record_path.is_file() else {}
-    folder = _session_folder(project_dir, path, record)
+    folder = _session_folder(project_dir, session_id, record)
     public = {k: record[k] for k in PUBLIC_RECORD_FIELDS if k in record}
     public.setdefault("id", session_id)
     public.setdefault("project", project)
