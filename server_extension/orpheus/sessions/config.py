@@ -8,13 +8,16 @@ from typing import Any
 from traitlets import Float, Integer, List, TraitError, Unicode, default, validate
 from traitlets.config import LoggingConfigurable
 
-# Operator credentials that must never reach a user's terminal.
+# Credentials that must never reach a user's terminal: the operator's keys, and this
+# server's own hub token (it can open terminals and read files through the server's API).
 OPERATOR_SECRETS = [
     "ANTHROPIC_API_KEY",
     "OPENAI_API_KEY",
     "CLAUDE_CODE_OAUTH_TOKEN",
     "ORPHEUS_ANTHROPIC_API_KEY",
     "ORPHEUS_OPENAI_API_KEY",
+    "JUPYTERHUB_API_TOKEN",
+    "JPY_API_TOKEN",
 ]
 
 
@@ -55,18 +58,32 @@ class SessionConfig(LoggingConfigurable):  # type: ignore[misc]
         return f"{llm.rstrip('/')}/anthropic" if llm else ""
 
     anthropic_auth_token = Unicode(
-        help="ANTHROPIC_AUTH_TOKEN for session terminals (default: this server's own "
-        "JUPYTERHUB_API_TOKEN, which the llm service accepts; never an operator key).",
+        "",
+        help="A fixed ANTHROPIC_AUTH_TOKEN for session terminals. Empty (the default): each "
+        "session terminal gets its own gateway-only token minted by the llm service "
+        "(POST $ORPHEUS_LLM_URL/api/tokens), valid for max_age and for the model routes only; "
+        "never this server's hub token, never an operator key.",
     ).tag(config=True)
 
-    @default("anthropic_auth_token")
-    def _default_token(self) -> str:
-        return os.environ.get("JUPYTERHUB_API_TOKEN", "")
+    llm_gateway_url = Unicode(
+        help="Root URL of the hub's llm service that mints session tokens "
+        "(default: $ORPHEUS_LLM_URL; empty: session terminals get no model token).",
+    ).tag(config=True)
+
+    @default("llm_gateway_url")
+    def _default_gateway(self) -> str:
+        return os.environ.get("ORPHEUS_LLM_URL", "")
+
+    gateway_token_timeout = Float(
+        10.0, help="Seconds to wait for the llm service when minting a session's token."
+    ).tag(config=True)
 
     drop_env = List(
         Unicode(),
         default_value=list(OPERATOR_SECRETS),
-        help="Environment variables removed from every session terminal's environment.",
+        help="Environment variables removed from every session terminal's environment "
+        "(besides these, every JUPYTERHUB_*/JPY_* variable naming a token, secret, key or "
+        "password is removed too).",
     ).tag(config=True)
 
     home_dir = Unicode(

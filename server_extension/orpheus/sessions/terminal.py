@@ -6,7 +6,9 @@ nothing from the client reaches them.
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,7 @@ from typing import Any
 from tornado import web
 
 from ..fsutil import is_within
+from ..llm.client import GatewayTokenError, mint_gateway_token
 from .config import SessionConfig
 from .live import LiveSession
 from .recorder import AsciicastRecorder
@@ -37,9 +40,38 @@ def command(config: SessionConfig, mode: str, resume: bool, prompt: str = "") ->
     return [*config.claude_command, *([prompt] if prompt else [])]
 
 
-def environment(config: SessionConfig, session_id: str) -> dict[str, str | None]:
+# Hub credentials in the server's environment (JUPYTERHUB_API_TOKEN, JPY_API_TOKEN, ...).
+_HUB_CREDENTIAL = re.compile(r"(JUPYTERHUB|JPY)_\w*(TOKEN|SECRET|KEY|PASSWORD)\w*")
+log = logging.getLogger(__name__)
+
+
+def dropped_variables(config: SessionConfig) -> set[str]:
+    """Variables removed from a session terminal's inherited environment."""
+    return set(config.drop_env) | {name for name in os.environ if _HUB_CREDENTIAL.fullmatch(name)}
+
+
+def model_token(config: SessionConfig, session_id: str) -> str | None:
+    """ANTHROPIC_AUTH_TOKEN for one terminal: the configured one, else a fresh gateway-only token.
+
+    Never this server's hub token: a terminal (and what it prints into a shared
+    recording) must not hold a credential that can open terminals or read files.
+    """
+    if config.anthropic_auth_token:
+        return str(config.anthropic_auth_token)
+    hub_token = os.environ.get("JUPYTERHUB_API_TOKEN", "")
+    if not (config.llm_gateway_url and hub_token):
+        return None
+    try:
+        return mint_gateway_token(config.llm_gateway_url, hub_token, float(config.max_age),
+                                  f"session {session_id}", float(config.gateway_token_timeout))
+    except GatewayTokenError as e:
+        log.warning("Session %s: no model token for its terminal: %s", session_id, e)
+        return None
+
+
+def environment(config: SessionConfig, session_id: str, token: str | None = None) -> dict[str, str | None]:
     """``extra_env`` for terminado: ``None`` removes a variable from the inherited env."""
-    env: dict[str, str | None] = dict.fromkeys(config.drop_env)
+    env: dict[str, str | None] = dict.fromkeys(dropped_variables(config))
     env.update(
         {
             "HOME": config.home_dir,
@@ -47,7 +79,7 @@ def environment(config: SessionConfig, session_id: str) -> dict[str, str | None]
             "ORPHEUS_SESSION_ID": session_id,
             # Only what configuration says; an inherited value is dropped.
             "ANTHROPIC_BASE_URL": config.anthropic_base_url or None,
-            "ANTHROPIC_AUTH_TOKEN": config.anthropic_auth_token or None,
+            "ANTHROPIC_AUTH_TOKEN": token or config.anthropic_auth_token or None,
         }
     )
     return env
@@ -72,9 +104,10 @@ def start(
     cols = int(size.get("cols") or config.default_cols)
     rows = int(size.get("rows") or config.default_rows)
     argv = command(config, record["mode"], resume, str(record.get("prompt") or ""))
+    token = model_token(config, paths.session_id)
     terminal_manager.create(
         name=name, shell_command=argv, cwd=str(paths.workdir),
-        extra_env=environment(config, paths.session_id), width=cols, height=rows,
+        extra_env=environment(config, paths.session_id, token), width=cols, height=rows,
     )
     term = terminal_manager.terminals[name]
     term.ptyproc.setwinsize(rows, cols)

@@ -18,6 +18,7 @@ from tornado.websocket import websocket_connect
 from tests.fakes.anthropic import FakeAnthropic, Reply
 from tests.harness.hub import Hub, running_hub
 from tests.harness.ports import free_port
+from tests.reliability.share_gateway_stack import HUB_EXTRA
 
 pytestmark = [pytest.mark.hub, pytest.mark.slow]
 
@@ -41,7 +42,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Hub, FakeA
         fake.default_reply = Reply(text=REPLY)
         env = {"ANTHROPIC_API_KEY": OPERATOR_KEY, "ANTHROPIC_BASE_URL": fake.url,
                "ORPHEUS_LLM_PORT": str(free_port())}
-        for hub in running_hub(data, env=env):
+        # HUB_EXTRA lets the gateway read account states (it checks gateway-only tokens' owners).
+        for hub in running_hub(data, env=env, extra_config=HUB_EXTRA):
             yield hub, fake  # type: ignore[misc]
 
 
@@ -72,7 +74,7 @@ async def converse(ws_url: str, token: str, message: str) -> str:
 
 
 @pytest.mark.skipif(not CLAUDE.exists(), reason="the claude CLI is installed by `make test`")
-def test_claude_session_reaches_the_gateway_with_the_users_server_token(stack) -> None:  # type: ignore[no-untyped-def]
+def test_claude_session_reaches_the_gateway_with_a_gateway_only_token(stack) -> None:  # type: ignore[no-untyped-def]
     hub, fake = stack
     token = hub.create_user("sessuser")
     base = hub.spawn("sessuser")
@@ -87,8 +89,10 @@ def test_claude_session_reaches_the_gateway_with_the_users_server_token(stack) -
     assert squash(REPLY_TAIL) in squash(output)
     asked = [r for r in fake.model_requests() if "How many dashboards" in json.dumps(r.json)]
     assert asked, "the question never reached the upstream"
-    # the gateway swapped the user's server token for the operator key; the CLI never had it
+    # the gateway swapped the session's gateway-only token for the operator key
     assert all(r.credential() == OPERATOR_KEY for r in asked)
+    usage = requests.get(hub.url + "/services/llm/api/usage", headers=auth, timeout=30).json()
+    assert usage["today"]["requests"] >= 1  # accounted to the session's owner
     rec = requests.get(base + f"orpheus/api/sessions/{session['id']}/recording", headers=auth, timeout=30)
     assert rec.status_code == 200
     events = [json.loads(line) for line in rec.text.splitlines()[1:]]
