@@ -79,12 +79,25 @@ class AccountStates(LoggingConfigurable):
         self._cache: dict[str, tuple[float, AccountState]] = {}
         self._inflight: dict[str, asyncio.Future[AccountState]] = {}
 
-    async def get(self, name: str) -> AccountState:
-        """The state of ``name`` (cached); :class:`AccountStateUnavailable` if the hub cannot say."""
+    async def get(self, name: str, stale_ok: bool = False) -> AccountState:
+        """The state of ``name`` (cached); :class:`AccountStateUnavailable` if the hub cannot say.
+
+        With ``stale_ok`` an outdated answer is used while the hub cannot be reached
+        (public views stay up through a hub restart; owner calls never use it).
+        """
         now = time.monotonic()
         cached = self._cache.get(name)
         if cached and cached[0] > now:
             return cached[1]
+        try:
+            return await self._refresh(name)
+        except AccountStateUnavailable:
+            if stale_ok and cached:
+                return cached[1]
+            raise
+
+    async def _refresh(self, name: str) -> AccountState:
+        now = time.monotonic()
         pending = self._inflight.get(name)
         if pending is None:  # one hub call per name at a time, however many requests wait
             pending = asyncio.ensure_future(self._fetch(name))
@@ -112,7 +125,9 @@ class AccountStates(LoggingConfigurable):
         except OSError as e:
             raise AccountStateUnavailable(f"the hub is unreachable ({e.__class__.__name__})") from None
         body = _json(resp.body)
-        if resp.code == 404 and body is not None:
+        # The endpoint's own 404 names the account; JupyterHub's bare "Not Found" means the
+        # endpoint itself is missing, which must never read as "every owner was deleted".
+        if resp.code == 404 and body is not None and body.get("message") not in (None, "", "Not Found"):
             return AccountState(name, DELETED, False)
         if resp.code != 200 or body is None or not isinstance(body.get("state"), str):
             self.log.error("Account state of %s: the hub answered %s (does this service hold "

@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import jinja2
+from jupyterhub.services.auth import HubOAuth
 from tornado import web
 from tornado.httpserver import HTTPServer
 from tornado.ioloop import IOLoop, PeriodicCallback
@@ -29,7 +30,8 @@ from traitlets.config import Application
 from ..accounts.clock import Clock
 from ..paths import node_bin_dir, templates_dir
 from . import owner_api, pages, previews, snapshots, views
-from .base import HealthHandler, mask_tokens
+from .accountstate import DELETED, AccountStates, AccountStateUnavailable
+from .base import HealthHandler, NotFoundHandler, mask_tokens
 from .store import ShareStore, SnapshotConflict, SnapshotStore
 
 _MB = 1_000_000
@@ -40,6 +42,7 @@ class ShareService(Application):  # type: ignore[misc]
 
     name = "orpheus-share"
     description = __doc__
+    classes = [AccountStates]
 
     data_dir = Unicode(help="Folder for the share database and snapshots (ORPHEUS_DATA_DIR).").tag(config=True)
     db_url = Unicode(
@@ -57,6 +60,10 @@ class ShareService(Application):  # type: ignore[misc]
     ).tag(config=True)
     max_snapshot_bytes = Integer(50 * _MB, help="Largest snapshot (upload, and unpacked), in bytes; larger is a 413.").tag(config=True)
     max_user_bytes = Integer(500 * _MB, help="Total bytes of one user's live shares; beyond is a 413.").tag(config=True)
+    oversize_drain_bytes = Integer(
+        1_000_000_000, help="An upload over max_snapshot_bytes is still read (and thrown away) up "
+        "to this size so that its 413 reaches the client through the proxy; beyond it the "
+        "connection is cut.").tag(config=True)
     max_files = Integer(5000, help="Most entries (files and folders) in one snapshot.").tag(config=True)
     max_expand_ratio = Float(200.0, help="Refuse archives that unpack to more than this many times their size (bombs).").tag(config=True)
     default_expiry_hours = Float(24.0 * 30, help="Lifetime of a link when the owner sets none; 0 means no expiry.").tag(config=True)
@@ -67,6 +74,12 @@ class ShareService(Application):  # type: ignore[misc]
         24.0 * 7, help="Expired links answer 410 this long; then their snapshot is deleted and they "
         "answer 404 (0: keep expired snapshots forever).").tag(config=True)
     purge_interval_seconds = Float(3600.0, help="How often expired snapshots are purged.").tag(config=True)
+    token_cache_seconds = Integer(
+        15, help="Seconds a hub token or login checked with the hub is cached (HubOAuth.cache_max_age); "
+        "keep it at or below the hub's OrpheusAuthenticator.enforce_interval (30 s).").tag(config=True)
+    owner_sweep_seconds = Float(
+        60.0, help="How often the owners of live shares are checked with the hub; the shares of "
+        "deleted accounts are revoked (their snapshots deleted).").tag(config=True)
     clock_offset_file = Unicode(
         "", help="File holding seconds added to the clock (tests move time to check expiry); empty: real time.",
     ).tag(config=True)
@@ -127,6 +140,10 @@ class ShareService(Application):  # type: ignore[misc]
         if config_file:
             self.load_config_file(config_file)
         self.clock = Clock(self.clock_offset_file or None)
+        # One HubOAuth for every handler (HubOAuthenticated uses the singleton), with a token
+        # cache no longer than the hub's enforcement interval.
+        HubOAuth.instance(parent=self, cache_max_age=int(self.token_cache_seconds))
+        self.accounts = AccountStates(parent=self)
         self.shares = ShareStore(self.db_url)
         self.snapshots = SnapshotStore(Path(self.snapshot_dir))
         self.templates = jinja2.Environment(
@@ -157,7 +174,9 @@ class ShareService(Application):  # type: ignore[misc]
         routes += owner_api.default_handlers + views.default_handlers + pages.default_handlers
         handlers: list[Any] = [(self.prefix + pattern, handler) for pattern, handler in routes]
         handlers.append((self.prefix + r"static/(.*)", views.StaticHandler, {"path": self.static_dir}))
+        # Anything else is a 404 from our own handler: the same security headers as every answer.
         return web.Application(handlers, share_service=self, xsrf_cookies=False,
+                               default_handler_class=NotFoundHandler,
                                cookie_secret=os.urandom(32), static_path=None,
                                log_function=self._log_request)
 
@@ -204,14 +223,36 @@ class ShareService(Application):  # type: ignore[misc]
             self.log.info("Purged %d expired share(s)", len(stale))
         return len(stale)
 
+    async def revoke_owner(self, owner: str) -> int:
+        """Revoke every live share of ``owner`` (a deleted account) and delete the snapshots."""
+        shares = await asyncio.to_thread(self.shares.list, owner)
+        for share in shares:
+            await asyncio.to_thread(self.shares.revoke, share.id, self.clock.now())
+            await asyncio.to_thread(self.snapshots.prune, share.id, None)
+        if shares:
+            self.log.info("Revoked %d share(s) of deleted account %s", len(shares), owner)
+        return len(shares)
+
+    async def sweep_owners(self) -> None:
+        """Revoke the shares of owners the hub reports deleted (a reused name inherits nothing)."""
+        for owner in await asyncio.to_thread(self.shares.owners):
+            try:
+                account = await self.accounts.get(owner)
+            except AccountStateUnavailable:
+                return  # the hub is away: try again next time
+            if account.state == DELETED:
+                await self.revoke_owner(owner)
+
     def start(self) -> None:
         """Listen where the hub told us to and serve until stopped."""
         url = urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:10202"))
+        # Uploads raise their own limit in prepare(); everything else is held to this one.
         server = HTTPServer(self.make_app(), xheaders=True, max_body_size=self.max_body_bytes + 1)
         server.listen(url.port or 80, url.hostname or "127.0.0.1")
         self.log.info("Share service listening on %s%s", url.netloc, self.prefix)
         loop = IOLoop.current()
         PeriodicCallback(self.purge_expired, self.purge_interval_seconds * 1000).start()
+        PeriodicCallback(self.sweep_owners, self.owner_sweep_seconds * 1000).start()
         # The hub stops managed services with SIGTERM: stop serving cleanly.
         signal.signal(signal.SIGTERM, lambda *_: loop.add_callback_from_signal(loop.stop))
         try:

@@ -77,3 +77,11 @@ class HealthHandler(ShareHandler):
     def get(self) -> None:
         """Say the service is up."""
         self.write_json({"status": "ok"})
+
+
+class NotFoundHandler(ShareHandler):
+    """Every path the service does not serve: a JSON 404 with the usual headers."""
+
+    def prepare(self) -> None:
+        """Whatever the method."""
+        raise web.HTTPError(404, "no such page in the share service")

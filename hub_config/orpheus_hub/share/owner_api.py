@@ -11,13 +11,17 @@ from __future__ import annotations
 import asyncio
 import secrets
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jupyterhub.services.auth import HubOAuthenticated, UserNotAllowed
 from tornado import httputil, web
 
+from .accountstate import DELETED, AccountStateUnavailable
 from .base import ShareHandler
 from .store import KINDS, Share
+
+if TYPE_CHECKING:
+    from .app import ShareService
 
 _TAR_TYPES = {"application/x-tar", "application/gzip", "application/x-gzip",
               "application/octet-stream"}
@@ -41,6 +45,7 @@ class OwnerAPIHandler(HubOAuthenticated, ShareHandler):  # type: ignore[misc]
             raise web.HTTPError(403, "this token may not use the share service") from None
         if self._hub_auth_user_cache is None:
             raise web.HTTPError(403, _AUTH_REQUIRED)
+        await require_active(self.share_app, self.username)
 
     @property
     def username(self) -> str:
@@ -69,22 +74,45 @@ class OwnerAPIHandler(HubOAuthenticated, ShareHandler):  # type: ignore[misc]
         return model
 
 
+async def require_active(app: ShareService, name: str) -> None:
+    """403 unless the hub says ``name``'s account is trial or approved (checked on every call,
+    cached at most ``AccountStates.cache_seconds``); 503 when the hub cannot say."""
+    try:
+        account = await app.accounts.get(name)
+    except AccountStateUnavailable:
+        raise web.HTTPError(503, "could not check your account with the hub; try again shortly") from None
+    if account.state == DELETED:
+        await app.revoke_owner(name)
+    if not account.active:
+        raise web.HTTPError(403, f"your account is {account.state}; the share service serves "
+                                 "trial and approved accounts only")
+
+
 class UploadMixin(OwnerAPIHandler):
-    """Streams the request body with the size limit enforced before it is all read."""
+    """Streams the request body with the size limit enforced as it arrives.
+
+    An oversized body (announced or not) is read to its end and thrown away, up to
+    ``ShareService.oversize_drain_bytes``, so the 413 reaches the client through the
+    proxy instead of a dropped connection (which the proxy turns into a 503).
+    """
 
     _body: bytearray
+    _received = 0
+    _too_large = False
 
     async def prepare(self) -> None:
-        """Authenticate first, then refuse an announced oversize body with 413."""
+        """Authenticate first, then size the body this request may send."""
         await super().prepare()
         self._body = bytearray()
         if self.request.method != "POST":
             return
-        limit = self.share_app.max_body_bytes
-        self.request.connection.set_max_body_size(limit + 1)  # type: ignore[union-attr]
+        app = self.share_app
         declared = int(self.request.headers.get("Content-Length", "0") or 0)
-        if declared > limit:
-            raise web.HTTPError(413, self.share_app.too_large_message())
+        if declared > app.oversize_drain_bytes:
+            raise web.HTTPError(413, app.too_large_message())
+        self._too_large = declared > app.max_body_bytes
+        self.request.connection.set_max_body_size(  # type: ignore[union-attr]
+            max(declared, app.max_body_bytes) + 1 if declared else app.oversize_drain_bytes)
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         """A refusal may come before the body is read: make the proxy drop this connection."""
@@ -92,13 +120,20 @@ class UploadMixin(OwnerAPIHandler):
         super().write_error(status_code, **kwargs)
 
     def data_received(self, chunk: bytes) -> None:
-        """Collect the body; past the limit, answer 413."""
-        self._body.extend(chunk)
-        if len(self._body) > self.share_app.max_body_bytes:
+        """Collect the body; past the limit, keep reading but keep nothing (413 at the end)."""
+        self._received += len(chunk)
+        if self._received > self.share_app.max_body_bytes:
+            self._too_large = True
+            self._body = bytearray()
+        if self._received > self.share_app.oversize_drain_bytes:
             raise web.HTTPError(413, self.share_app.too_large_message())
+        if not self._too_large:
+            self._body.extend(chunk)
 
     def upload(self) -> tuple[dict[str, str], bytes]:
         """The form fields and the snapshot archive (multipart, or a raw tar + query fields)."""
+        if self._too_large:
+            raise web.HTTPError(413, self.share_app.too_large_message())
         ctype = self.request.headers.get("Content-Type", "")
         body = bytes(self._body)
         if ctype.startswith("multipart/form-data"):

@@ -14,6 +14,7 @@ from typing import Any
 from jupyterhub.services.auth import HubOAuthCallbackHandler, HubOAuthenticated, UserNotAllowed
 from tornado import web
 
+from .owner_api import require_active
 from .store import iso
 from .views import PublicHandler
 
@@ -28,6 +29,8 @@ class SignedInPage(HubOAuthenticated, PublicHandler):  # type: ignore[misc]
             self._hub_auth_user_cache = self.check_hub_user(model) if model else None
         except UserNotAllowed:
             self._hub_auth_user_cache = None
+        if self._hub_auth_user_cache is not None:
+            await require_active(self.share_app, str(self._hub_auth_user_cache["name"]))
 
     @property
     def xsrf_value(self) -> str:

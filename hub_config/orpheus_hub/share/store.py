@@ -13,6 +13,7 @@ All methods are synchronous and short; async callers use ``asyncio.to_thread``.
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import secrets
 import shutil
@@ -152,6 +153,12 @@ class ShareStore:
         query = select(Share).where(Share.revoked_at.is_(None)).order_by(Share.created_at.desc())
         if owner is not None:
             query = query.where(Share.owner == owner)
+        with self._session() as session:
+            return list(session.scalars(query))
+
+    def owners(self) -> builtins.list[str]:
+        """Distinct owners of live shares."""
+        query = select(Share.owner).where(Share.revoked_at.is_(None)).distinct()
         with self._session() as session:
             return list(session.scalars(query))
 

@@ -17,6 +17,7 @@ from typing import Any
 from tornado import web
 
 from . import previews, security
+from .accountstate import DELETED, DISABLED_STATES, AccountStateUnavailable
 from .base import ShareHandler, error_message
 from .snapshots import SnapshotError, check_name, manifest
 from .store import Share, iso
@@ -40,11 +41,24 @@ class PublicHandler(ShareHandler):
             raise web.HTTPError(404, "this share link does not exist or was revoked")
         if share.is_expired(app.clock.now()):
             raise web.HTTPError(410, f"this share link expired at {iso(share.expires_at)}")
+        await self.check_owner(share.owner)
         folder = app.snapshots.path(share.id, share.version)
         if not folder.is_dir():
             raise web.HTTPError(404, "this share link does not exist or was revoked")
         self.share, self.folder = share, folder
         return folder
+
+    async def check_owner(self, owner: str) -> None:
+        """410 while the owner's account is revoked or deleted (back when approved again)."""
+        app = self.share_app
+        try:
+            account = await app.accounts.get(owner, stale_ok=True)
+        except AccountStateUnavailable:
+            raise web.HTTPError(503, "this link cannot be checked right now; try again shortly") from None
+        if account.state == DELETED:
+            await app.revoke_owner(owner)
+        if account.state in DISABLED_STATES:
+            raise web.HTTPError(410, "This link is disabled: the account that shared it is no longer active.")
 
     def page(self, template: str, **context: Any) -> None:
         """Render one of our templates under the page CSP with a fresh nonce."""
