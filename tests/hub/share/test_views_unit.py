@@ -11,8 +11,16 @@ from tornado.httpclient import AsyncHTTPClient
 from tornado.httpserver import HTTPServer
 
 from orpheus_hub.share import snapshots, views
+from orpheus_hub.share.accountstate import AccountState
 from orpheus_hub.share.app import ShareService
 from tests.harness.ports import free_port
+
+
+def no_hub(app: ShareService) -> None:
+    """No hub runs here: every owner counts as approved."""
+    async def approved(name: str, stale_ok: bool = False) -> AccountState:
+        return AccountState(name, "approved", False)
+    app.accounts.get = approved  # type: ignore[method-assign]
 
 
 def _snapshot() -> bytes:
@@ -29,6 +37,7 @@ async def test_a_snapshot_replaced_mid_request_is_a_404(tmp_path: Path, monkeypa
     monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/services/share/")
     app = ShareService()
     app.initialize([f"--ShareService.data_dir={tmp_path}"])
+    no_hub(app)
     staged = app.snapshots.staging()
     snapshots.extract(_snapshot(), staged, "session", app.limits())
     app.snapshots.commit(staged, "sid", 1)
@@ -58,6 +67,7 @@ async def test_without_the_bundled_player_the_recording_is_offered_as_a_download
     monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/services/share/")
     app = ShareService()
     app.initialize([f"--ShareService.data_dir={tmp_path}", f"--ShareService.player_dir={tmp_path / 'none'}"])
+    no_hub(app)
     staged = app.snapshots.staging()
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w") as tar:
