@@ -42,6 +42,13 @@ HANDLER_MODULES = [
 ]
 
 
+def with_trailing_slash(rule: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The rule, its pattern also matching a trailing '/' so the handler refuses it with a
+    clear 400 (see ``PathChecks.check_path_ids``) instead of Jupyter's redirect."""
+    pattern, *rest = rule
+    return (pattern if pattern.endswith("/?") else f"{pattern}/?", *rest)
+
+
 class OrpheusApp(ExtensionApp):
     """Claude terminals, projects, Data Studio, Video Studio and share links."""
 
@@ -96,4 +103,4 @@ class OrpheusApp(ExtensionApp):
         for module_name in [*HANDLER_MODULES, *self.extra_handler_modules]:
             module = importlib.import_module(module_name)
             handlers: list[tuple[str, Any]] = module.default_handlers
-            self.handlers.extend(handlers)
+            self.handlers.extend(with_trailing_slash(rule) for rule in handlers)

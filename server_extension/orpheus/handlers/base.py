@@ -9,6 +9,8 @@ from jupyter_server.base.handlers import APIHandler
 from jupyter_server.extension.handler import ExtensionHandlerMixin
 from tornado import web
 
+from .. import ids
+
 if TYPE_CHECKING:
     from ..app import OrpheusApp
 
@@ -20,7 +22,55 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
-class OrpheusHandler(ExtensionHandlerMixin, APIHandler):  # type: ignore[misc]
+def _http_error_text(exc: web.HTTPError) -> str | None:
+    """The message of an HTTPError as written (tornado 6.6 doubles '%' in ``log_message``)."""
+    raw = getattr(exc, "_log_message", exc.log_message)
+    if raw and exc.args:
+        return str(raw % exc.args)
+    return raw
+
+
+class PathChecks:
+    """Path arguments: undecodable escapes and malformed ids are 400s, before anything else.
+
+    Mixed into every Orpheus handler (also the render file handler, which is not
+    an :class:`OrpheusHandler`), ahead of tornado's ``RequestHandler``.
+    """
+
+    path_kwargs: dict[str, str]
+    current_user: Any
+    request: Any
+
+    def decode_argument(self, value: bytes, name: str | None = None) -> str:
+        """UTF-8 of a percent-decoded URL part; ``%C0%AE`` and the like are a 400 saying so."""
+        try:
+            return value.decode("utf-8")
+        except UnicodeDecodeError:
+            where = f"the URL's {name}" if name else "a URL argument"
+            raise web.HTTPError(
+                400, f"{where} is not valid UTF-8 once percent-decoded (an escape such as "
+                     "%C0%AE is not a character)"
+            ) from None
+
+    def check_path_ids(self) -> None:
+        """No trailing '/', and each id in the path of its kind's form (``orpheus.ids``).
+
+        Every Orpheus route also matches a trailing slash (``OrpheusApp.initialize_handlers``)
+        so that it is refused here: a proxy that normalizes ``notes/%2e%2e`` sends the
+        parent with a slash (``projects/<name>/``), and a DELETE there trashed a project.
+        Anonymous callers are left to ``@web.authenticated``.
+        """
+        if not self.current_user:
+            return
+        if self.request.path.endswith("/"):
+            raise web.HTTPError(
+                400, "Orpheus API paths never end in '/': remove it (a '.' or '..' segment, "
+                     "also written %2e%2e, is removed by the proxy and leaves one)"
+            )
+        ids.check_path_args(self.path_kwargs)
+
+
+class OrpheusHandler(PathChecks, ExtensionHandlerMixin, APIHandler):  # type: ignore[misc]
     """JSON API handler: Jupyter auth, ``{"message", "reason"}`` errors, no tracebacks.
 
     Subclasses set ``auth_resource`` and decorate every method with
@@ -33,6 +83,11 @@ class OrpheusHandler(ExtensionHandlerMixin, APIHandler):  # type: ignore[misc]
     def orpheus(self) -> OrpheusApp:
         """The running extension app (typed access to managers and settings)."""
         return cast("OrpheusApp", self.extensionapp)
+
+    async def prepare(self) -> None:  # type: ignore[override]
+        """Jupyter's checks (authentication, origin), then the path's ids."""
+        await super().prepare()
+        self.check_path_ids()
 
     def get_json_object(self) -> dict[str, Any]:
         """Parse the request body as a JSON object, or answer 400 saying why not."""
@@ -59,9 +114,11 @@ class OrpheusHandler(ExtensionHandlerMixin, APIHandler):  # type: ignore[misc]
         if exc_info:
             exc = exc_info[1]
             if isinstance(exc, web.HTTPError):
-                if exc.log_message:
-                    message = exc.log_message % exc.args if exc.args else exc.log_message
+                text = _http_error_text(exc)
+                if text:
+                    message = text
                 reason = exc.reason or reason
         if status_code >= 500 and not (exc_info and isinstance(exc_info[1], web.HTTPError)):
             message = "internal error; the server log has the details"
         self.finish(json.dumps({"message": message, "reason": reason}))
+

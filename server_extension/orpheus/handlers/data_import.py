@@ -26,4 +26,4 @@ class DataImportHandler(OrpheusHandler):
         self.write_json(result, status=201)
 
 
-default_handlers = [(rf"{API_PREFIX}/projects/{PROJECT}/data/import/?", DataImportHandler)]
+default_handlers = [(rf"{API_PREFIX}/projects/{PROJECT}/data/import", DataImportHandler)]

@@ -73,6 +73,6 @@ class NoteHandler(_NoteBase):
 
 
 default_handlers = [
-    (rf"{API_PREFIX}/projects/{PROJECT}/notes/?", NotesHandler),
-    (rf"{API_PREFIX}/projects/{PROJECT}/notes/{NOTE}/?", NoteHandler),
+    (rf"{API_PREFIX}/projects/{PROJECT}/notes", NotesHandler),
+    (rf"{API_PREFIX}/projects/{PROJECT}/notes/{NOTE}", NoteHandler),
 ]

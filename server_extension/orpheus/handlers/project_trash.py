@@ -51,7 +51,7 @@ class RestoreHandler(OrpheusHandler):
 
 
 default_handlers = [
-    (rf"{API_PREFIX}/trash/?", TrashHandler),
-    (rf"{API_PREFIX}/trash/{ENTRY}/?", TrashEntryHandler),
-    (rf"{API_PREFIX}/trash/{ENTRY}/restore/?", RestoreHandler),
+    (rf"{API_PREFIX}/trash", TrashHandler),
+    (rf"{API_PREFIX}/trash/{ENTRY}", TrashEntryHandler),
+    (rf"{API_PREFIX}/trash/{ENTRY}/restore", RestoreHandler),
 ]

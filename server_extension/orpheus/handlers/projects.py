@@ -75,6 +75,6 @@ class ProjectHandler(OrpheusHandler):
 
 
 default_handlers = [
-    (rf"{API_PREFIX}/projects/?", ProjectsHandler),
-    (rf"{API_PREFIX}/projects/{PROJECT}/?", ProjectHandler),
+    (rf"{API_PREFIX}/projects", ProjectsHandler),
+    (rf"{API_PREFIX}/projects/{PROJECT}", ProjectHandler),
 ]

@@ -10,7 +10,7 @@ from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.extension.handler import ExtensionHandlerMixin
 from tornado import web
 
-from .base import API_PREFIX, OrpheusHandler
+from .base import API_PREFIX, OrpheusHandler, PathChecks
 from .video import PROJECT, VideoBase
 
 if TYPE_CHECKING:
@@ -29,7 +29,8 @@ class RendersHandler(VideoBase):
         self.write_json(await asyncio.to_thread(self.video.renders, folder))
 
 
-class RenderFileHandler(ExtensionHandlerMixin, JupyterHandler, web.StaticFileHandler):  # type: ignore[misc]
+class RenderFileHandler(PathChecks, ExtensionHandlerMixin, JupyterHandler,  # type: ignore[misc]
+                        web.StaticFileHandler):
     """``GET``/``HEAD`` one MP4 with range support (tornado's); ``DELETE`` removes it.
 
     Only names of the form ``<scene>-<timestamp>.mp4`` inside ``video/out/`` are
@@ -46,6 +47,11 @@ class RenderFileHandler(ExtensionHandlerMixin, JupyterHandler, web.StaticFileHan
     def orpheus(self) -> OrpheusApp:
         """The running extension app."""
         return cast("OrpheusApp", self.extensionapp)
+
+    async def prepare(self) -> None:  # type: ignore[override]
+        """Jupyter's checks, then the project name and render name (400 when malformed)."""
+        await super().prepare()
+        self.check_path_ids()
 
     def _locate(self, project: str, file: str) -> str:
         path = self.orpheus.video.render_path(self.orpheus.projects.path(project), file)

@@ -5,7 +5,6 @@ executed step with its outputs, the questions and answers as Markdown)."""
 from __future__ import annotations
 
 import json
-import re
 import secrets
 from datetime import datetime, timezone
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import Any
 import nbformat
 from tornado import web
 
+from .. import ids
 from ..fsutil import atomic_write_json, atomic_write_text
 from .kernels import PRELOAD
 
@@ -21,7 +21,7 @@ from .kernels import PRELOAD
 nbf: Any = nbformat
 v4: Any = nbformat.v4
 
-CHAT_ID = re.compile(r"^[a-f0-9]{12}$")
+CHAT_ID = ids.CHAT_ID
 
 
 def now() -> str:

@@ -6,6 +6,8 @@ from typing import Any
 
 from tornado import web
 
+from .. import ids
+
 MAX_NOTE_ID = 128
 MAX_TITLE = 200
 MAX_TAG = 64
@@ -18,23 +20,13 @@ def _has_control(text: str, allow_newlines: bool = False) -> bool:
 
 
 def check_note_id(raw: object) -> str:
-    """An existing note's id is its file name without ``.md``: any safe single name.
+    """An existing note's id is its file name without ``.md`` (:data:`orpheus.ids.NOTE_ID`).
 
     Looser than :func:`orpheus.names.sanitize_name` so notes a user made in
     JupyterLab (``My Note.md``) are reachable; still no separators, dots first,
     control characters or over-long names.
     """
-    if not isinstance(raw, str) or not raw.strip():
-        raise web.HTTPError(400, "note id is empty")
-    if _has_control(raw):
-        raise web.HTTPError(400, "note id contains control characters")
-    if "/" in raw or "\\" in raw:
-        raise web.HTTPError(400, "note id must not contain path separators")
-    if raw.startswith("."):
-        raise web.HTTPError(400, "note id must not start with a dot")
-    if len(raw) > MAX_NOTE_ID:
-        raise web.HTTPError(400, f"note id is longer than {MAX_NOTE_ID} characters")
-    return raw
+    return ids.check("note_id", raw)
 
 
 def _check_title(title: object) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -10,8 +9,10 @@ from typing import Any
 
 from tornado import web
 
+from ..ids import TRASH_ENTRY
+
 _STAMP = "%Y%m%dT%H%M%S%fZ"
-ENTRY = re.compile(r"^(?P<name>[a-z0-9][a-z0-9-]*)-(?P<stamp>\d{8}T\d{12}Z)(?:-\d+)?$")
+ENTRY = TRASH_ENTRY
 
 
 def trash_target(trash_root: Path, name: str) -> Path:

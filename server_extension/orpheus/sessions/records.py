@@ -17,11 +17,12 @@ from typing import Any
 
 from tornado import web
 
+from .. import ids
 from ..fsutil import atomic_write_json, is_within
 
 RECORDS_DIR = ".orpheus/sessions"
 WORK_DIR = "sessions"
-SESSION_ID = re.compile(r"^[a-f0-9]{12}$")
+SESSION_ID = ids.SESSION_ID
 # Project subfolders another app may run a session in (Video Studio: ``video``).
 SUBDIR = re.compile(r"^(video)$")
 STATUSES = ("created", "active", "disconnected", "terminated", "error")
@@ -34,10 +35,8 @@ def new_session_id() -> str:
 
 
 def check_session_id(raw: str) -> str:
-    """The id if well-formed; 404 otherwise (never used as a path before this check)."""
-    if not SESSION_ID.fullmatch(raw or ""):
-        raise web.HTTPError(404, "no such session (session ids are 12 hex digits)")
-    return raw
+    """The id if well-formed; 400 otherwise (never used as a path before this check)."""
+    return ids.check("session_id", raw)
 
 
 def check_title(raw: object) -> str:

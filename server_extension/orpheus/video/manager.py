@@ -12,13 +12,14 @@ from tornado import web
 from traitlets import Instance
 from traitlets.config import LoggingConfigurable
 
+from .. import ids
 from ..fsutil import atomic_write_text
 from .jobs import RenderJob, RenderQueue, describe
 from .quality import PRESETS
 
 _TEMPLATES = Path(__file__).parent / "templates"
 SCENE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-RENDER_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}-\d{8}T\d{6}Z(-\d+)?\.mp4$")
+RENDER_NAME = ids.RENDER_NAME
 
 
 class VideoManager(LoggingConfigurable):
@@ -92,8 +93,7 @@ class VideoManager(LoggingConfigurable):
 
     def render_path(self, project_dir: Path, name: str) -> Path:
         """The file of one render; 400 for a bad name, 404 when missing."""
-        if not RENDER_NAME.match(name):
-            raise web.HTTPError(400, "not a render file name (<scene>-<timestamp>.mp4)")
+        ids.check("file", name)
         path = self.video_dir(project_dir) / "out" / name
         if not path.is_file() or path.is_symlink():
             raise web.HTTPError(404, f"no render named {name}")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import builtins
 import json
-import re
 import secrets
 import shutil
 from datetime import datetime, timezone
@@ -18,12 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from ...fsutil import atomic_write_json
+from ...ids import DASHBOARD_ID
 from ...names import slugify
 from ..analysis.engine import load_metadata
 from . import cache, notebook
 from .spec import SpecError, validate
 
-ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+ID = DASHBOARD_ID
 HISTORY = ".history"
 
 
