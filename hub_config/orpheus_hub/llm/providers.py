@@ -3,6 +3,7 @@ and how usage is read from replies (whole JSON bodies or server-sent events)."""
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from dataclasses import dataclass, field
@@ -16,15 +17,53 @@ FORWARD_REQUEST_HEADERS = (
 #: Upstream response headers passed back (never organisation ids or rate-limit details).
 FORWARD_RESPONSE_HEADERS = ("content-type", "cache-control", "request-id", "x-request-id", "retry-after")
 
-#: Endpoints each provider exposes through the gateway (nothing else: no files or batches
-#: API that would share the operator's account between users).
-ROUTES = {
-    "anthropic": re.compile(r"v1/messages|v1/messages/count_tokens|v1/models(/[\w.:-]+)?"),
-    "openai": re.compile(r"v1/chat/completions|v1/models(/[\w.:/-]+)?"),
+#: Endpoints each provider exposes through the gateway, with the methods each accepts
+#: (nothing else: no files or batches API that would share the operator's account).
+ROUTES: dict[str, list[tuple[re.Pattern[str], frozenset[str]]]] = {
+    "anthropic": [
+        (re.compile(r"v1/messages|v1/messages/count_tokens"), frozenset({"POST"})),
+        (re.compile(r"v1/models(/[\w.:-]+)?"), frozenset({"GET"})),
+    ],
+    "openai": [
+        (re.compile(r"v1/chat/completions"), frozenset({"POST"})),
+        (re.compile(r"v1/models(/[\w.:/-]+)?"), frozenset({"GET"})),
+    ],
 }
 #: Endpoints that call a model (quota-checked, usage recorded).
 MODEL_CALLS = {"v1/messages", "v1/chat/completions"}
-_KEYLIKE = re.compile(r"(sk-[A-Za-z0-9_\-]{6,}|Bearer\s+\S+)")
+#: Error types passed on from an upstream error; anything else becomes the status's own type.
+ERROR_TYPES = frozenset({
+    "invalid_request_error", "authentication_error", "permission_error", "not_found_error",
+    "request_too_large", "rate_limit_error", "api_error", "overloaded_error", "billing_error",
+    "timeout_error", "server_error", "insufficient_quota", "invalid_api_key", "model_not_found",
+    "context_length_exceeded",
+})
+_KEYLIKE = re.compile(r"sk-[A-Za-z0-9_\-]{6,}|bearer\s+\S+|[A-Za-z0-9+/_=-]{32,}", re.IGNORECASE)
+
+
+def route_methods(provider: str, path: str) -> frozenset[str] | None:
+    """The methods the gateway accepts on ``path``, or ``None`` when it offers no such route."""
+    for pattern, methods in ROUTES[provider]:
+        if pattern.fullmatch(path):
+            return methods
+    return None
+
+
+def key_variants(key: str) -> list[str]:
+    """The key and the forms an error message might carry it in: any case, base64, hex."""
+    if not key:
+        return []
+    raw = key.encode()
+    forms = {key, base64.b64encode(raw).decode(), base64.urlsafe_b64encode(raw).decode(), raw.hex()}
+    forms |= {f.rstrip("=") for f in forms}
+    return sorted(forms, key=len, reverse=True)
+
+
+def redact(text: str, key: str) -> str:
+    """``text`` with the key (in any case, base64 or hex) and anything key-like removed."""
+    for form in key_variants(key):
+        text = re.sub(re.escape(form), "[redacted]", text, flags=re.IGNORECASE)
+    return _KEYLIKE.sub("[redacted]", text)
 
 
 @dataclass
@@ -67,20 +106,22 @@ class Provider:
             return {"type": "error", "error": {"type": error_type, "message": message}}
         return {"error": {"message": message, "type": error_type, "param": None, "code": None}}
 
-    def sanitize_error(self, status: int, body: bytes) -> dict[str, Any]:
-        """The upstream's error with its message kept but anything key-like removed."""
-        message, error_type = f"The {self.name} API answered {status}.", "api_error"
+    def sanitize_error(self, status: int, body: bytes, fallback_type: str) -> dict[str, Any]:
+        """A new error body built from the upstream's: its type only when it is a known one
+        (else ``fallback_type``), its message with every copy of the key and anything key-like
+        removed. Nothing else of the upstream body is passed on."""
+        message, error_type = f"The {self.name} API answered {status}.", fallback_type
         try:
             error = json.loads(body).get("error")
         except (ValueError, AttributeError):
             error = None
         if isinstance(error, dict):
-            message = str(error.get("message") or message)
-            error_type = str(error.get("type") or error_type)
-        if self.api_key:
-            message = message.replace(self.api_key, "[redacted]")
-        message = _KEYLIKE.sub("[redacted]", message)[:1000]
-        return self.error_body(f"{message} (from the {self.name} API)", error_type[:64])
+            if isinstance(error.get("message"), str) and error["message"]:
+                message = error["message"][:2000]
+            if error.get("type") in ERROR_TYPES:
+                error_type = str(error["type"])
+        message = redact(message, self.api_key)[:1000]
+        return self.error_body(f"{message} (from the {self.name} API)", error_type)
 
 
 @dataclass

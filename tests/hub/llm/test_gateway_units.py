@@ -86,13 +86,13 @@ def test_upstream_errors_are_sanitized() -> None:
     provider = Provider("anthropic", "sk-ant-secret-123456", "http://x")
     body = json.dumps({"type": "error", "error": {"type": "invalid_request_error",
                                                   "message": "bad key sk-ant-secret-123456 or sk-other-abcdefgh"}})
-    out = provider.sanitize_error(400, body.encode())
+    out = provider.sanitize_error(400, body.encode(), "invalid_request_error")
     text = json.dumps(out)
     assert "secret" not in text
     assert "abcdefgh" not in text
     assert out["error"]["type"] == "invalid_request_error"
     assert "from the anthropic API" in out["error"]["message"]
-    assert Provider("openai", "k", "http://x").sanitize_error(502, b"<html>")["error"]["message"].startswith(
+    assert Provider("openai", "k", "http://x").sanitize_error(502, b"<html>", "api_error")["error"]["message"].startswith(
         "The openai API answered 502")
 
 

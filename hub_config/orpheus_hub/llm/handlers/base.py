@@ -12,6 +12,7 @@ from tornado import web
 
 from ...bodies import parse_body
 from ..auth import Caller, GatewayAuthError, token_from_headers
+from ..quotas import QuotaExceeded
 
 if TYPE_CHECKING:
     from ..app import LLMGateway
@@ -24,6 +25,7 @@ class GatewayHandler(web.RequestHandler):
     """Every gateway handler: token auth (no cookies, so no XSRF), ``{"message", "reason"}`` errors."""
 
     caller: Caller | None = None
+    retry_after = 0
 
     @property
     def gateway(self) -> LLMGateway:
@@ -44,7 +46,17 @@ class GatewayHandler(web.RequestHandler):
             self.caller = await self.gateway.auth.identify(token, gateway_token_ok)
         except GatewayAuthError as e:
             raise web.HTTPError(e.status, "%s", e.message) from None
+        self.rate_limit(self.caller)
         return self.caller
+
+    def rate_limit(self, caller: Caller) -> None:
+        """Count this request in the caller's rolling minute (every route); 429 past the limit."""
+        gw = self.gateway
+        try:
+            gw.quotas.admit(caller.name, gw.quotas.limits(caller.state, gw.overrides.get(caller.name)))
+        except QuotaExceeded as e:
+            self.retry_after = e.retry_after  # send_error clears headers: set in write_error
+            raise web.HTTPError(429, "%s", e.message) from None
 
     async def require_admin(self) -> Caller:
         """The caller if they are a hub admin, else 403."""
@@ -79,6 +91,8 @@ class GatewayHandler(web.RequestHandler):
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         """``{"message", "reason"}``."""
         self.set_header("Content-Type", "application/json")
+        if self.retry_after:
+            self.set_header("Retry-After", str(self.retry_after))
         self.finish(json.dumps({"message": self.error_message(status_code, kwargs),
                                 "reason": self._reason}))
 

@@ -16,8 +16,8 @@ from tornado import web
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 from tornado.httputil import HTTPHeaders, parse_response_start_line
 
-from ..providers import FORWARD_RESPONSE_HEADERS, MODEL_CALLS, ROUTES, Provider, UsageMeter
-from ..quotas import QuotaExceeded, day_start
+from ..providers import FORWARD_RESPONSE_HEADERS, MODEL_CALLS, Provider, UsageMeter, route_methods
+from ..quotas import QuotaExceeded, day_start, estimate_tokens
 from ..usage import Usage
 from .base import GatewayHandler
 
@@ -33,7 +33,6 @@ class ProxyHandler(GatewayHandler):
 
     provider: Provider
     upstream_status = 0
-    retry_after = 0
     started = False
     client_gone = False
 
@@ -69,25 +68,31 @@ class ProxyHandler(GatewayHandler):
         self.provider = self.gateway.providers[provider_name]
         # Dot segments would let an upstream resolve `v1/models/../files` to another API.
         dotted = any(part in ("", ".", "..") for part in path.split("/"))
-        if dotted or not ROUTES[provider_name].fullmatch(path):
-            raise web.HTTPError(404, "The LLM gateway does not offer %s /%s for %s.",
-                                self.request.method, path[:100], provider_name)
+        methods = None if dotted else route_methods(provider_name, path)
+        if methods is None:
+            raise web.HTTPError(404, "The LLM gateway does not offer /%s for %s.", path[:100], provider_name)
+        if self.request.method not in methods:
+            raise web.HTTPError(405, "The LLM gateway offers /%s for %s with %s only.",
+                                path[:100], provider_name, ", ".join(sorted(methods)))
         if not self.provider.configured:
             raise web.HTTPError(503, "no key configured for %s", provider_name)
-        body, meter = self.prepare_body(path)
-        if path in MODEL_CALLS:
-            await self.check_quota(caller.name, caller.state)
+        body, meter, data = self.prepare_body(path)
+        model_call = path in MODEL_CALLS
+        held = estimate_tokens(data, self.gateway.quotas.default_max_tokens) if model_call else 0
+        await self.check_quota(caller.name, caller.state, held)
         start = time.monotonic()
         try:
             await self.proxy(path, body, meter)
         finally:
-            if path in MODEL_CALLS:
+            self.gateway.quotas.release(caller.name, held)
+            if model_call:
                 await self.account(path, meter, (time.monotonic() - start) * 1000)
 
-    def prepare_body(self, path: str) -> tuple[bytes | None, UsageMeter]:
-        """The body to send (verbatim, except OpenAI streams are asked for usage) and a meter."""
+    def prepare_body(self, path: str) -> tuple[bytes | None, UsageMeter, dict[str, Any]]:
+        """The body to send (verbatim, except OpenAI streams are asked for usage), a meter and
+        the parsed request."""
         if self.request.method != "POST":
-            return None, UsageMeter(self.provider.name, streaming=False)
+            return None, UsageMeter(self.provider.name, streaming=False), {}
         try:
             data = json.loads(self.request.body or b"null")
         except ValueError:
@@ -102,24 +107,31 @@ class ProxyHandler(GatewayHandler):
             data["stream_options"] = {**options, "include_usage": True}
             meter.hide_usage_chunk = True
             body = json.dumps(data).encode()
-        return body, meter
+        return body, meter, data
 
-    async def check_quota(self, user: str, state: str) -> None:
-        """429 when the daily token quota or the per-minute request limit is reached."""
+    async def check_quota(self, user: str, state: str, reserve: int) -> None:
+        """429 when a model call's worst case (``reserve`` tokens) does not fit in what is
+        left of the daily quota (the per-minute limit is checked with the caller).
+
+        Serialized per user; on success ``reserve`` tokens are held until the call ends.
+        """
         gw = self.gateway
-        now = datetime.now(timezone.utc)
-        limits = gw.quotas.limits(state, gw.overrides.get(user))
-        used = gw.quotas.cached_tokens_today(user, now)
-        if used is None:
-            await gw.flush_usage()
-            used = await self.in_db(gw.store.tokens_since, user, day_start(now))
-            gw.quotas.set_tokens_today(user, now, used)
-        try:
-            gw.quotas.check_tokens(limits, used, now)
-            gw.quotas.admit(user, limits)
-        except QuotaExceeded as e:
-            self.retry_after = e.retry_after  # send_error clears headers: set in write_error
-            raise web.HTTPError(429, "%s", e.message) from None
+        if not reserve:
+            return
+        async with gw.quotas.lock(user):
+            now = datetime.now(timezone.utc)
+            limits = gw.quotas.limits(state, gw.overrides.get(user))
+            used = gw.quotas.cached_tokens_today(user, now)
+            if used is None:
+                await gw.flush_usage()
+                used = await self.in_db(gw.store.tokens_since, user, day_start(now))
+                gw.quotas.set_tokens_today(user, now, used)
+            try:
+                gw.quotas.check_tokens(limits, used, now)
+                gw.quotas.reserve(user, limits, used, reserve, now)
+            except QuotaExceeded as e:
+                self.retry_after = e.retry_after  # send_error clears headers: set in write_error
+                raise web.HTTPError(429, "%s", e.message) from None
 
     async def proxy(self, path: str, body: bytes | None, meter: UsageMeter) -> None:
         """Send the request upstream and pass the reply through as it arrives."""
@@ -198,8 +210,8 @@ class ProxyHandler(GatewayHandler):
             retry = self.upstream_headers.get("retry-after")
             if retry:
                 self.set_header("Retry-After", retry)
-            self.finish(json.dumps(self.provider.sanitize_error(self.upstream_status,
-                                                                b"".join(self.error_chunks))))
+            self.finish(json.dumps(self.provider.sanitize_error(
+                self.upstream_status, b"".join(self.error_chunks), error_type(self.upstream_status))))
             return
         if not self.started:
             self.start_reply()
@@ -235,7 +247,8 @@ class ProxyHandler(GatewayHandler):
 def error_type(status: int) -> str:
     """The provider error type that fits a gateway status."""
     return {400: "invalid_request_error", 401: "authentication_error", 403: "permission_error",
-            404: "not_found_error", 429: "rate_limit_error"}.get(status, "api_error")
+            404: "not_found_error", 405: "invalid_request_error", 413: "request_too_large",
+            429: "rate_limit_error", 529: "overloaded_error"}.get(status, "api_error")
 
 
 default_handlers = [
