@@ -46,9 +46,9 @@ _SYSTEM = [
     "--proc", "/proc",
     "--dev", "/dev",
     # private, empty tmpfs mounts inside the sandbox (not the host's shared folders)
-    "--tmpfs", "/dev/shm",  # noqa: S108
-    "--tmpfs", "/tmp",  # noqa: S108
-    "--tmpfs", "/var/tmp",  # noqa: S108
+    "--perms", "1777", "--tmpfs", "/dev/shm",  # noqa: S108
+    "--perms", "1777", "--tmpfs", "/tmp",  # noqa: S108
+    "--perms", "1777", "--tmpfs", "/var/tmp",  # noqa: S108
     "--tmpfs", "/run",
 ]
 
