@@ -228,9 +228,10 @@ class OrpheusAuthenticator(Authenticator):  # type: ignore[misc]
             raise SpawnException(message, reason="account", status_code=403)
 
     async def delete_user(self, user: Any) -> None:
-        """A user deleted from the hub loses the Orpheus record too."""
+        """A user deleted from the hub leaves a tombstone: the name stays reserved (sign-up,
+        OAuth and a re-created hub user are refused) until an admin releases it."""
         super().delete_user(user)
-        await asyncio.to_thread(self.store.delete, user.name)
+        await asyncio.to_thread(self.store.tombstone, user.name, self.clock.now())
 
     def get_handlers(self, app: Any) -> list[tuple[str, Any]]:
         """Login, sign-up, the approvals page and the admin API; starts enforcement."""

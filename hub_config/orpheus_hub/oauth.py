@@ -38,6 +38,8 @@ from oauthenticator.oauth2 import OAuthCallbackHandler
 from tornado import web
 from traitlets import Bool, default
 
+from .accounts import views
+from .accounts.models import DELETED
 from .accounts.store import AccountExists
 from .auth import OrpheusAuthenticator
 
@@ -141,6 +143,8 @@ class OrpheusOAuthMixin(OrpheusAuthenticator):
     async def _first_login(self, username: str, auth_model: dict[str, Any]) -> None:
         account = await asyncio.to_thread(self.store.get, username)
         is_admin = bool(auth_model.get("admin")) or self.is_hub_admin(username)
+        if account is not None and account.status == DELETED:
+            raise web.HTTPError(403, views.deleted_message(username))
         if account is not None:
             self._check_link(username, account.source, account.password_hash, is_admin)
             return

@@ -6,8 +6,10 @@ import asyncio
 from datetime import timezone
 from typing import TYPE_CHECKING, Any
 
+from tornado import web
+
 from . import views
-from .models import Account
+from .models import DELETED, Account
 from .store import AccountNotFound
 
 if TYPE_CHECKING:
@@ -46,20 +48,42 @@ class AccountAdmin:
         names = sorted(set(accounts) | set(by_name))
         return [self.model(n, accounts.get(n), by_name.get(n)) for n in names]
 
+    async def _refuse_deleted(self, name: str) -> None:
+        """409 when ``name`` is a tombstone: only an explicit release frees it."""
+        account = await asyncio.to_thread(self.store.get, name)
+        if account is not None and account.status == DELETED:
+            raise web.HTTPError(
+                409,
+                f"The name {name} belonged to a deleted account; release it first "
+                "(POST /hub/api/orpheus/users/{name}/release or the Release button).",
+            )
+
+    async def release(self, name: str) -> None:
+        """Drop the tombstone of ``name`` so the name can be used again (409 if not deleted).
+
+        Whoever gets the name next also gets whatever is still keyed by it (the home
+        folder, share links, quota overrides): releasing is the admin's conscious choice.
+        """
+        if not await asyncio.to_thread(self.store.release, name):
+            raise web.HTTPError(409, f"{name} is not a deleted account; there is nothing to release.")
+
     async def approve(self, name: str) -> tuple[Account, bool]:
         """Approve (creating a record if missing); notifies the user if a notifier is set."""
+        await self._refuse_deleted(name)
         account, created = await asyncio.to_thread(self.store.approve, name, self.auth.clock.now())
         await self.auth.notifier.notify_approved(name, account.email)  # schedules; never raises
         return account, created
 
     async def revoke(self, name: str) -> Account:
         """Revoke; the running server and tokens go at once (in the background)."""
+        await self._refuse_deleted(name)
         account = await asyncio.to_thread(self.store.revoke, name, self.auth.clock.now())
         self.auth.enforce_soon()
         return account
 
     async def extend_trial(self, name: str, hours: float) -> Account:
         """Trial until ``max(now, current end) + hours``; creates a trial record if missing."""
+        await self._refuse_deleted(name)
         now = self.auth.clock.now()
         try:
             return await asyncio.to_thread(self.store.extend_trial, name, hours, now)

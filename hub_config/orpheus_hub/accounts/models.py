@@ -14,9 +14,11 @@ TRIAL = "trial"
 EXPIRED = "expired"
 APPROVED = "approved"
 REVOKED = "revoked"
+#: A tombstone: the hub user was deleted; the name stays reserved until an admin releases it.
+DELETED = "deleted"
 #: ``state_of`` for a name that has no Orpheus record.
 MISSING = "none"
-STATES = (TRIAL, EXPIRED, APPROVED, REVOKED)
+STATES = (TRIAL, EXPIRED, APPROVED, REVOKED, DELETED)
 
 
 def to_db(moment: datetime | None) -> datetime | None:
@@ -46,19 +48,23 @@ class Account(Base):
     password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)
     #: "signup", "bootstrap", "admin" or "oauth:<provider>"
     source: Mapped[str] = mapped_column(String(64), default="signup")
-    #: stored status: "trial", "approved" or "revoked" ("expired" is derived from time)
+    #: stored status: "trial", "approved", "revoked" or "deleted" ("expired" is derived from time)
     status: Mapped[str] = mapped_column(String(16), default=TRIAL)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     trial_expires_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     approved_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    #: unused since revision 0002 (lockouts moved to ``LoginThrottle``); kept for old databases
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    #: unused since revision 0002 (lockouts moved to ``LoginThrottle``)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    #: when the hub user was deleted (the record is then a tombstone, status "deleted")
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
     def state(self, now: datetime) -> str:
-        """The effective state at ``now``: trial, expired, approved or revoked."""
-        if self.status in (APPROVED, REVOKED):
+        """The effective state at ``now``: trial, expired, approved, revoked or deleted."""
+        if self.status in (APPROVED, REVOKED, DELETED):
             return self.status
         expires = from_db(self.trial_expires_at)
         return TRIAL if expires is not None and now < expires else EXPIRED
@@ -67,3 +73,18 @@ class Account(Base):
         """``locked_until`` (aware) if the account is locked at ``now``, else None."""
         until = from_db(self.locked_until)
         return until if until is not None and now < until else None
+
+
+class LoginThrottle(Base):
+    """Failed-login counter of one client address or one username (known or not).
+
+    ``key`` is a SHA-256 of the kind and the value, so names typed at the login form
+    (sometimes a password by mistake) are never stored as typed.
+    """
+
+    __tablename__ = "orpheus_login_throttle"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(DateTime)
+    blocked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

@@ -6,9 +6,10 @@ API for other hub-side code (the OAuth mixin, services)::
     now = authenticator.clock.now()        # aware UTC; honours the test clock offset
     account = store.ensure_account(username, email, source)  # -> Account; creates a trial if missing
     store.get(username)                    # -> Account | None
-    store.state_of(username, now)          # -> "trial" | "expired" | "approved" | "revoked" | "none"
+    store.state_of(username, now)          # -> "trial" | "expired" | "approved" | "revoked" | "deleted" | "none"
 
-``"none"`` means no Orpheus record. The authenticator's policy for such hub
+``"none"`` means no Orpheus record; ``"deleted"`` is a tombstone (the hub user was
+deleted, the name stays reserved until an admin releases it). The authenticator's policy for such hub
 users (``OrpheusAuthenticator.effective_state``): admins count as approved,
 everyone else as expired (awaiting approval) until an admin approves them.
 
@@ -32,7 +33,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from .models import APPROVED, MISSING, REVOKED, TRIAL, Account, to_db
+from .models import APPROVED, DELETED, MISSING, REVOKED, TRIAL, Account, to_db
 
 T = TypeVar("T")
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -104,7 +105,7 @@ class AccountStore:
             return list(session.scalars(select(Account).order_by(Account.created_at, Account.id)))
 
     def state_of(self, username: str, now: datetime | None = None) -> str:
-        """trial, expired, approved, revoked, or ``"none"`` without a record."""
+        """trial, expired, approved, revoked, deleted, or ``"none"`` without a record."""
         account = self.get(username)
         return MISSING if account is None else account.state(now or _utcnow())
 
@@ -217,8 +218,35 @@ class AccountStore:
 
         return self._update(username, change)
 
+    def tombstone(self, username: str, now: datetime) -> Account:
+        """Keep only a "deleted" record of ``username`` (no password, no email): the name
+        stays reserved. Creates the tombstone if there was no record."""
+        if self.get(username) is None:
+            try:
+                self.create(username, None, "admin", now, status=DELETED)
+            except AccountExists:
+                pass  # created concurrently: turn it into a tombstone below
+
+        def change(account: Account) -> Account:
+            account.status = DELETED
+            account.deleted_at = to_db(now)
+            account.password_hash = None
+            account.email = None
+            return account
+
+        return self._update(username, change)
+
+    def release(self, username: str) -> bool:
+        """Remove the tombstone of ``username``; False if the name is not deleted."""
+        with self._session() as session:
+            account = session.scalar(select(Account).where(Account.username == username))
+            if account is None or account.status != DELETED:
+                return False
+            session.delete(account)
+            return True
+
     def delete(self, username: str) -> bool:
-        """Remove the record; True if there was one."""
+        """Remove the record outright (no tombstone); True if there was one."""
         with self._session() as session:
             account = session.scalar(select(Account).where(Account.username == username))
             if account is None:

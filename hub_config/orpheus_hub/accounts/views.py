@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from .models import APPROVED, EXPIRED, MISSING, REVOKED, Account, from_db
+from .models import APPROVED, DELETED, EXPIRED, MISSING, REVOKED, Account, from_db
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -39,8 +39,18 @@ def effective_state(account: Account | None, is_admin: bool, now: datetime) -> s
     return APPROVED if is_admin and state == EXPIRED else state
 
 
+def deleted_message(name: str) -> str:
+    """What anyone trying to use a deleted account's name reads."""
+    return (
+        f"The name {name} belonged to a deleted account; it cannot be used again "
+        "until an administrator releases it."
+    )
+
+
 def blocked_message(account: Account | None, state: str) -> str | None:
     """The sentence a refused user reads, or None if the state allows access."""
+    if state == DELETED and account is not None:
+        return deleted_message(account.username)
     if state == REVOKED:
         return "Your account has been revoked by an administrator."
     if state != EXPIRED:
@@ -74,4 +84,5 @@ def account_model(
         "last_login_at": iso(from_db(account.last_login_at)) if account else None,
         "locked_until": iso(account.locked_at(now)) if account else None,
         "trial_time_left": time_left(trial_end, now) if state in ("trial", EXPIRED) else "",
+        "deleted_at": iso(from_db(account.deleted_at)) if account else None,
     }

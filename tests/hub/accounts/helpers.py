@@ -10,6 +10,8 @@ import requests
 from tests.harness.hub import Hub
 
 PASSWORD = "a long and unusual passphrase"
+#: ``ORPHEUS_ADMIN_PASSWORD`` of every test hub (tests/harness/hub.py).
+ADMIN_PASSWORD = "admin-password-for-tests"
 #: Test hubs hash with a cheaper Argon2id cost (the default costs ~0.5 s per login on a
 #: busy 2-core machine); the default cost itself is covered by test_passwords.
 CHEAP_HASHING = "\n".join(

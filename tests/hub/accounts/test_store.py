@@ -136,3 +136,17 @@ def test_concurrent_signups_of_one_name_create_one_account(store: AccountStore) 
     assert results.count("created") == 1
     assert set(results) == {"created", "username"}
     assert [a.username for a in store.list()] == ["race"]
+
+
+def test_tombstone_reserves_the_name_until_released(store: AccountStore) -> None:
+    store.create("amy", "amy@example.org", "signup", NOW, "hash")
+    tomb = store.tombstone("amy", NOW)
+    assert (tomb.status, tomb.password_hash, tomb.email) == ("deleted", None, None)
+    assert store.state_of("amy", NOW) == "deleted"
+    with pytest.raises(AccountExists):
+        store.create("amy", "new@example.org", "signup", NOW)
+    store.create("other", "amy@example.org", "signup", NOW)  # the email is free again
+    assert store.tombstone("ghost", NOW).status == "deleted"  # no record before: one now
+    assert store.release("amy")
+    assert store.get("amy") is None
+    assert not store.release("other")  # not deleted: nothing released

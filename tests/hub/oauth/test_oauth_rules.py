@@ -129,3 +129,13 @@ async def test_weird_email_claims_are_dropped(tmp_path: Path) -> None:
     account = auth.store.get("yan")
     assert account is not None
     assert account.email is None
+
+
+@pytest.mark.asyncio
+async def test_deleted_name_is_refused_at_first_oauth_login(tmp_path: Path) -> None:
+    auth = _auth(tmp_path)
+    auth.store.tombstone("zed", auth.clock.now())
+    with pytest.raises(web.HTTPError, match="belonged to a deleted account") as e:
+        await _login(auth, "zed")
+    assert e.value.status_code == 403
+    assert auth.store.state_of("zed") == "deleted"

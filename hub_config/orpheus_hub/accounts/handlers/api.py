@@ -13,7 +13,8 @@ from tornado import web
 
 from ...bodies import parse_body
 from ..admin import MAX_TRIAL_HOURS, AccountAdmin
-from .scopes import needs_scope
+from ..views import effective_state
+from .scopes import ACCOUNT_STATE_SCOPE, needs_scope, require_any_scope
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -72,7 +73,7 @@ class UsersAPIHandler(OrpheusAPIHandler):
 
 
 class UserActionAPIHandler(OrpheusAPIHandler):
-    """``POST /hub/api/orpheus/users/{name}/(approve|revoke|trial)``."""
+    """``POST /hub/api/orpheus/users/{name}/(approve|revoke|trial|release)``."""
 
     @needs_scope("admin:users")
     async def post(self, user_name: str, action: str) -> None:
@@ -85,18 +86,47 @@ class UserActionAPIHandler(OrpheusAPIHandler):
             await self.admin.extend_trial(user_name, self.parse(TrialRequest).hours)
         else:
             self.parse(EmptyRequest)
-            if action == "approve":
-                status = 201 if (await self.admin.approve(user_name))[1] else 200
-            else:
-                if self.current_user.name == user_name:
-                    raise web.HTTPError(400, "You cannot revoke yourself.")
-                await self.admin.revoke(user_name)
+            status = await self._act(user_name, action)
         self.set_status(status)
         self.write(json.dumps(await self.admin.describe(user_name, hub_user)))
+
+    async def _act(self, user_name: str, action: str) -> int:
+        """One body-less action; returns the status code."""
+        if action == "approve":
+            return 201 if (await self.admin.approve(user_name))[1] else 200
+        if action == "release":
+            await self.admin.release(user_name)
+            return 200
+        if self.current_user.name == user_name:
+            raise web.HTTPError(400, "You cannot revoke yourself.")
+        await self.admin.revoke(user_name)
+        return 200
+
+
+class AccountStateAPIHandler(OrpheusAPIHandler):
+    """``GET /hub/api/orpheus/accounts/{name}``: ``{"name", "state", "admin"}`` for services.
+
+    Allowed with ``custom:orpheus:account-state`` or ``admin:users`` (either one, for
+    this name or for all users). The check is made here rather than with
+    ``needs_scope``, which validates its scopes when the module is imported, before
+    the hub has loaded ``custom_scopes``.
+    """
+
+    async def get(self, name: str) -> None:
+        """The state of ``name``; 404 if the name was never known."""
+        require_any_scope(self, name, ACCOUNT_STATE_SCOPE, "admin:users")
+        hub_user = orm.User.find(self.db, name)
+        account = await asyncio.to_thread(self.authenticator.store.get, name)
+        if hub_user is None and account is None:
+            raise web.HTTPError(404, f"No account named {name[:64]!r}.")
+        is_admin = bool(hub_user is not None and hub_user.admin) or name in self.authenticator.admin_users
+        state = effective_state(account, is_admin, self.authenticator.clock.now())
+        self.write(json.dumps({"name": name, "state": state, "admin": is_admin}))
 
 
 default_handlers = [
     (r"/api/orpheus/me", MeAPIHandler),
     (r"/api/orpheus/users", UsersAPIHandler),
-    (r"/api/orpheus/users/([^/]+)/(approve|revoke|trial)", UserActionAPIHandler),
+    (r"/api/orpheus/users/([^/]+)/(approve|revoke|trial|release)", UserActionAPIHandler),
+    (r"/api/orpheus/accounts/([^/]+)", AccountStateAPIHandler),
 ]

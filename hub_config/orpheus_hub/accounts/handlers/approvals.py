@@ -12,11 +12,12 @@ from tornado import web
 from ..admin import MAX_TRIAL_HOURS, AccountAdmin
 from .scopes import needs_scope
 
-ACTIONS = ("approve", "revoke", "trial", "delete")
+ACTIONS = ("approve", "revoke", "trial", "delete", "release")
 
 
 class ApprovalsHandler(BaseHandler):  # type: ignore[misc]
-    """Users with state, trial time left and last login; approve, revoke, extend, delete."""
+    """Users with state, trial time left and last login; approve, revoke, extend, delete,
+    release a deleted name."""
 
     @property
     def admin(self) -> AccountAdmin:
@@ -65,6 +66,9 @@ class ApprovalsHandler(BaseHandler):  # type: ignore[misc]
                 raise web.HTTPError(400, "You cannot revoke yourself.")
             await self.admin.revoke(name)
             return f"Revoked {name}; their server and tokens are being stopped."
+        if action == "release":
+            await self.admin.release(name)
+            return f"Released {name}: the name can be used again (by whoever takes it next)."
         if action == "trial":
             hours = self._hours()
             account = await self.admin.extend_trial(name, hours)
@@ -88,8 +92,8 @@ class ApprovalsHandler(BaseHandler):  # type: ignore[misc]
         if name == self.current_user.name:
             raise web.HTTPError(400, "You cannot delete yourself.")
         if hub_user is None:
-            await asyncio.to_thread(self.authenticator.store.delete, name)
-            return f"Deleted the account record of {name}."
+            await asyncio.to_thread(self.authenticator.store.tombstone, name, self.authenticator.clock.now())
+            return f"Deleted the account record of {name}; the name stays reserved."
         user = self.users[hub_user.id]
         if user.spawner.pending:
             raise web.HTTPError(409, f"The server of {name} is busy ({user.spawner.pending}); try again in a moment.")
@@ -98,7 +102,7 @@ class ApprovalsHandler(BaseHandler):  # type: ignore[misc]
         await maybe_future(self.authenticator.delete_user(user))
         await user.delete_spawners()
         self.users.delete(user)
-        return f"Deleted {name}."
+        return f"Deleted {name}; the name stays reserved until you release it."
 
 
 default_handlers = [(r"/approvals", ApprovalsHandler)]

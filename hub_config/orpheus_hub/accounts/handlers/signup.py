@@ -11,7 +11,7 @@ from tornado import web
 
 from .. import views
 from ..forms import FormError, SignupData, check_signup
-from ..models import from_db
+from ..models import DELETED, from_db
 from ..store import AccountExists
 
 
@@ -73,6 +73,9 @@ class SignupHandler(BaseHandler):  # type: ignore[misc]
 
     async def _create(self, data: SignupData) -> Any:
         auth = self.authenticator
+        existing = await asyncio.to_thread(auth.store.get, data.username)
+        if existing is not None and existing.status == DELETED:
+            raise FormError(views.deleted_message(data.username), 409)
         if orm.User.find(self.db, data.username) is not None or data.username == auth.bootstrap_admin:
             raise FormError("That username is already taken.", 409)
         password_hash = await auth.hasher.ahash(data.password)
