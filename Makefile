@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: run test quick lint typecheck labtest install install-test node browser bench clean
+.PHONY: run test quick lint typecheck labtest install install-test node browser system-run system-test bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,15 +23,31 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: $(VENV)/.run-deps node_modules/.installed
-install-test: $(VENV)/.test-deps node_modules/.installed browser
+install: $(VENV)/.run-deps node_modules/.installed system-run
+install-test: $(VENV)/.test-deps node_modules/.installed system-test
 node: node_modules/.installed
 
-# Debian's chromium for the browser tests (Playwright drives it by executablePath).
-browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "installing Debian chromium for the browser tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+# System parts from Debian's packages, installed only when missing (as root; elsewhere
+# the command that needs them says what to install). `make run` needs bubblewrap (each
+# user's server runs in its own sandbox); the tests also need chromium (browser tests,
+# driven by Playwright through executablePath), docker.io, postgresql and debootstrap
+# (the production profile's tests).
+RUN_PKGS := bwrap:bubblewrap setpriv:util-linux
+TEST_PKGS := $(RUN_PKGS) chromium:chromium dockerd:docker.io debootstrap:debootstrap \
+	/usr/lib/postgresql/15/bin/postgres:postgresql
+define apt_missing
+	@missing=""; for pair in $(1); do cmd=$${pair%%:*}; pkg=$${pair#*:}; \
+	  command -v $$cmd >/dev/null 2>&1 || [ -x "$$cmd" ] || missing="$$missing $$pkg"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" != 0 ]; then echo "missing Debian packages:$$missing (install them as root)"; exit 1; fi; \
+	  echo "installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
+endef
+system-run:
+	$(call apt_missing,$(RUN_PKGS))
+system-test:
+	$(call apt_missing,$(TEST_PKGS))
+browser: system-test
 
 run: install
 	$(BIN)/orpheus run
