@@ -6,6 +6,7 @@ import asyncio
 from datetime import timezone
 from typing import TYPE_CHECKING, Any
 
+from jupyterhub import orm
 from tornado import web
 
 from . import views
@@ -58,6 +59,20 @@ class AccountAdmin:
                 "(POST /hub/api/orpheus/users/{name}/release or the Release button).",
             )
 
+    async def _refuse_last_admin(self, name: str) -> None:
+        """409 when ``name`` is a hub admin and no other admin user could still log in."""
+        if not self.auth.is_hub_admin(name):
+            return
+        app = getattr(self.auth, "app", None)
+        users = list(app.db.query(orm.User)) if app is not None else []
+        for user in users:
+            other_admin = user.name != name and (user.admin or user.name in self.auth.admin_users)
+            if other_admin and await self.auth.blocked_message(user.name) is None:
+                return
+        raise web.HTTPError(
+            409, f"{name} is the last remaining admin who can log in; make another user an admin first."
+        )
+
     async def release(self, name: str) -> None:
         """Drop the tombstone of ``name`` so the name can be used again (409 if not deleted).
 
@@ -75,8 +90,10 @@ class AccountAdmin:
         return account, created
 
     async def revoke(self, name: str) -> Account:
-        """Revoke; the running server and tokens go at once (in the background)."""
+        """Revoke; the running server and tokens go at once (in the background).
+        Refused (409) for the last hub admin who can still log in."""
         await self._refuse_deleted(name)
+        await self._refuse_last_admin(name)
         account = await asyncio.to_thread(self.store.revoke, name, self.auth.clock.now())
         self.auth.enforce_soon()
         return account

@@ -1,4 +1,4 @@
-"""The periodic sweep: expired or revoked users lose their running servers, API tokens
+"""The periodic sweep: expired, revoked or deleted users (hub admins too) lose their running servers, API tokens
 and browser sessions within ``OrpheusAuthenticator.enforce_interval`` seconds."""
 
 from __future__ import annotations
@@ -54,11 +54,11 @@ class Enforcer:
             self._running = False
 
     def _blocked(self, accounts: dict[str, Account], orm_user: Any) -> bool:
-        if orm_user.admin or orm_user.name in self.authenticator.admin_users:
-            return False
+        """Whether this hub user (admins included) may no longer use the hub."""
+        is_admin = bool(orm_user.admin) or orm_user.name in self.authenticator.admin_users
         now = self.authenticator.clock.now()
         account = accounts.get(orm_user.name)
-        return views.blocked_message(account, views.effective_state(account, False, now)) is not None
+        return views.blocked_message(account, views.effective_state(account, is_admin, now)) is not None
 
     async def sweep(self) -> list[str]:
         """Enforce once; returns the names acted on."""

@@ -32,11 +32,12 @@ def time_left(expires: datetime | None, now: datetime) -> str:
 
 
 def effective_state(account: Account | None, is_admin: bool, now: datetime) -> str:
-    """The state that decides access. Hub admins count as approved unless revoked (an
-    admin must not be locked out by a trial clock); other users without a record count
-    as expired (awaiting approval)."""
-    state = account.state(now) if account is not None else EXPIRED
-    return APPROVED if is_admin and state == EXPIRED else state
+    """The state that decides access: the record's state, for hub admins too (revocation,
+    expiry and deletion apply to them). Without a record, hub admins (configured or made
+    admin in the hub) count as approved and everyone else as expired (awaiting approval)."""
+    if account is not None:
+        return account.state(now)
+    return APPROVED if is_admin else EXPIRED
 
 
 def deleted_message(name: str) -> str:

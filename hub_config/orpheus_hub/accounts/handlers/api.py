@@ -14,6 +14,7 @@ from tornado import web
 from ...bodies import parse_body
 from ..admin import MAX_TRIAL_HOURS, AccountAdmin
 from ..views import effective_state
+from .guard import refuse_blocked_caller
 from .scopes import ACCOUNT_STATE_SCOPE, needs_scope, require_any_scope
 
 M = TypeVar("M", bound=BaseModel)
@@ -33,7 +34,16 @@ class TrialRequest(BaseModel):
 
 
 class OrpheusAPIHandler(APIHandler):  # type: ignore[misc]
-    """Shared parsing and the admin actions."""
+    """Shared parsing and the admin actions; a blocked caller is refused before any."""
+
+    #: whether a blocked account may call this route (only ``/me``: it reads its own state)
+    blocked_callers_allowed = False
+
+    async def prepare(self) -> None:
+        """The hub's prepare (who is calling), then refuse a blocked caller."""
+        await super().prepare()
+        if not self.blocked_callers_allowed:
+            await refuse_blocked_caller(self)
 
     @property
     def admin(self) -> AccountAdmin:
@@ -47,6 +57,8 @@ class OrpheusAPIHandler(APIHandler):  # type: ignore[misc]
 
 class MeAPIHandler(OrpheusAPIHandler):
     """``GET /hub/api/orpheus/me``: the account of the token's (or cookie's) owner."""
+
+    blocked_callers_allowed = True
 
     async def get(self) -> None:
         """State, trial deadline, admin flag and groups of the caller."""

@@ -10,6 +10,7 @@ from jupyterhub.utils import maybe_future
 from tornado import web
 
 from ..admin import MAX_TRIAL_HOURS, AccountAdmin
+from .guard import refuse_blocked_caller
 from .scopes import needs_scope
 
 ACTIONS = ("approve", "revoke", "trial", "delete", "release")
@@ -18,6 +19,11 @@ ACTIONS = ("approve", "revoke", "trial", "delete", "release")
 class ApprovalsHandler(BaseHandler):  # type: ignore[misc]
     """Users with state, trial time left and last login; approve, revoke, extend, delete,
     release a deleted name."""
+
+    async def prepare(self) -> None:
+        """The hub's prepare (who is calling), then refuse a blocked caller."""
+        await super().prepare()
+        await refuse_blocked_caller(self)
 
     @property
     def admin(self) -> AccountAdmin:
