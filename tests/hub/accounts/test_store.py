@@ -104,7 +104,7 @@ def test_state_survives_a_new_store_on_the_same_file(store: AccountStore) -> Non
     assert not reopened.delete("fay")
 
 
-def test_effective_state_admins_never_expire_but_can_be_revoked(store: AccountStore) -> None:
+def test_effective_state_admins_are_held_to_their_record(store: AccountStore) -> None:
     from orpheus_hub.accounts.views import blocked_message, effective_state
 
     later = NOW + timedelta(days=2)
@@ -112,7 +112,7 @@ def test_effective_state_admins_never_expire_but_can_be_revoked(store: AccountSt
     assert effective_state(None, False, later) == "expired"
     assert blocked_message(None, "expired") == "Your account is awaiting approval by an administrator."
     account = store.create("gus", None, "signup", NOW)
-    assert effective_state(account, True, later) == "approved"
+    assert effective_state(account, True, later) == "expired"  # expiry applies to admins too
     assert effective_state(account, False, later) == "expired"
     message = blocked_message(account, "expired")
     assert message is not None
