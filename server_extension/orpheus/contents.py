@@ -35,16 +35,16 @@ from tornado import web
 from traitlets import Integer, default
 
 from .filetypes import content_problem
+from .fsutil import is_within
 
 # Set while a directory listing is built, so an escaping link is skipped, not an error.
 _LISTING: contextvars.ContextVar[bool] = contextvars.ContextVar("orpheus_listing", default=False)
 
 
 def leaves_root(root: str, os_path: str) -> bool:
-    """Whether ``os_path`` (symlinks followed, existing or not) resolves outside ``root``."""
-    real_root = os.path.realpath(root)
-    real = os.path.realpath(os_path)
-    return real != real_root and not real.startswith(real_root.rstrip(os.sep) + os.sep)
+    """Whether ``os_path`` (symlinks followed, existing or not) resolves outside ``root``
+    (:func:`orpheus.fsutil.is_within`, the extension's one containment check)."""
+    return not is_within(root, os_path)
 
 
 def _escaping_link(api_path: str) -> web.HTTPError:

@@ -1,4 +1,11 @@
-"""Atomic writes: a crash mid-write leaves the previous version, never a torn file."""
+"""Atomic writes and the one containment check of the extension.
+
+Atomic writes: a crash mid-write leaves the previous version, never a torn file.
+Containment: :func:`contain` (and its yes/no form :func:`is_within`) resolves
+symlinks in both the candidate and the root (``os.path.realpath``) and refuses
+anything that ends up outside the root; every place that opens, lists, serves,
+deletes or writes a path a user can influence goes through it.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +14,8 @@ import os
 import tempfile
 from pathlib import Path
 from typing import Any
+
+from tornado import web
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -49,10 +58,34 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def is_within(root: Path, candidate: Path) -> bool:
-    """Whether ``candidate`` resolves (symlinks followed) inside ``root``."""
-    try:
-        candidate.resolve().relative_to(root.resolve())
-    except ValueError:
-        return False
-    return True
+class OutsideRoot(web.HTTPError):
+    """A path that resolves (symlinks followed) outside the folder it must stay in: a 403."""
+
+    def __init__(self, what: str, within: str) -> None:
+        super().__init__(403, f"{what} is a link that leads outside {within}; "
+                              "it was not followed (nothing was read or written there)")
+        self.what = what
+
+
+def _inside(real_root: str, real: str) -> bool:
+    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
+
+
+def is_within(root: Path | str, candidate: Path | str) -> bool:
+    """Whether ``candidate`` resolves (symlinks followed, existing or not) inside ``root``.
+
+    Both sides are resolved with ``os.path.realpath``, so a link anywhere in either
+    path counts where it leads.
+    """
+    return _inside(os.path.realpath(root), os.path.realpath(candidate))
+
+
+def contain(root: Path, candidate: Path, what: str, within: str = "the project") -> Path:
+    """``candidate`` itself if it resolves inside ``root``; :class:`OutsideRoot` (403) if not.
+
+    ``what`` names the candidate in the message (``"data/"``, ``"the recording"``),
+    ``within`` names the root (``"the project"``, ``"your Jupyter root"``).
+    """
+    if not is_within(root, candidate):
+        raise OutsideRoot(what, within)
+    return candidate

@@ -12,12 +12,15 @@ from tornado import web
 from traitlets import Int, validate
 from traitlets.config import LoggingConfigurable
 
+from ..fsutil import contain
 from .analysis import engine
 from .dashboards import generate as generator
 from .dashboards.spec import SpecError
 from .dashboards.store import Conflict, DashboardStore, NotFound
 
 T = TypeVar("T")
+# The folders Data Studio reads and writes in a project; none may be a link out of it.
+APP_FOLDERS = ("data", ".analysis", "dashboards", "dashboards/.cache", "dashboards/.history")
 Emit = Callable[[str, dict[str, Any]], None]
 
 
@@ -71,6 +74,13 @@ class DataStudioManager(LoggingConfigurable):  # type: ignore[misc]
         return engine.Options(mode=mode, max_columns=self.max_columns,
                               block_size=self.csv_block_size)
 
+    @staticmethod
+    def checked(folder: Path) -> Path:
+        """The project folder, once none of its Data Studio folders leads outside it (403)."""
+        for name in APP_FOLDERS:
+            contain(folder, folder / name, f"{name}/")
+        return folder
+
     def lock(self, folder: Path) -> asyncio.Lock:
         """The lock that serialises analyses and dashboard writes of one project."""
         return self._locks.setdefault(str(folder), asyncio.Lock())
@@ -82,13 +92,14 @@ class DataStudioManager(LoggingConfigurable):  # type: ignore[misc]
     async def analyze(self, folder: Path, mode: Any, emit: Emit) -> dict[str, Any]:
         """Analyse ``folder/data`` (events through ``emit``, called from a worker thread)."""
         options = self.options(mode)
+        self.checked(folder)
         async with self.lock(folder):
             self.log.info("Analysing project %s (%s)", folder.name, options.mode)
             return await self.run(engine.analyze_folder, folder, options, emit)
 
     async def analysis(self, folder: Path) -> dict[str, Any]:
         """The stored metadata; 404 when the project has not been analysed."""
-        metadata = await self.run(engine.load_metadata, folder / ".analysis")
+        metadata = await self.run(engine.load_metadata, engine.analysis_dir(self.checked(folder)))
         if metadata is None:
             raise web.HTTPError(404, f"project {folder.name!r} has not been analysed yet; "
                                      "POST .../analyze first")
@@ -101,7 +112,7 @@ class DataStudioManager(LoggingConfigurable):  # type: ignore[misc]
 
     async def dashboards(self, folder: Path, method: str, *args: Any) -> Any:
         """Call ``DashboardStore.<method>`` in the pool under the project lock; errors → 4xx."""
-        store = self.store(folder)
+        store = self.store(self.checked(folder))
         async with self.lock(folder):
             try:
                 return await self.run(getattr(store, method), *args)
@@ -118,7 +129,7 @@ class DataStudioManager(LoggingConfigurable):  # type: ignore[misc]
             raise web.HTTPError(400, "table must be a table id such as 'file.csv' or 'book.xlsx#Sheet1'")
         if title is not None and (not isinstance(title, str) or not title.strip()):
             raise web.HTTPError(400, "title must be a non-empty string")
-        metadata = await self.run(engine.load_metadata, folder / ".analysis")
+        metadata = await self.run(engine.load_metadata, engine.analysis_dir(self.checked(folder)))
         if metadata is None:
             metadata = await self.analyze(folder, "combined", lambda event, data: None)
         store = self.store(folder)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
+from ..fsutil import contain
 from .base import API_PREFIX, OrpheusHandler
 
 if TYPE_CHECKING:
@@ -130,8 +131,9 @@ class SessionRecordingHandler(SessionsBase):
     @authorized
     async def get(self, session_id: str) -> None:
         paths = await self.sessions.paths_of(session_id)
+        recording = contain(paths.project_dir, paths.recording, "the session recording")
         try:
-            f = paths.recording.open("rb")
+            f = recording.open("rb")
         except OSError:
             raise web.HTTPError(404, "this session has no recording yet") from None
         self.set_header("Content-Type", "application/x-asciicast")

@@ -14,7 +14,7 @@ import nbformat
 from tornado import web
 
 from .. import ids
-from ..fsutil import atomic_write_json, atomic_write_text
+from ..fsutil import atomic_write_json, atomic_write_text, contain, is_within
 from .kernels import PRELOAD
 
 # nbformat is untyped: go through Any-typed aliases (strict mypy)
@@ -40,7 +40,7 @@ class ChatStore:
         """The file of a conversation; 400 for a malformed id."""
         if not isinstance(chat_id, str) or not CHAT_ID.match(chat_id):
             raise web.HTTPError(400, "conversation_id must be 12 hexadecimal characters")
-        return self.dir / f"{chat_id}.json"
+        return contain(self.folder, self.dir / f"{chat_id}.json", f".chat/{chat_id}.json")
 
     def new(self, first_message: str) -> dict[str, Any]:
         """A fresh (unsaved) conversation."""
@@ -66,7 +66,10 @@ class ChatStore:
     def list(self) -> list[dict[str, Any]]:
         """Summaries, newest first."""
         out = []
-        for path in self.dir.glob("*.json") if self.dir.is_dir() else []:
+        folder = contain(self.folder, self.dir, ".chat/")
+        for path in folder.glob("*.json") if folder.is_dir() else []:
+            if not is_within(self.folder, path):
+                continue  # a link out of the project is not one of its conversations
             try:
                 conv = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, ValueError):
@@ -85,7 +88,7 @@ class ChatStore:
     def export(self, chat_id: str) -> Path:
         """Write the conversation as ``chat-<id>.ipynb`` in the project folder."""
         conv = self.load(chat_id)
-        target = self.folder / f"chat-{chat_id}.ipynb"
+        target = contain(self.folder, self.folder / f"chat-{chat_id}.ipynb", f"chat-{chat_id}.ipynb")
         atomic_write_text(target, nbf.writes(notebook(conv)))
         return target
 

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ..fsutil import atomic_write_json, atomic_write_text
+from ..fsutil import atomic_write_json, atomic_write_text, contain
 from .client import LLMClient, OnText
 
 SYSTEM = (
@@ -43,8 +43,9 @@ def brief(metadata: dict[str, Any]) -> str:
 
 
 def paths(folder: Path) -> tuple[Path, Path]:
-    """Where a project's insights are stored (JSON and Markdown)."""
-    return folder / ".analysis" / "insights.json", folder / ".analysis" / "insights.md"
+    """Where a project's insights are stored (JSON and Markdown); 403 for links out of it."""
+    return (contain(folder, folder / ".analysis" / "insights.json", ".analysis/insights.json"),
+            contain(folder, folder / ".analysis" / "insights.md", ".analysis/insights.md"))
 
 
 def load(folder: Path) -> dict[str, Any] | None:

@@ -22,6 +22,7 @@ from traitlets import Enum, Instance, Integer
 from traitlets.config import LoggingConfigurable
 
 from ..filetypes import content_problem
+from ..fsutil import is_within
 from .manager import ProjectManager
 
 DATA_DIR = "data"
@@ -72,11 +73,9 @@ class DataImporter(LoggingConfigurable):  # type: ignore[misc]
             candidate.relative_to(root)
         except ValueError:
             raise web.HTTPError(400, f"{raw!r} is outside your Jupyter root") from None
+        if not is_within(root, candidate):
+            raise web.HTTPError(400, f"{raw!r} is a link that leads outside your Jupyter root")
         real = Path(os.path.realpath(candidate))
-        try:
-            real.relative_to(root)
-        except ValueError:
-            raise web.HTTPError(400, f"{raw!r} is a link that leads outside your Jupyter root") from None
         if not candidate.exists():
             raise web.HTTPError(404, f"{raw!r} does not exist in your Jupyter root")
         if real.is_dir():

@@ -87,6 +87,7 @@ class SessionLifecycle(SessionConfig):
         self, paths: SessionPaths, record: dict[str, Any], resume: bool
     ) -> dict[str, Any]:
         """Start the session's terminal; the record says ``error`` if it cannot start."""
+        paths.check()  # the recorder appends to the recording: never through a link out
         terminal.check_workdir(paths, self.projects_root)
         now = self.clock()
         record = {**record, "status": "created", "started": iso(now), "last_activity": iso(now),

@@ -193,6 +193,7 @@ class ClaudeSessionManager(SessionLifecycle):
         if self.current(session_id) is not None:
             raise web.HTTPError(409, "this session is still running; open its terminal instead")
         record = await asyncio.to_thread(self.store.read, paths)
+        paths.check()  # before anything is written into the folder
         if record.get("mode") == "shell":
             await self.check_shell_access(access_key)
         elif record.get("mode") == "claude" and paths.workdir.is_dir():
@@ -210,6 +211,7 @@ class ClaudeSessionManager(SessionLifecycle):
     async def workdir_of(self, session_id: str) -> SessionPaths:
         """A session's paths, after checking its folder is a real folder inside the projects."""
         paths = await asyncio.to_thread(self.store.find, session_id)
+        paths.check()
         check_workdir(paths, self.projects_root)
         return paths
 

@@ -18,7 +18,7 @@ from typing import Any
 from tornado import web
 
 from .. import ids
-from ..fsutil import atomic_write_json, is_within
+from ..fsutil import atomic_write_json, contain, is_within
 
 RECORDS_DIR = ".orpheus/sessions"
 WORK_DIR = "sessions"
@@ -86,6 +86,14 @@ class SessionPaths:
             return self.project_dir / self.subdir
         return self.project_dir / WORK_DIR / self.session_id
 
+    def check(self) -> SessionPaths:
+        """These paths, once the record, recording and working folder all resolve inside
+        the project (403 naming the first link that leads out)."""
+        contain(self.project_dir, self.record, "the session record")
+        contain(self.project_dir, self.recording, "the session recording")
+        contain(self.project_dir, self.workdir, "the session folder")
+        return self
+
     def with_record(self, record: dict[str, Any]) -> SessionPaths:
         """These paths with the working subfolder the record names (validated)."""
         subdir = record.get("workdir") or ""
@@ -101,8 +109,8 @@ class RecordStore:
         self.projects_root = projects_root
 
     def write(self, paths: SessionPaths, record: dict[str, Any]) -> None:
-        """Atomically replace the record."""
-        atomic_write_json(paths.record, record)
+        """Atomically replace the record (never through a link out of the project)."""
+        atomic_write_json(contain(paths.project_dir, paths.record, "the session record"), record)
 
     def read(self, paths: SessionPaths) -> dict[str, Any]:
         """The stored record; 404 when missing or unreadable."""
@@ -119,7 +127,7 @@ class RecordStore:
         check_session_id(session_id)
         for project_dir in self._project_dirs():
             paths = SessionPaths(project_dir, session_id)
-            if paths.record.is_file() and is_within(self.projects_root, paths.record):
+            if paths.record.is_file() and is_within(project_dir, paths.record):
                 return paths.with_record(self.read(paths))
         raise web.HTTPError(404, f"no such session: {session_id}")
 
@@ -128,7 +136,7 @@ class RecordStore:
         found = []
         for project_dir in self._project_dirs():
             folder = project_dir / RECORDS_DIR
-            if not folder.is_dir() or not is_within(self.projects_root, folder):
+            if not folder.is_dir() or not is_within(project_dir, folder):
                 continue
             for path in sorted(folder.glob("*.json")):
                 if not SESSION_ID.fullmatch(path.stem):

@@ -13,11 +13,14 @@ from traitlets import Instance
 from traitlets.config import LoggingConfigurable
 
 from .. import ids
-from ..fsutil import atomic_write_text
+from ..fsutil import atomic_write_text, contain
 from .jobs import RenderJob, RenderQueue, describe
 from .quality import PRESETS
 
 _TEMPLATES = Path(__file__).parent / "templates"
+# The folders Video Studio reads and writes; none may be a link out of the project.
+VIDEO_FOLDERS = ("video", "video/scenes", "video/assets", "video/out", "video/scenes/starter.py",
+                 "video/CLAUDE.md")
 SCENE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 RENDER_NAME = ids.RENDER_NAME
 
@@ -27,9 +30,16 @@ class VideoManager(LoggingConfigurable):
 
     queue = Instance(RenderQueue)
 
+    @staticmethod
+    def checked(project_dir: Path) -> Path:
+        """``video/`` of a project, once none of its parts leads outside the project (403)."""
+        for name in VIDEO_FOLDERS:
+            contain(project_dir, project_dir / name, name)
+        return project_dir / "video"
+
     def scaffold(self, project_dir: Path) -> tuple[dict[str, Any], bool]:
         """Create the video folder (never overwriting the user's files); (model, created)."""
-        video = project_dir / "video"
+        video = self.checked(project_dir)
         created = not video.exists()
         for sub in ("scenes", "assets", "out"):
             (video / sub).mkdir(parents=True, exist_ok=True)
@@ -53,8 +63,8 @@ class VideoManager(LoggingConfigurable):
         }
 
     def video_dir(self, project_dir: Path) -> Path:
-        """``video/`` of a scaffolded project (404 before the scaffold)."""
-        video = project_dir / "video"
+        """``video/`` of a scaffolded project (404 before the scaffold, 403 for links out)."""
+        video = self.checked(project_dir)
         if not (video / "scenes").is_dir():
             raise web.HTTPError(404, "this project has no video folder yet; POST .../video first")
         return video
@@ -81,7 +91,7 @@ class VideoManager(LoggingConfigurable):
 
     def renders(self, project_dir: Path) -> list[dict[str, Any]]:
         """Every finished render, newest first."""
-        out = project_dir / "video" / "out"
+        out = self.checked(project_dir) / "out"
         if not out.is_dir():
             return []
         files = [

@@ -143,8 +143,10 @@ async def test_symlinked_session_folder_is_never_followed(  # type: ignore[no-un
                                 (("resume",), "POST", "{}")]:
         with pytest.raises(HTTPClientError) as e:
             await jp_fetch("orpheus", "api", "sessions", model["id"], *parts, method=method, body=body)
-        assert e.value.code == 409
+        assert e.value.code == 403
+        assert b"the session folder is a link that leads outside the project" in e.value.response.body
         assert CANARY.encode() not in e.value.response.body
+    assert sorted(p.name for p in outside.iterdir()) == ["secret.txt"]  # no Claude files written
     await jp_fetch("orpheus", "api", "sessions", model["id"], method="DELETE", params={"purge": "1"})
     assert (outside / "secret.txt").read_text() == CANARY  # purge removed the link, not its target
     assert not workdir.is_symlink()

@@ -22,7 +22,7 @@ from typing import Any
 import pyarrow as pa
 
 from ... import __version__
-from ...fsutil import atomic_write_json, is_within
+from ...fsutil import atomic_write_json, contain, is_within
 from . import charts, crossfile, domain
 from .readers import ReadError, TableSource, is_supported, open_sources
 from .tables import distinct_values, profile_table
@@ -65,7 +65,8 @@ def sha256_of(path: Path) -> str:
 def locked(folder: Path) -> Iterator[None]:
     """An exclusive advisory lock on ``folder/.lock`` for the duration of a run."""
     folder.mkdir(parents=True, exist_ok=True)
-    with (folder / ".lock").open("a") as handle:
+    lock = contain(folder, folder / ".lock", ".analysis/.lock", "the analysis folder")
+    with lock.open("a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -74,9 +75,10 @@ def locked(folder: Path) -> Iterator[None]:
 
 
 def load_metadata(out_dir: Path) -> dict[str, Any] | None:
-    """The stored metadata, or None when missing or unreadable."""
+    """The stored metadata, or None when missing or unreadable (403 when it is a link out)."""
+    path = contain(out_dir, out_dir / "metadata.json", "metadata.json", "the analysis folder")
     try:
-        data = json.loads((out_dir / "metadata.json").read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     return data if isinstance(data, dict) else None
@@ -244,7 +246,7 @@ def separate_name(label: str) -> str:
 
 def write_separate(out_dir: Path, metadata: dict[str, Any]) -> None:
     """One JSON per data file with its own summary; stale ones removed."""
-    files_dir = out_dir / "files"
+    files_dir = contain(out_dir, out_dir / "files", ".analysis/files", "the analysis folder")
     by_file: dict[str, list[dict[str, Any]]] = {}
     for entry in metadata["files"]:
         by_file.setdefault(entry["file"], []).append(entry)
@@ -264,10 +266,15 @@ def write_separate(out_dir: Path, metadata: dict[str, Any]) -> None:
 
 def analyze_folder(project_dir: Path, options: Options | None = None,
                    emit: Emit | None = None) -> dict[str, Any]:
-    """Analyse ``project_dir/data`` into ``project_dir/.analysis``."""
-    data_dir = project_dir / "data"
-    return run_analysis(discover(data_dir), project_dir / ".analysis", project_dir.name, options,
+    """Analyse ``project_dir/data`` into ``project_dir/.analysis`` (403 for links out of it)."""
+    data_dir = contain(project_dir, project_dir / "data", "data/")
+    return run_analysis(discover(data_dir), analysis_dir(project_dir), project_dir.name, options,
                         emit, root=data_dir)
+
+
+def analysis_dir(project_dir: Path) -> Path:
+    """``.analysis/`` of a project; 403 when it is a link leading outside the project."""
+    return contain(project_dir, project_dir / ".analysis", ".analysis/")
 
 
 def analyze_paths(paths: list[Path], out_dir: Path, options: Options | None = None,

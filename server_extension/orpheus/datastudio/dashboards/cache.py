@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from ...fsutil import atomic_write_json, is_within
+from ...fsutil import atomic_write_json, contain, is_within
 from ..analysis.readers import ReadError, open_sources
 from ..analysis.tables import named_batches
 from .spec import SpecError
@@ -57,6 +57,7 @@ def build(project_dir: Path, spec: dict[str, Any], table: dict[str, Any], max_ro
           block_size: int) -> Path:
     """Write (or keep) the cache for ``spec``; ``table`` is its analysis entry."""
     target = cache_path(project_dir / "dashboards", spec["id"])
+    contain(project_dir, target.parent, f"dashboards/{CACHE_DIR}/{spec['id']}")
     columns = used_columns(spec) or [table["column_profiles"][0]["name"]]
     stride = max(1, -(-table["rows"] // max_rows))
     manifest = {"sha256": table["sha256"], "columns": columns, "stride": stride}
@@ -118,5 +119,7 @@ def _read(path: Path) -> Any:
 
 
 def remove(dashboards_dir: Path, dashboard_id: str) -> None:
-    """Delete a dashboard's cache folder."""
-    shutil.rmtree(dashboards_dir / CACHE_DIR / dashboard_id, ignore_errors=True)
+    """Delete a dashboard's cache folder (never through a link out of the dashboards folder)."""
+    folder = contain(dashboards_dir, dashboards_dir / CACHE_DIR / dashboard_id,
+                     f"dashboards/{CACHE_DIR}/{dashboard_id}", "the dashboards folder")
+    shutil.rmtree(folder, ignore_errors=True)

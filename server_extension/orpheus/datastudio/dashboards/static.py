@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from ...fsutil import contain
 from . import cache, figures, frames
 
 PAGE = """<!DOCTYPE html>
@@ -86,7 +87,8 @@ def render_html(spec: dict[str, Any], df: pd.DataFrame) -> str:
 
 def export_project_dashboard(project_dir: Path, spec: dict[str, Any]) -> str:
     """Export a stored dashboard of ``project_dir`` (its Parquet cache is built if missing)."""
-    path = cache.cache_path(project_dir / "dashboards", spec["id"])
+    path = contain(project_dir, cache.cache_path(project_dir / "dashboards", spec["id"]),
+                   f"the cache of dashboard {spec['id']}")
     if not path.is_file():
         from .store import DashboardStore
 

@@ -16,10 +16,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ...fsutil import atomic_write_json
+from ...fsutil import atomic_write_json, contain, is_within
 from ...ids import DASHBOARD_ID
 from ...names import slugify
-from ..analysis.engine import load_metadata
+from ..analysis.engine import analysis_dir, load_metadata
 from . import cache, notebook
 from .spec import SpecError, validate
 
@@ -57,9 +57,13 @@ class DashboardStore:
             raise SpecError("id", "must be 1-64 lower-case letters, digits, '-' or '_'")
         return dashboard_id
 
+    def inside(self, path: Path) -> Path:
+        """``path`` if it resolves inside the project (403 for a link leading out)."""
+        return contain(self.project_dir, path, path.relative_to(self.project_dir).as_posix())
+
     def path(self, dashboard_id: str) -> Path:
-        """The spec file of an id (existing or not)."""
-        return self.dir / f"{self.check_id(dashboard_id)}.json"
+        """The spec file of an id (existing or not); never a link out of the project."""
+        return self.inside(self.dir / f"{self.check_id(dashboard_id)}.json")
 
     def load(self, dashboard_id: str) -> dict[str, Any]:
         """The current spec; NotFound when missing."""
@@ -78,7 +82,10 @@ class DashboardStore:
     def list(self) -> builtins.list[dict[str, Any]]:
         """Summaries of every dashboard, newest change first."""
         out = []
-        for path in sorted(self.dir.glob("*.json")) if self.dir.is_dir() else []:
+        folder = self.inside(self.dir)
+        for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+            if not is_within(self.project_dir, path):
+                continue  # a link out of the project is not a dashboard of this project
             try:
                 spec = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, ValueError):
@@ -97,7 +104,7 @@ class DashboardStore:
 
     def analysis_columns(self, spec: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         """The analysis entry of the spec's data source and its columns by name."""
-        metadata = load_metadata(self.project_dir / ".analysis")
+        metadata = load_metadata(analysis_dir(self.project_dir))
         if metadata is None:
             raise SpecError("data_source.file", "the project has not been analysed yet")
         src = spec["data_source"]
@@ -139,7 +146,7 @@ class DashboardStore:
                 "created_at": previous.get("created_at", _now()), "updated_at": _now()}
         table = self.validate(spec)
         self.render(spec, table)  # a failure here leaves the stored spec and history untouched
-        history = self.dir / HISTORY / dashboard_id
+        history = self.inside(self.dir / HISTORY / dashboard_id)
         atomic_write_json(history / f"{previous.get('version', 1):06d}.json", previous)
         atomic_write_json(self.path(dashboard_id), spec)
         self._prune(dashboard_id)
@@ -162,14 +169,19 @@ class DashboardStore:
         path = self.path(dashboard_id)
         if not path.exists():
             raise NotFound(f"dashboard {dashboard_id!r} does not exist")
+        notebook_path = self.inside(self.dir / f"{dashboard_id}.ipynb")
+        cache_dir = self.inside(cache.cache_path(self.dir, dashboard_id).parent)
+        history = self.inside(self.dir / HISTORY / dashboard_id)
         path.unlink()
-        (self.dir / f"{dashboard_id}.ipynb").unlink(missing_ok=True)
-        cache.remove(self.dir, dashboard_id)
-        shutil.rmtree(self.dir / HISTORY / dashboard_id, ignore_errors=True)
+        notebook_path.unlink(missing_ok=True)
+        shutil.rmtree(cache_dir, ignore_errors=True)
+        shutil.rmtree(history, ignore_errors=True)
 
     def render(self, spec: dict[str, Any], table: dict[str, Any] | None = None) -> Path:
         """(Re)build the Parquet cache and the notebook of a stored spec."""
         table = table or self.validate(spec)
+        self.inside(self.dir / f"{spec['id']}.ipynb")
+        self.inside(cache.cache_path(self.dir, spec["id"]).parent)
         cache.build(self.project_dir, spec, table, self.cache_max_rows, self.block_size)
         return notebook.write(self.dir, spec)
 
@@ -179,8 +191,9 @@ class DashboardStore:
         atomic_write_json(self.path(spec["id"]), spec)
 
     def _history(self, dashboard_id: str) -> builtins.list[Path]:
-        folder = self.dir / HISTORY / dashboard_id
-        return sorted(folder.glob("*.json")) if folder.is_dir() else []
+        folder = self.inside(self.dir / HISTORY / dashboard_id)
+        found = sorted(folder.glob("*.json")) if folder.is_dir() else []
+        return [p for p in found if is_within(self.project_dir, p)]
 
     def _prune(self, dashboard_id: str) -> None:
         versions = self._history(dashboard_id)
