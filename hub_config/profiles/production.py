@@ -54,6 +54,8 @@ DATABASES = {
     "ORPHEUS_SHARE_DB_URL": "the share service's database",
     "ORPHEUS_LLM_DB_URL": "the llm gateway's usage database",
 }
+# libpq's own variables (a password kept out of the URLs, TLS to the database server).
+LIBPQ_ENV = ("PGPASSWORD", "PGPASSFILE", "PGSSLMODE", "PGSSLROOTCERT")
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 CONTAINER_UID = "1000:1000"  # the image's unprivileged user (jovyan)
 HOME = "/home/jovyan"
@@ -112,6 +114,9 @@ def configure_services(gateway: str, urls: dict[str, str]) -> None:
         entry["url"] = rehost(entry["url"], gateway)
     share.setdefault("environment", {})["ORPHEUS_SHARE_DB_URL"] = urls["ORPHEUS_SHARE_DB_URL"]
     llm.setdefault("environment", {})["ORPHEUS_LLM_DB_URL"] = urls["ORPHEUS_LLM_DB_URL"]
+    for key in LIBPQ_ENV:  # managed services do not inherit the hub's environment
+        if os.environ.get(key):
+            share["environment"][key] = llm["environment"][key] = os.environ[key]
     env = c.Spawner.environment
     for key in ("ORPHEUS_SHARE_URL", "ORPHEUS_LLM_URL"):
         if key in env:
