@@ -64,7 +64,9 @@ def test_a_deleted_owners_links_are_revoked_for_good(stack: Stack) -> None:
     link, share_id = r.json()["url"], r.json()["id"]
     assert stack.hub.api("DELETE", "/users/leaver").status_code == 204
     assert public(link).status_code in (404, 410)
-    # A newcomer under the same name inherits nothing: the share is gone, not hidden.
+    # A newcomer under the same name (once an admin releases it) inherits nothing:
+    # the share is gone, not hidden.
+    stack.account("leaver", "release")
     newcomer = stack.hub.create_user("leaver")
     assert public(link).status_code == 404
     listed = owner_call(stack, newcomer, "GET", "api/shares")

@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import jinja2
+from jupyter_core.paths import jupyter_path
 from jupyterhub.services.auth import HubOAuth
 from tornado import web
 from tornado.httpserver import HTTPServer
@@ -50,8 +51,8 @@ class ShareService(Application):  # type: ignore[misc]
         "data_dir/shares.sqlite); SQLite or PostgreSQL, migrated by alembic at start.").tag(config=True)
     snapshot_dir = Unicode(help="Folder holding snapshots (default: data_dir/shares).").tag(config=True)
     static_dir = Unicode(
-        help="Folder the service serves /static/ from; the asciinema player and plotly.js are "
-        "copied there at start-up (default: data_dir/share-static).").tag(config=True)
+        help="Folder the service serves /static/ from; the asciinema player, plotly.js and "
+        "require.js are copied there at start-up (default: data_dir/share-static).").tag(config=True)
     player_dir = Unicode(
         help="Folder with asciinema-player.min.js and asciinema-player.css, from the npm package "
         "(default: node_modules/asciinema-player/dist/bundle).").tag(config=True)
@@ -161,6 +162,11 @@ class ShareService(Application):  # type: ignore[misc]
         spec = find_spec("plotly")
         if spec and spec.origin:
             wanted[Path(spec.origin).parent / "package_data" / "plotly.min.js"] = "plotly.min.js"
+        # require.js for notebook pages (nbconvert points at a CDN): Voila's copy.
+        for base in jupyter_path("voila", "templates", "base", "static"):
+            if (Path(base) / "require.min.js").is_file():
+                wanted[Path(base) / "require.min.js"] = "require.min.js"
+                break
         for source, name in wanted.items():
             if source.is_file():
                 shutil.copyfile(source, static / name)

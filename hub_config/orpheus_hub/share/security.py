@@ -8,7 +8,8 @@ the Content-Security-Policies below:
   script runs but ours, each tag carrying the per-response nonce; the
   asciinema player's terminal emulator is WebAssembly, hence
   ``'wasm-unsafe-eval'`` (compiling wasm only, never JavaScript ``eval``).
-- ``sandbox_csp``: rendered user HTML (nbconvert output, dashboard charts).
+- ``sandbox_csp``: rendered user HTML (nbconvert output, dashboard charts), its
+  scripts nonced at serve time (``render.sandboxed``).
   ``sandbox allow-scripts`` *without* ``allow-same-origin`` puts the document
   in an opaque origin, so even a ``<script>`` inside a notebook output cannot
   read the hub's cookies, storage or APIs; ``connect-src 'none'`` stops it
@@ -43,13 +44,16 @@ def page_csp(nonce: str) -> str:
     )
 
 
-def sandbox_csp(nonce: str, allow_inline_scripts: bool) -> str:
-    """CSP of rendered user HTML: an opaque-origin sandbox that cannot talk to anyone."""
-    scripts = f"'nonce-{nonce}'" + (" 'unsafe-inline'" if allow_inline_scripts else "")
+def sandbox_csp(nonce: str) -> str:
+    """CSP of rendered user HTML: an opaque-origin sandbox that cannot talk to anyone.
+
+    Scripts run by nonce only (``render.sandboxed`` gives the document's own scripts
+    the nonce); ``'unsafe-inline'`` would be ignored next to a nonce anyway.
+    """
     return (
         "sandbox allow-scripts; "
         "default-src 'none'; "
-        f"script-src {scripts}; "
+        f"script-src 'nonce-{nonce}'; "
         "style-src 'unsafe-inline'; img-src data: blob:; font-src data:; "
         "connect-src 'none'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
     )

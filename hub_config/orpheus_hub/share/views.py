@@ -16,7 +16,7 @@ from typing import Any
 
 from tornado import web
 
-from . import previews, security
+from . import previews, render, security
 from .accountstate import DELETED, DISABLED_STATES, AccountStateUnavailable
 from .base import ShareHandler, error_message
 from .snapshots import SnapshotError, check_name, manifest
@@ -232,21 +232,25 @@ class RenderHandler(PublicHandler):
     """PUBLIC ``GET /s/{token}/render``: user HTML in an opaque-origin sandbox."""
 
     async def get(self, token: str) -> None:
-        """Notebook HTML (scripts only inside the sandbox) or the dashboard's charts."""
+        """Notebook HTML or the dashboard's static export (their scripts nonced, run only in
+        the sandbox), else the dashboard's charts drawn from the stored figures."""
         folder = await self.resolve(token)
         nonce = security.new_nonce()
+        static = self.share_app.prefix + "static/"
         self.set_header("Content-Type", "text/html; charset=utf-8")
         if self.share.kind == "notebook" or (folder / "static.html").is_file():
             name = "render.html" if self.share.kind == "notebook" else "static.html"
-            security.apply_common(self, security.sandbox_csp(nonce, allow_inline_scripts=True))
-            await self.send_file(folder / name, "text/html; charset=utf-8")
+            html = await asyncio.to_thread((folder / name).read_text, encoding="utf-8", errors="replace")
+            page = await asyncio.to_thread(render.sandboxed, html, nonce, static)
+            security.apply_common(self, security.sandbox_csp(nonce))
+            self.finish(page)
             return
         if self.share.kind != "dashboard":
             raise web.HTTPError(404, "this share has no rendered view")
         title, items = await asyncio.to_thread(previews.dashboard_figures, folder)
-        security.apply_common(self, security.sandbox_csp(nonce, allow_inline_scripts=False))
+        security.apply_common(self, security.sandbox_csp(nonce))
         html = self.share_app.templates.get_template("dashboard.html").render(
-            nonce=nonce, static=self.share_app.prefix + "static/", title=title or self.share.title,
+            nonce=nonce, static=static, title=title or self.share.title,
             items=items, figures_json=script_json([i.get("figure") for i in items]))
         self.finish(html)
 
