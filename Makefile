@@ -84,3 +84,10 @@ bench: install-test $(BENCH_VENV)/.installed
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) node_modules labextension_py/node_modules labextension_py/lib labextension_py/orpheus_lab/labextension
+
+# The production profile's single-user image (docs/deploy.md): debootstrap -> docker import ->
+# deploy/image/Dockerfile, no registry. Tagged by a hash of its inputs, so an unchanged tree
+# skips the build. Talks to the dockerd in DOCKER_HOST (default: the system's).
+.PHONY: image
+image: install
+	bash deploy/image/build.sh
