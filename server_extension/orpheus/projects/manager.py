@@ -101,6 +101,11 @@ class ProjectManager(LoggingConfigurable):  # type: ignore[misc]
             raise web.HTTPError(403, f"project {slug!r} is a link that leaves your Jupyter root")
         return slug, folder
 
+    def locate(self, name: str) -> tuple[str, Path]:
+        """Sanitized name and folder of a project, existing or not; nothing is written
+        (400 for a bad name, 403 for a folder that is a link leaving the root)."""
+        return self._folder(name)
+
     def path(self, name: str) -> Path:
         """The folder of an existing project: 400 for a bad name, 404 if missing."""
         slug, folder = self._folder(name)

@@ -66,19 +66,39 @@ class ClaudeSessionManager(SessionLifecycle):
         )
 
     async def _project(self, project: str | None, title: str) -> tuple[str, Path]:
-        """The session's project (named, or a new one named from the title) and its folder."""
+        """The session's project (named, or a new one named from the title) and its folder,
+        existing or not: nothing is written here (403 for a project folder that is a link
+        leaving the projects folder)."""
         projects = getattr(self.app, "projects", None)
         if project:
             name = sanitize_name(project, "project")
         else:
             name = await asyncio.to_thread(self._free_project_name, slugify(title) or "session")
         if projects is not None:
-            return name, Path(await projects.ensure(name, APP_NAME))
+            slug, folder = projects.locate(name)
+            return slug, Path(folder)
         folder = self.projects_root / name
-        await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
         if not is_within(self.projects_root, folder):
             raise web.HTTPError(403, f"project {name!r} is a link that leaves the projects folder")
         return name, folder
+
+    async def _make_project(self, name: str, folder: Path) -> None:
+        """Create (or touch) the session's project once every check has passed."""
+        projects = getattr(self.app, "projects", None)
+        if projects is not None:
+            await projects.ensure(name, APP_NAME)
+        else:
+            await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
+
+    @staticmethod
+    def _check_folders(paths: SessionPaths, projects_root: Path) -> None:
+        """Before any write: record, recording and working folder stay in the project (403),
+        another app's folder (``video``) is a real folder, and a new folder is free."""
+        paths.check()
+        if not paths.owns_workdir:
+            check_workdir(paths, projects_root)
+        elif paths.workdir.exists() or paths.workdir.is_symlink():
+            raise web.HTTPError(409, "a session folder with this id exists; try again")
 
     def _free_project_name(self, base: str) -> str:
         candidate, n = base, 1
@@ -124,6 +144,9 @@ class ClaudeSessionManager(SessionLifecycle):
         uploads = self.uploads.check(files)
         project_name, project_dir = await self._project(project, title)
         paths = SessionPaths(project_dir, new_session_id(), subdir)
+        await asyncio.to_thread(self._check_folders, paths, self.projects_root)
+        # Every check has passed: from here on, write.
+        await self._make_project(project_name, project_dir)
         if paths.owns_workdir:
             await asyncio.to_thread(paths.workdir.mkdir, parents=True)
         names = await asyncio.to_thread(store, paths.workdir, uploads)
