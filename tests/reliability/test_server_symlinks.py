@@ -142,3 +142,23 @@ async def test_recording_link_is_not_served(jp_fetch: Any, jp_root_dir: Path, bo
     before = tree(target.parent)
     await refused(jp_fetch, "sessions", session_id, "recording", words=("recording",))
     assert tree(target.parent) == before
+
+
+# ---- Projects: the record and the per-app counts ------------------------------------------------
+async def test_project_record_and_counts_do_not_follow_links(jp_fetch: Any, jp_root_dir: Path,
+                                                             bob: Path) -> None:
+    await create_project(jp_fetch, "p")
+    folder = _project(jp_root_dir, data=False)
+    secret = bob / "projects" / "secret"
+    (secret / ".project.json").write_text(json.dumps({"name": "p", "description": "bob only"}))
+    (folder / ".project.json").unlink()
+    (folder / ".project.json").symlink_to(secret / ".project.json")
+    (secret / ".orpheus" / "sessions" / "0123456789ab.json").write_text("{}")
+    (folder / ".orpheus").symlink_to(secret / ".orpheus")
+    before = tree(bob)
+    r = await jp_fetch("orpheus", "api", "projects", "p")
+    model = json.loads(r.body)
+    assert model["description"] == ""
+    assert model["contents"]["sessions"]["count"] == 0
+    assert "bob" not in r.body.decode()
+    assert tree(bob) == before

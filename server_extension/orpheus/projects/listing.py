@@ -19,6 +19,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from ..fsutil import is_within
+
 # app key -> (folder relative to the project, file suffix, recursive)
 CONVENTIONS: dict[str, tuple[str, str, bool]] = {
     "sessions": (".orpheus/sessions", ".json", False),
@@ -59,7 +61,7 @@ def app_summary(project_dir: Path) -> dict[str, dict[str, Any]]:
     for app, (rel, suffix, recursive) in CONVENTIONS.items():
         folder = project_dir / rel
         count, latest = 0, 0.0
-        if not folder.is_symlink():
+        if not folder.is_symlink() and is_within(project_dir, folder):
             for st in _regular_files(folder, suffix, recursive):
                 count += 1
                 latest = max(latest, st.st_mtime)

@@ -12,7 +12,7 @@ from typing import Any
 
 from tornado import web
 
-from ..fsutil import atomic_write_json
+from ..fsutil import atomic_write_json, is_within
 from .listing import iso
 
 RECORD = ".project.json"
@@ -26,8 +26,11 @@ def now_iso() -> str:
 
 
 def read_record(slug: str, folder: Path, log: logging.Logger | logging.LoggerAdapter[Any]) -> dict[str, Any]:
-    """The record, or one made up from the folder when missing or unreadable."""
+    """The record, or one made up from the folder when missing, unreadable or a link
+    leading out of the project (never followed)."""
     try:
+        if not is_within(folder, folder / RECORD):
+            raise OSError(f"{RECORD} is a link that leads outside the project")
         raw = json.loads((folder / RECORD).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raw = {}
