@@ -180,7 +180,9 @@ def test_daily_token_quota_and_request_rate(stack: LLMStack) -> None:
     assert "resets at" in e.value.message
     assert int(e.value.response.headers["Retry-After"]) > 0
     assert usage(stack, token)["limits"]["tokens_per_day"] == 30
-    requests.put(stack.gateway + "/api/quotas/quinn", json={"requests_per_minute": 2},
+    # every route counts in the per-minute window: a fresh user for the rate part
+    token = user(stack, "quincy")
+    requests.put(stack.gateway + "/api/quotas/quincy", json={"requests_per_minute": 2},
                  headers={"Authorization": f"Bearer {admin}"}, timeout=10)
     client = claude(stack, token)
     client.messages.create(model="m", max_tokens=5, messages=MSG)
