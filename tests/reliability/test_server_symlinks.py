@@ -162,3 +162,25 @@ async def test_project_record_and_counts_do_not_follow_links(jp_fetch: Any, jp_r
     assert model["contents"]["sessions"]["count"] == 0
     assert "bob" not in r.body.decode()
     assert tree(bob) == before
+
+
+async def test_a_render_never_writes_through_a_planted_link(jp_fetch: Any, jp_root_dir: Path,
+                                                            tmp_path: Path) -> None:
+    import time
+
+    r = await jp_fetch("orpheus", "api", "projects", "film", "video", method="POST", body="")
+    assert r.code == 201
+    out = jp_root_dir / "projects" / "film" / "video" / "out"
+    victims = tmp_path / "victims"
+    victims.mkdir()
+    now = time.time()
+    for second in range(0, 8):  # the render is named after the second it is asked for
+        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(now + second))
+        for suffix in (".mp4", ".log"):
+            (out / f"starter-{stamp}{suffix}").symlink_to(victims / f"{stamp}{suffix}")
+    r = await jp_fetch("orpheus", "api", "projects", "film", "video", "render", method="POST",
+                       body=json.dumps({"scene": "starter", "quality": "low"}), request_timeout=120)
+    assert r.code == 201, r.body
+    made = out / json.loads(r.body)["file"]
+    assert made.is_file() and not made.is_symlink()
+    assert list(victims.iterdir()) == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import struct
 import sys
 import time
@@ -145,7 +146,9 @@ class RenderQueue(LoggingConfigurable):
         if proc.stdout is None or proc.stderr is None:  # pragma: no cover - PIPEs requested
             raise RuntimeError("renderer pipes missing")
         err_task = asyncio.create_task(proc.stderr.read())
-        with log_path.open("w") as log:
+        # O_NOFOLLOW: a link planted under the log's name is refused, never written through.
+        fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+        with os.fdopen(fd, "w") as log:
             async for raw in proc.stdout:
                 line = raw.decode(errors="replace")
                 log.write(line)

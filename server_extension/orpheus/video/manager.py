@@ -84,7 +84,7 @@ class VideoManager(LoggingConfigurable):
         stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
         output = video / "out" / f"{scene}-{stamp}.mp4"
         n = 1
-        while output.exists():
+        while any(p.exists() or p.is_symlink() for p in (output, output.with_suffix(".log"))):
             output = video / "out" / f"{scene}-{stamp}-{n}.mp4"
             n += 1
         return self.queue.submit(RenderJob(video, scene, str(quality), output))
