@@ -186,6 +186,7 @@ def test_daily_token_quota_and_request_rate(stack: LLMStack) -> None:
                  headers={"Authorization": f"Bearer {admin}"}, timeout=10)
     client = claude(stack, token)
     client.messages.create(model="m", max_tokens=5, messages=MSG)
+    client.messages.create(model="m", max_tokens=5, messages=MSG)
     with pytest.raises(anthropic.RateLimitError) as e:
         client.messages.create(model="m", max_tokens=5, messages=MSG)
     assert "2 requests per minute" in e.value.message
