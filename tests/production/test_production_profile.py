@@ -125,6 +125,9 @@ def _share_and_usage(prod: Production) -> str:
     """alice shares a file and spends tokens through the gateway; returns the share URL."""
     alice = prod.servers["alice"]
     auth = {"Authorization": f"token {prod.token('alice')}"}
+    body = {"type": "file", "format": "text", "content": SECRET}
+    r = requests.put(alice + "api/contents/alice-secret.txt", json=body, headers=auth, timeout=60)
+    assert r.status_code in (200, 201), r.text
     r = requests.post(alice + "orpheus/api/shares", json={"kind": "file", "target": "alice-secret.txt"},
                       headers=auth, timeout=120)
     assert r.status_code == 201, r.text
@@ -147,10 +150,13 @@ def _usage_of(prod: Production, user: str) -> list[str]:
 def test_hub_restart_keeps_accounts_shares_and_usage_in_postgres(prod: Production) -> None:
     url = _share_and_usage(prod)
     assert "claude-haiku-4-5" in _usage_of(prod, "alice")
+    r = prod.hub.api("POST", "/orpheus/users/bob/revoke")
+    assert r.status_code == 200, r.text
     prod.timed("hub restart", prod.hub.restart)
     accounts = prod.hub.api("GET", "/orpheus/users").json()
-    states = {a["name"]: a["state"] for a in accounts["users"]}
-    assert states["alice"] == states["bob"] == "approved", accounts
+    states = {a["name"]: a["state"] for a in accounts}
+    assert states["alice"] == "approved", accounts
+    assert states["bob"] == "revoked", accounts
     assert requests.get(url, timeout=60).status_code == 200  # the share link still works
     assert "claude-haiku-4-5" in _usage_of(prod, "alice")
     # all of it lives in PostgreSQL: each database has tables, the data folder no SQLite file
