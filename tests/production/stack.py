@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
 import requests
 from tornado.httpclient import HTTPRequest
 from tornado.websocket import WebSocketClientConnection, websocket_connect
@@ -111,6 +112,11 @@ def hub_env(pg: Postgres, daemon: Daemon, fake: FakeAnthropic, image: str) -> di
 @contextmanager
 def production_stack(data_dir: Path) -> Iterator[Production]:
     """Start everything, yield it, stop it all and undo the machine changes."""
+    try:
+        import psycopg  # noqa: F401  # the hub, share and llm services' PostgreSQL driver
+    except ImportError:
+        pytest.fail("psycopg is not installed: the production profile needs psycopg[binary] "
+                    "among pyproject.toml's dependencies")
     with ExitStack() as stack:
         timings: dict[str, str] = {}
         start = time.monotonic()
