@@ -10,28 +10,28 @@ admin; everyone else waits for an admin to approve them.
 from __future__ import annotations
 
 import asyncio
-import secrets
 from collections.abc import Coroutine
 from functools import cached_property
 from typing import Any
 
 from jupyterhub import orm
 from jupyterhub.auth import Authenticator
-from jupyterhub.handlers.login import LoginHandler
 from jupyterhub.spawner import SpawnException
 from tornado import web
-from traitlets import Bool, Float, Instance, Integer, Unicode, default, validate
+from traitlets import Bool, Float, Instance, Integer, List, Unicode, default, validate
 
 from .accounts import passwords, views
+from .accounts.bootstrap import bootstrap_password_admin
+from .accounts.clientaddr import Network, client_address, parse_networks
 from .accounts.clock import Clock
 from .accounts.enforce import Enforcer
 from .accounts.handlers import default_handlers as account_handlers
-from .accounts.models import APPROVED, Account
+from .accounts.login import LoginGuard, OrpheusLoginHandler
+from .accounts.models import Account
 from .accounts.ratelimit import RateLimiter
-from .accounts.store import AccountExists, AccountStore
+from .accounts.store import AccountStore
+from .accounts.throttle import BackoffRules, Throttle
 from .notify import Notifier
-
-INVALID = "Invalid username or password."
 
 
 def _positive(trait: str, value: float) -> float:
@@ -59,8 +59,33 @@ class OrpheusAuthenticator(Authenticator):  # type: ignore[misc]
     argon2_time_cost = Integer(3, help="Argon2id passes over memory per password hash.").tag(config=True)
     argon2_memory_kib = Integer(65536, help="Argon2id memory per password hash, in KiB.").tag(config=True)
     argon2_parallelism = Integer(4, help="Argon2id lanes per password hash.").tag(config=True)
-    lockout_max_failures = Integer(5, help="Failed password logins that lock an account.").tag(config=True)
-    lockout_minutes = Float(15.0, help="How long a locked account stays locked, in minutes.").tag(config=True)
+    lockout_max_failures = Integer(
+        5,
+        help="Failed logins from one client address, or on one username (known or not), "
+        "after which that address or name is slowed down (exponential backoff).",
+    ).tag(config=True)
+    lockout_base_seconds = Float(
+        30.0, help="First backoff after lockout_max_failures failures, in seconds; doubles with each further failure."
+    ).tag(config=True)
+    lockout_minutes = Float(
+        15.0, help="Longest single backoff of a client address or username, in minutes."
+    ).tag(config=True)
+    lockout_forget_hours = Float(
+        24.0, help="Failed-login counters are forgotten this many hours after their last failure."
+    ).tag(config=True)
+    trusted_proxies = List(
+        Unicode(),
+        ["127.0.0.0/8", "::1/128"],
+        help="Addresses or networks of the proxies whose X-Forwarded-For the hub believes "
+        "(configurable-http-proxy runs on loopback). Requests from any other peer are keyed "
+        "on the peer itself; X-Real-Ip is never used.",
+    ).tag(config=True)
+    forwarded_hops = Integer(
+        1,
+        help="How many trusted proxies append to X-Forwarded-For before the hub: 1 for "
+        "configurable-http-proxy alone, 2 with a reverse proxy (which must append the "
+        "client address) in front of it. The client is that many entries from the right.",
+    ).tag(config=True)
     login_rate_limit = Integer(
         30, help="Login POSTs allowed per client address per rate_limit_window (0 = no limit)."
     ).tag(config=True)
@@ -83,11 +108,22 @@ class OrpheusAuthenticator(Authenticator):  # type: ignore[misc]
     def _default_notifier(self) -> Notifier:
         return Notifier(parent=self, log=self.log)
 
-    @validate("trial_hours", "lockout_minutes", "rate_limit_window", "enforce_interval")
+    @validate(
+        "trial_hours", "lockout_minutes", "rate_limit_window", "enforce_interval",
+        "lockout_base_seconds", "lockout_forget_hours",
+    )
     def _check_positive(self, proposal: Any) -> float:
         return _positive(proposal["trait"].name, proposal["value"])
 
-    @validate("min_password_length", "lockout_max_failures", "argon2_time_cost", "argon2_memory_kib", "argon2_parallelism")
+    @validate("trusted_proxies")
+    def _check_networks(self, proposal: Any) -> list[str]:
+        parse_networks(proposal["value"])  # raises ValueError naming a bad entry
+        return list(proposal["value"])
+
+    @validate(
+        "min_password_length", "lockout_max_failures", "argon2_time_cost", "argon2_memory_kib",
+        "argon2_parallelism", "forwarded_hops",
+    )
     def _check_count(self, proposal: Any) -> int:
         return int(_positive(proposal["trait"].name, proposal["value"]))
 
@@ -128,6 +164,25 @@ class OrpheusAuthenticator(Authenticator):  # type: ignore[misc]
         return passwords.Hasher(self.argon2_time_cost, self.argon2_memory_kib, self.argon2_parallelism)
 
     @cached_property
+    def throttle(self) -> Throttle:
+        """Failed-login counters per client address and per username (in the database)."""
+        rules = BackoffRules(
+            self.lockout_max_failures,
+            self.lockout_base_seconds,
+            self.lockout_minutes * 60,
+            self.lockout_forget_hours * 3600,
+        )
+        return Throttle(self.store, rules)
+
+    @cached_property
+    def _trusted_networks(self) -> list[Network]:
+        return parse_networks(self.trusted_proxies)
+
+    def client_address(self, handler: web.RequestHandler) -> str:
+        """The client's address as the trusted proxy saw it (never a client-set header)."""
+        return client_address(handler.request, self._trusted_networks, self.forwarded_hops)
+
+    @cached_property
     def login_limiter(self) -> RateLimiter:
         """Per-address limit of login POSTs."""
         return RateLimiter(self.login_rate_limit, self.rate_limit_window)
@@ -158,7 +213,7 @@ class OrpheusAuthenticator(Authenticator):  # type: ignore[misc]
 
     def rate_limit(self, limiter: RateLimiter, handler: web.RequestHandler, what: str) -> None:
         """Raise 429 when this client address went over ``limiter``."""
-        wait = limiter.hit(handler.request.remote_ip or "unknown")
+        wait = limiter.hit(self.client_address(handler))
         if wait is not None:
             raise web.HTTPError(429, f"Too many {what} attempts from your address; try again in {int(wait) + 1} s.")
 
@@ -176,29 +231,10 @@ class OrpheusAuthenticator(Authenticator):  # type: ignore[misc]
 
     # ---- documented hooks ------------------------------------------------------
     async def authenticate(self, handler: web.RequestHandler, data: dict[str, str]) -> str | None:
-        """Check the password; lockout and rate limit first. Failures raise 403 without
+        """Check the password behind the rate limit and the per-address and per-name
+        backoff (``accounts.login``). Failures raise 403/429 with the reason, without
         logging the submitted name (the hub would log it if we returned None)."""
-        self.rate_limit(self.login_limiter, handler, "login")
-        username: str = self.normalize_username(data.get("username", ""))
-        password = data.get("password", "")
-        account = await asyncio.to_thread(self.store.get, username) if username else None
-        now = self.clock.now()
-        locked = account.locked_at(now) if account else None
-        if locked is not None:
-            raise web.HTTPError(403, f"This account is locked after too many failed logins until {views.human_time(locked)}.")
-        if not await self.hasher.averify(account.password_hash if account else None, password):
-            if account is not None:
-                until = await asyncio.to_thread(
-                    self.store.record_failure, username, now, self.lockout_max_failures, self.lockout_minutes
-                )
-                if until is not None:
-                    self.log.warning("An account was locked after %d failed logins", self.lockout_max_failures)
-                    raise web.HTTPError(403, f"Too many failed logins: this account is locked until {views.human_time(until)}.")
-            raise web.HTTPError(403, INVALID)
-        if account is not None and self.hasher.needs_rehash(account.password_hash or ""):
-            new_hash = await self.hasher.ahash(password)
-            await asyncio.to_thread(self.store.set_password_hash, username, new_hash)
-        return username
+        return await LoginGuard(self).authenticate(handler, data)
 
     async def check_blocked_users(self, username: str, authentication: Any = None) -> bool:
         """Refuse expired, revoked and unapproved users with a page that says which."""
@@ -239,27 +275,9 @@ class OrpheusAuthenticator(Authenticator):  # type: ignore[misc]
         self.bootstrap()
         self.enforcer = Enforcer(self, app)
         self.enforcer.start(self.enforce_interval)
-        return [("/login", LoginHandler), *account_handlers]
+        return [("/login", OrpheusLoginHandler), *account_handlers]
 
     # ---- start-up ---------------------------------------------------------------
     def bootstrap(self) -> None:
         """Create the bootstrap admin (approved) if missing; print a generated password once."""
-        name = self.bootstrap_admin and self.normalize_username(self.bootstrap_admin)
-        if not name:
-            return
-        account = self.store.get(name)
-        configured = self.bootstrap_admin_password
-        if account is None:
-            password = configured or secrets.token_urlsafe(12)
-            try:
-                self.store.create(
-                    name, None, "bootstrap", self.clock.now(), self.hasher.hash(password), status=APPROVED
-                )
-            except AccountExists:
-                return
-            if not configured:
-                print(f"Orpheus admin account {name!r} created with password: {password}", flush=True)  # noqa: T201
-            return
-        if configured and not self.hasher.verify(account.password_hash, configured):
-            self.store.set_password_hash(name, self.hasher.hash(configured))
-            self.log.info("Bootstrap admin password updated from configuration")
+        bootstrap_password_admin(self)

@@ -12,6 +12,7 @@ from tornado import web
 from . import views
 from .models import DELETED, Account
 from .store import AccountNotFound
+from .throttle import Standing, name_key
 
 if TYPE_CHECKING:
     from ..auth import OrpheusAuthenticator
@@ -26,11 +27,16 @@ class AccountAdmin:
         self.auth = authenticator
         self.store = authenticator.store
 
-    def model(self, name: str, account: Account | None, hub_user: Any) -> dict[str, Any]:
-        """The JSON model of ``name`` (``hub_user`` is the hub's orm/User or None)."""
+    def model(
+        self, name: str, account: Account | None, hub_user: Any, lock: Standing | None = None
+    ) -> dict[str, Any]:
+        """The JSON model of ``name`` (``hub_user`` is the hub's orm/User or None; ``lock``
+        the failed-login standing of the name)."""
         is_admin = bool(hub_user is not None and hub_user.admin) or name in self.auth.admin_users
         groups = [g.name for g in hub_user.groups] if hub_user is not None else []
-        model = views.account_model(name, account, is_admin, self.auth.clock.now(), groups)
+        now = self.auth.clock.now()
+        locked = lock.blocked_until if lock is not None and lock.wait(now) is not None else None
+        model = views.account_model(name, account, is_admin, now, groups, locked)
         model["hub_user"] = hub_user is not None
         spawners = getattr(hub_user, "_orm_spawners", None) or []
         model["server_running"] = any(s.server is not None for s in spawners)
@@ -40,14 +46,21 @@ class AccountAdmin:
 
     async def describe(self, name: str, hub_user: Any) -> dict[str, Any]:
         """``model`` with the record read now."""
-        return self.model(name, await asyncio.to_thread(self.store.get, name), hub_user)
+        lock = await asyncio.to_thread(self.auth.throttle.standing, name_key(name), self.auth.clock.now())
+        return self.model(name, await asyncio.to_thread(self.store.get, name), hub_user, lock)
 
     async def list(self, hub_users: list[Any]) -> list[dict[str, Any]]:
         """Every hub user and every Orpheus record, by name."""
         accounts = {a.username: a for a in await asyncio.to_thread(self.store.list)}
         by_name = {u.name: u for u in hub_users}
         names = sorted(set(accounts) | set(by_name))
-        return [self.model(n, accounts.get(n), by_name.get(n)) for n in names]
+        keys = [name_key(n) for n in names]
+        locks = await asyncio.to_thread(self.auth.throttle.standings, keys, self.auth.clock.now())
+        return [self.model(n, accounts.get(n), by_name.get(n), locks[k]) for n, k in zip(names, keys, strict=True)]
+
+    async def unlock(self, name: str) -> bool:
+        """Clear the failed-login backoff of the name ``name``; True if it had failures."""
+        return await asyncio.to_thread(self.auth.throttle.clear, name_key(name))
 
     async def _refuse_deleted(self, name: str) -> None:
         """409 when ``name`` is a tombstone: only an explicit release frees it."""

@@ -62,6 +62,7 @@ class Enforcer:
 
     async def sweep(self) -> list[str]:
         """Enforce once; returns the names acted on."""
+        await asyncio.to_thread(self.authenticator.throttle.prune, self.authenticator.clock.now())
         accounts = {a.username: a for a in await asyncio.to_thread(self.authenticator.store.list)}
         acted = []
         for orm_user in list(self.app.db.query(orm.User)):

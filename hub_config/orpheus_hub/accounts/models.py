@@ -69,11 +69,6 @@ class Account(Base):
         expires = from_db(self.trial_expires_at)
         return TRIAL if expires is not None and now < expires else EXPIRED
 
-    def locked_at(self, now: datetime) -> datetime | None:
-        """``locked_until`` (aware) if the account is locked at ``now``, else None."""
-        until = from_db(self.locked_until)
-        return until if until is not None and now < until else None
-
 
 class LoginThrottle(Base):
     """Failed-login counter of one client address or one username (known or not).

@@ -16,12 +16,13 @@ everyone else as expired (awaiting approval) until an admin approves them.
 All methods are synchronous and short; async callers run them with
 ``asyncio.to_thread``. Returned ``Account`` objects are detached snapshots.
 The schema is created and upgraded by alembic (``migrate()``), run at start-up.
+Failed-login counters are in ``throttle.Throttle`` (same database).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TypeVar
@@ -80,6 +81,10 @@ class AccountStore:
     def _session(self) -> Iterator[Session]:
         with self._sessions.begin() as session:
             yield session
+
+    def transaction(self) -> AbstractContextManager[Session]:
+        """A session in one transaction, committed on leaving (for the login throttle)."""
+        return self._session()
 
     def _update(self, username: str, change: Callable[[Account], T]) -> T:
         with self._session() as session:
@@ -263,28 +268,10 @@ class AccountStore:
 
         self._update(username, change)
 
-    def record_failure(
-        self, username: str, now: datetime, max_failures: int, lock_minutes: float
-    ) -> datetime | None:
-        """Count a failed password; lock when ``max_failures`` is reached. Returns locked-until."""
-
-        def change(account: Account) -> datetime | None:
-            account.failed_logins = (account.failed_logins or 0) + 1
-            if account.failed_logins < max_failures:
-                return None
-            until = now + timedelta(minutes=lock_minutes)
-            account.failed_logins = 0
-            account.locked_until = to_db(until)
-            return until
-
-        return self._update(username, change)
-
     def record_login(self, username: str, now: datetime) -> None:
-        """A successful login: reset the failure counter and remember the time."""
+        """A successful login: remember the time."""
 
         def change(account: Account) -> None:
-            account.failed_logins = 0
-            account.locked_until = None
             account.last_login_at = to_db(now)
 
         self._update(username, change)

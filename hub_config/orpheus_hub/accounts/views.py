@@ -66,7 +66,12 @@ def blocked_message(account: Account | None, state: str) -> str | None:
 
 
 def account_model(
-    name: str, account: Account | None, is_admin: bool, now: datetime, groups: list[str] | None = None
+    name: str,
+    account: Account | None,
+    is_admin: bool,
+    now: datetime,
+    groups: list[str] | None = None,
+    locked_until: datetime | None = None,
 ) -> dict[str, Any]:
     """The JSON model of one user (``GET /hub/api/orpheus/me`` and the users list)."""
     state = effective_state(account, is_admin, now)
@@ -83,7 +88,7 @@ def account_model(
         "created_at": iso(from_db(account.created_at)) if account else None,
         "approved_at": iso(from_db(account.approved_at)) if account else None,
         "last_login_at": iso(from_db(account.last_login_at)) if account else None,
-        "locked_until": iso(account.locked_at(now)) if account else None,
+        "locked_until": iso(locked_until),
         "trial_time_left": time_left(trial_end, now) if state in ("trial", EXPIRED) else "",
         "deleted_at": iso(from_db(account.deleted_at)) if account else None,
     }

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import inspect
 
 from orpheus_hub.accounts.store import AccountExists, AccountNotFound, AccountStore
+from orpheus_hub.accounts.throttle import BackoffRules, Throttle, address_key, name_key
 
 NOW = datetime(2026, 1, 1, 12, 0, tzinfo=timezone.utc)
 
@@ -75,30 +76,34 @@ def test_approve_creates_a_missing_record(store: AccountStore) -> None:
     assert store.state_of("dee", NOW + timedelta(days=400)) == "approved"
 
 
-def test_lockout_after_max_failures_then_reset_on_login(store: AccountStore) -> None:
-    store.create("eve", None, "signup", NOW)
-    for _ in range(4):
-        assert store.record_failure("eve", NOW, 5, 15) is None
-    until = store.record_failure("eve", NOW, 5, 15)
-    assert until == NOW + timedelta(minutes=15)
-    account = store.get("eve")
-    assert account is not None
-    assert account.locked_at(NOW + timedelta(minutes=14)) == until
-    assert account.locked_at(NOW + timedelta(minutes=15)) is None
-    store.record_login("eve", NOW + timedelta(minutes=16))
-    after = store.get("eve")
-    assert after is not None
-    assert (after.failed_logins, after.locked_until) == (0, None)
+def test_backoff_doubles_per_failure_up_to_the_cap_and_is_forgotten(store: AccountStore) -> None:
+    rules = BackoffRules(max_failures=3, base_seconds=30, cap_seconds=600, forget_seconds=3600)
+    assert [rules.block_for(n) for n in range(1, 9)] == [None, None, 30, 60, 120, 240, 480, 600]
+    throttle = Throttle(store, rules)
+    key = name_key("eve")
+    assert [throttle.fail(key, NOW).failures for _ in range(2)] == [1, 2]
+    assert throttle.standing(key, NOW).wait(NOW) is None
+    third = throttle.fail(key, NOW)
+    assert third.blocked_until == NOW + timedelta(seconds=30)
+    assert third.wait(NOW + timedelta(seconds=10)) == 20
+    later = NOW + timedelta(hours=2)  # past the memory: counting starts again
+    assert throttle.standing(key, later).failures == 0
+    assert throttle.fail(key, later).failures == 1
+    assert throttle.clear(key)
+    assert not throttle.clear(key)
+    assert throttle.standing(address_key("127.0.0.1"), NOW).failures == 0
 
 
 def test_state_survives_a_new_store_on_the_same_file(store: AccountStore) -> None:
     store.create("fay", "fay@example.org", "signup", NOW)
-    store.record_failure("fay", NOW, 1, 15)
+    rules = BackoffRules(1, 900, 900, 86400)
+    Throttle(store, rules).fail(name_key("fay"), NOW)
     reopened = AccountStore(store.db_url)
     reopened.migrate()
+    assert Throttle(reopened, rules).standing(name_key("fay"), NOW).blocked_until == NOW + timedelta(minutes=15)
+    assert Throttle(reopened, rules).prune(NOW + timedelta(days=2)) == 1
     account = reopened.get("fay")
     assert account is not None
-    assert account.locked_at(NOW) == NOW + timedelta(minutes=15)
     assert account.state(NOW + timedelta(hours=1)) == "trial"
     assert reopened.delete("fay")
     assert not reopened.delete("fay")

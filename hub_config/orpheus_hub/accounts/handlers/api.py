@@ -85,7 +85,7 @@ class UsersAPIHandler(OrpheusAPIHandler):
 
 
 class UserActionAPIHandler(OrpheusAPIHandler):
-    """``POST /hub/api/orpheus/users/{name}/(approve|revoke|trial|release)``."""
+    """``POST /hub/api/orpheus/users/{name}/(approve|revoke|trial|release|unlock)``."""
 
     @needs_scope("admin:users")
     async def post(self, user_name: str, action: str) -> None:
@@ -108,6 +108,9 @@ class UserActionAPIHandler(OrpheusAPIHandler):
             return 201 if (await self.admin.approve(user_name))[1] else 200
         if action == "release":
             await self.admin.release(user_name)
+            return 200
+        if action == "unlock":
+            await self.admin.unlock(user_name)
             return 200
         if self.current_user.name == user_name:
             raise web.HTTPError(400, "You cannot revoke yourself.")
@@ -139,6 +142,6 @@ class AccountStateAPIHandler(OrpheusAPIHandler):
 default_handlers = [
     (r"/api/orpheus/me", MeAPIHandler),
     (r"/api/orpheus/users", UsersAPIHandler),
-    (r"/api/orpheus/users/([^/]+)/(approve|revoke|trial|release)", UserActionAPIHandler),
+    (r"/api/orpheus/users/([^/]+)/(approve|revoke|trial|release|unlock)", UserActionAPIHandler),
     (r"/api/orpheus/accounts/([^/]+)", AccountStateAPIHandler),
 ]

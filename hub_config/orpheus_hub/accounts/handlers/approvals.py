@@ -13,12 +13,12 @@ from ..admin import MAX_TRIAL_HOURS, AccountAdmin
 from .guard import refuse_blocked_caller
 from .scopes import needs_scope
 
-ACTIONS = ("approve", "revoke", "trial", "delete", "release")
+ACTIONS = ("approve", "revoke", "trial", "delete", "release", "unlock")
 
 
 class ApprovalsHandler(BaseHandler):  # type: ignore[misc]
     """Users with state, trial time left and last login; approve, revoke, extend, delete,
-    release a deleted name."""
+    release a deleted name, unlock a name slowed down by failed logins."""
 
     async def prepare(self) -> None:
         """The hub's prepare (who is calling), then refuse a blocked caller."""
@@ -72,6 +72,9 @@ class ApprovalsHandler(BaseHandler):  # type: ignore[misc]
                 raise web.HTTPError(400, "You cannot revoke yourself.")
             await self.admin.revoke(name)
             return f"Revoked {name}; their server and tokens are being stopped."
+        if action == "unlock":
+            await self.admin.unlock(name)
+            return f"Unlocked {name}: failed logins on this name no longer slow it down."
         if action == "release":
             await self.admin.release(name)
             return f"Released {name}: the name can be used again (by whoever takes it next)."
