@@ -17,8 +17,9 @@ database decides whether they may come in, exactly as for password accounts.
   open-session checks (``refresh_user``) and the periodic enforcement sweep are
   inherited unchanged, so OAuth users are held to the same rules.
 - An identity whose name belongs to an existing *password* account is refused
-  (anyone can register that name at the provider), unless the name is a hub
-  admin or ``link_password_accounts`` is on.
+  (anyone can register that name at the provider), hub admins included, unless
+  ``link_password_accounts`` is on. The bootstrap admin made behind OAuth has no
+  password (it is the operator's provider name), so it logs in.
 
 Ready classes: ``OrpheusGenericOAuthenticator`` and ``OrpheusGitHubOAuthenticator``;
 configure the provider with oauthenticator's own traitlets
@@ -29,6 +30,7 @@ configure the provider with oauthenticator's own traitlets
 from __future__ import annotations
 
 import asyncio
+from contextlib import suppress
 from types import TracebackType
 from typing import Any
 
@@ -39,7 +41,7 @@ from tornado import web
 from traitlets import Bool, default
 
 from .accounts import views
-from .accounts.models import DELETED
+from .accounts.models import APPROVED, DELETED
 from .accounts.store import AccountExists
 from .auth import OrpheusAuthenticator
 
@@ -88,8 +90,8 @@ class OrpheusOAuthMixin(OrpheusAuthenticator):
     link_password_accounts = Bool(
         False,
         help="Let an OAuth identity log in to an existing password account with the same "
-        "name. Off by default: anyone who registers that name at the provider would "
-        "take the account over. Hub admins (admin_users) are always linked.",
+        "name, hub admins' included. Off by default: anyone who registers that name at "
+        "the provider would take the account over.",
     ).tag(config=True)
 
     @default("enable_signup")
@@ -140,13 +142,30 @@ class OrpheusOAuthMixin(OrpheusAuthenticator):
         )
         return blocked_pass
 
+    def bootstrap(self) -> None:
+        """The bootstrap admin behind OAuth: an approved record *without* a password (the
+        name is the operator's provider identity; passwords cannot be used here)."""
+        name = self.bootstrap_admin and self.normalize_username(self.bootstrap_admin)
+        if not name:
+            return
+        account = self.store.get(name)
+        if account is None:
+            with suppress(AccountExists):
+                self.store.create(name, None, "bootstrap", self.clock.now(), None, status=APPROVED)
+        elif account.password_hash and not self.link_password_accounts:
+            self.log.warning(
+                "Bootstrap admin %s has a password account, so %s log-ins as %s are refused "
+                "unless link_password_accounts is on",
+                name, self.login_service, name,
+            )
+
     async def _first_login(self, username: str, auth_model: dict[str, Any]) -> None:
         account = await asyncio.to_thread(self.store.get, username)
         is_admin = bool(auth_model.get("admin")) or self.is_hub_admin(username)
         if account is not None and account.status == DELETED:
             raise web.HTTPError(403, views.deleted_message(username))
         if account is not None:
-            self._check_link(username, account.source, account.password_hash, is_admin)
+            self._check_link(username, account.source, account.password_hash)
             return
         if is_admin:
             return  # hub admins count as approved without a record
@@ -162,8 +181,9 @@ class OrpheusOAuthMixin(OrpheusAuthenticator):
         if self.notifier is not None:
             self.background(self.notifier.notify_signup(username, email))
 
-    def _check_link(self, username: str, source: str, password_hash: str | None, is_admin: bool) -> None:
-        if not password_hash or source.startswith("oauth") or is_admin or self.link_password_accounts:
+    def _check_link(self, username: str, source: str, password_hash: str | None) -> None:
+        """Refuse an identity whose name is a password account's (admins too) unless opted in."""
+        if not password_hash or source.startswith("oauth") or self.link_password_accounts:
             return
         raise web.HTTPError(
             403,

@@ -99,12 +99,31 @@ async def test_password_account_is_not_taken_over(tmp_path: Path) -> None:
 
 
 @pytest.mark.asyncio
-async def test_admins_get_no_trial_record_and_are_linked(tmp_path: Path) -> None:
-    auth = _auth(tmp_path, admin_users={"vera", "wes"})
+async def test_admins_get_no_trial_record(tmp_path: Path) -> None:
+    auth = _auth(tmp_path, admin_users={"vera"})
     assert await _login(auth, "vera")
     assert auth.store.get("vera") is None  # admins count as approved without a record
+
+
+@pytest.mark.asyncio
+async def test_identity_named_like_an_admin_does_not_take_its_password_account(tmp_path: Path) -> None:
+    auth = _auth(tmp_path, admin_users={"wes"})
     auth.store.create("wes", None, "bootstrap", auth.clock.now(), hash_password("a long passphrase"))
-    assert await _login(auth, "wes")
+    with pytest.raises(web.HTTPError, match="signs in with a password") as e:
+        await _login(auth, "wes")
+    assert e.value.status_code == 403
+    linking = _auth(tmp_path, admin_users={"wes"}, link_password_accounts=True)  # opt-in
+    assert await _login(linking, "wes")
+
+
+@pytest.mark.asyncio
+async def test_bootstrap_admin_behind_oauth_has_no_password_and_logs_in(tmp_path: Path) -> None:
+    auth = _auth(tmp_path, admin_users={"xavi"}, bootstrap_admin="xavi", bootstrap_admin_password="a long passphrase")
+    auth.bootstrap()
+    account = auth.store.get("xavi")
+    assert account is not None
+    assert (account.status, account.password_hash) == ("approved", None)
+    assert await _login(auth, "xavi")
 
 
 def test_blocked_users_config_still_applies(tmp_path: Path) -> None:
