@@ -38,6 +38,11 @@ class SandboxSpawner(LocalProcessSpawner):  # type: ignore[misc]
     home_mount = Unicode(
         "/home/jovyan", help="Where the user's home appears inside the sandbox (the same for every user)."
     ).tag(config=True)
+    uid_map_file = Unicode(
+        "/var/lib/orpheus/sandbox-uids.json",
+        help="The machine-wide uid map (shared by every hub on this machine, so no two users "
+        "anywhere share a uid).",
+    ).tag(config=True)
     uid_min = Integer(200000, help="First uid handed to users (never reused).").tag(config=True)
     uid_max = Integer(299999, help="Last uid handed to users.").tag(config=True)
     runtime_paths = List(
@@ -91,7 +96,8 @@ class SandboxSpawner(LocalProcessSpawner):  # type: ignore[misc]
     @property
     def uid_map(self) -> UidMap:
         """The hub's ``username -> uid`` map."""
-        return UidMap(Path(self.state_dir) / "uids.json", self.uid_min, self.uid_max)
+        scope = str(Path(self.state_dir).resolve())
+        return UidMap(Path(self.uid_map_file), self.uid_min, self.uid_max, scope=scope)
 
     def _uid(self) -> int:
         uid = self.uid_map.uid_for(self.user.name)

@@ -84,6 +84,14 @@ def test_uids_are_stable_never_reused_and_skip_host_uids(tmp_path: Path) -> None
     assert (tmp_path / "uids.json").stat().st_mode & 0o077 == 0
 
 
+def test_two_hubs_on_one_machine_never_share_a_uid(tmp_path: Path) -> None:
+    one = UidMap(tmp_path / "uids.json", 250000, 250010, scope="/srv/hub-one")
+    two = UidMap(tmp_path / "uids.json", 250000, 250010, scope="/srv/hub-two")
+    assert one.uid_for("alice") != two.uid_for("alice")
+    assert one.lookup("alice") == 250000
+    assert two.lookup("bob") is None
+
+
 def test_preflight_names_what_is_missing_and_the_setting_that_accepts_the_risk() -> None:
     with pytest.raises(preflight.IsolationUnavailable) as e:
         preflight.check("/nonexistent/bwrap", "setpriv", preflight.default_runtime_paths(), UID)
