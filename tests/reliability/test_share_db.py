@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, inspect
 from orpheus.shares.redact import GATEWAY_TOKEN
 from orpheus_hub.llm.app import LLMGateway
 from orpheus_hub.llm.tokens import TokenStore
-from orpheus_hub.llm.usage import UsageStore
+from orpheus_hub.llm.usage import Usage, UsageStore
 from orpheus_hub.share.app import ShareService
 from orpheus_hub.share.store import ShareStore
 
@@ -97,3 +97,30 @@ def test_fresh_databases_are_created_by_the_migrations(tmp_path: Path) -> None:
     assert "shares" in inspect(share.engine).get_table_names()
     assert {"llm_usage", "llm_quota_overrides", "llm_gateway_tokens"} <= set(
         inspect(usage.engine).get_table_names())
+
+
+@pytest.mark.slow
+def test_both_stores_migrate_and_work_on_postgresql() -> None:
+    from tests.production.postgres import PG_BIN, private_postgres
+
+    if not (PG_BIN / "postgres").exists():
+        pytest.skip("the PostgreSQL server is installed by `make test`")
+    with private_postgres() as pg:
+        shares = ShareStore(pg.url("shares"))
+        ShareStore(pg.url("shares"))  # a second start is a no-op upgrade
+        now = datetime.now(timezone.utc)
+        share, token = shares.create("pgowner", "file", "t", "x.txt", None, 5, now, "pgshare1")
+        assert shares.by_token(token) is not None
+        assert shares.owners() == ["pgowner"]
+        usage = UsageStore(pg.url("llm"))
+        UsageStore(pg.url("llm"))
+        usage.record(Usage("pguser", "anthropic", "v1/messages", "m", 7, 3, 1.0, 200, True), now)
+        assert usage.tokens_since("pguser", now - timedelta(hours=1)) == 10
+        tokens = TokenStore(usage)
+        minted = tokens.mint("pguser", timedelta(hours=1), "pg", now)
+        assert tokens.owner(minted.token, now) == "pguser"
+        assert tokens.revoke_user("pguser", now) == 1
+        assert tokens.owner(minted.token, now) is None
+        assert {"shares", "orpheus_share_alembic_version"} <= pg.tables("shares")
+        assert {"llm_usage", "llm_quota_overrides", "llm_gateway_tokens",
+                "orpheus_llm_alembic_version"} <= pg.tables("llm")
