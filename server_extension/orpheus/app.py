@@ -103,4 +103,6 @@ class OrpheusApp(ExtensionApp):
         for module_name in [*HANDLER_MODULES, *self.extra_handler_modules]:
             module = importlib.import_module(module_name)
             handlers: list[tuple[str, Any]] = module.default_handlers
-            self.handlers.extend(with_trailing_slash(rule) for rule in handlers)
+            if module_name in HANDLER_MODULES:  # Orpheus handlers refuse the slash themselves
+                handlers = [with_trailing_slash(rule) for rule in handlers]
+            self.handlers.extend(handlers)

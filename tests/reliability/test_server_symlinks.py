@@ -10,6 +10,7 @@ its target.
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -166,8 +167,6 @@ async def test_project_record_and_counts_do_not_follow_links(jp_fetch: Any, jp_r
 
 async def test_a_render_never_writes_through_a_planted_link(jp_fetch: Any, jp_root_dir: Path,
                                                             tmp_path: Path) -> None:
-    import time
-
     r = await jp_fetch("orpheus", "api", "projects", "film", "video", method="POST", body="")
     assert r.code == 201
     out = jp_root_dir / "projects" / "film" / "video" / "out"
@@ -182,5 +181,6 @@ async def test_a_render_never_writes_through_a_planted_link(jp_fetch: Any, jp_ro
                        body=json.dumps({"scene": "starter", "quality": "low"}), request_timeout=120)
     assert r.code == 201, r.body
     made = out / json.loads(r.body)["file"]
-    assert made.is_file() and not made.is_symlink()
+    assert made.is_file()
+    assert not made.is_symlink()
     assert list(victims.iterdir()) == []
