@@ -73,7 +73,7 @@ async def test_malformed_ids_are_400_before_anything_else(
                         continue
                     message = json.loads(r.body)["message"]
                     if bad == "%C0%AE":
-                        assert f"URL's {target} is not valid UTF-8" in message, (path, message)
+                        assert f"request's {target} is not valid UTF-8" in message, (path, message)
                         assert "%C0%AE is not a character" in message
                     else:
                         assert LABELS[target] in message, (path, message)

@@ -42,11 +42,11 @@ class PathChecks:
     request: Any
 
     def decode_argument(self, value: bytes, name: str | None = None) -> str:
-        """UTF-8 of a percent-decoded URL part; ``%C0%AE`` and the like are a 400 saying so."""
+        """UTF-8 of a percent-decoded path, query or form part; ``%C0%AE`` and the like are a 400."""
         try:
             return value.decode("utf-8")
         except UnicodeDecodeError:
-            where = f"the URL's {name}" if name else "a URL argument"
+            where = f"the request's {name}" if name else "a request argument"
             raise web.HTTPError(
                 400, f"{where} is not valid UTF-8 once percent-decoded (an escape such as "
                      "%C0%AE is not a character)"
