@@ -205,14 +205,33 @@ def test_admin_unlocks_and_the_lock_survives_a_restart(hub: Hub) -> None:
         timeout=30,
     )
     assert r.status_code == 302
-    row = admin.get(hub.url + "/hub/approvals", timeout=30).text.split('data-user="nina"', 1)[1].split("</tr>")[0]
-    assert 'value="unlock"' in row
-    kim_row = admin.get(hub.url + "/hub/approvals", timeout=30).text.split('data-user="admin"', 1)[1].split("</tr>")[0]
-    assert 'value="unlock"' not in kim_row
+
+    def row(name: str) -> str:
+        page = admin.get(hub.url + "/hub/approvals", timeout=30).text
+        return page.split(f'data-user="{name}"', 1)[1].split("</tr>", 1)[0]
+
+    assert 'value="unlock"' in row("nina")
+    assert 'value="unlock"' not in row("admin")
+    data = {"_xsrf": xsrf(admin), "action": "unlock", "username": "nina"}
+    unlocked = admin.post(hub.url + "/hub/approvals", data=data, timeout=30)
+    assert unlocked.status_code == 200
+    assert "Unlocked nina" in unlocked.text
+    assert 'value="unlock"' not in row("nina")
+    assert login_from(hub, "127.0.0.52", "nina", PASSWORD).status_code == 302
+
+
+def test_unlock_through_the_rest_api(hub: Hub) -> None:
+    for i in range(MAX_FAILURES):
+        login_from(hub, "127.0.0.61", "lena", f"guess {i}")
+    assert login_from(hub, "127.0.0.61", "lena", PASSWORD).status_code in (403, 429)
+    assert login_from(hub, "127.0.0.62", "someone-else", "slip").status_code == 403  # .62 has a failure
+    assert login_from(hub, "127.0.0.62", "lena", PASSWORD).status_code == 403  # so the lock holds for it
+    users = {u["name"]: u for u in hub.api("GET", "/orpheus/users").json()}
+    assert users["lena"]["locked_until"]
     user_token = hub.create_user("outsider")
-    assert hub.api("POST", "/orpheus/users/nina/unlock", token=user_token).status_code == 403
+    assert hub.api("POST", "/orpheus/users/lena/unlock", token=user_token).status_code == 403
     assert hub.api("POST", "/orpheus/users/nobody-at-all/unlock").status_code == 404
-    unlocked = hub.api("POST", "/orpheus/users/nina/unlock")
+    unlocked = hub.api("POST", "/orpheus/users/lena/unlock")
     assert unlocked.status_code == 200, unlocked.text
     assert unlocked.json()["locked_until"] is None
-    assert login_from(hub, "127.0.0.52", "nina", PASSWORD).status_code == 302
+    assert login_from(hub, "127.0.0.62", "lena", PASSWORD).status_code == 302
