@@ -48,3 +48,21 @@ def test_a_known_type_is_kept_and_a_non_json_body_becomes_a_plain_message() -> N
     out = p.sanitize_error(500, f"<html>{KEY}</html>".encode(), "api_error")
     assert leaks(json.dumps(out)) == []
     assert out["error"]["message"].startswith("The anthropic API answered 500")
+
+
+def test_an_error_event_inside_a_stream_is_rebuilt_too() -> None:
+    from orpheus_hub.llm.providers import UsageMeter
+
+    provider = Provider("anthropic", KEY, "http://upstream")
+    meter = UsageMeter("anthropic", streaming=True,
+                       sanitize=lambda raw: provider.sanitize_error(200, raw, "api_error"))
+    start = b'event: message_start\ndata: {"type": "message_start", "message": {"model": "m"}}\n\n'
+    error = ('event: error\ndata: ' + json.dumps({"type": "error", "error": {
+        "type": f"overloaded_{KEY}", "message": f"upstream hiccup for {KEY.upper()}"}}) + "\n\n").encode()
+    half = len(error) // 2
+    out = meter.feed(start + error[:half]) + meter.feed(error[half:]) + meter.flush()
+    assert out.startswith(start)
+    assert leaks(out.decode()) == []
+    rebuilt = json.loads(out.split(b"event: error\ndata: ")[1].split(b"\n")[0])
+    assert rebuilt["error"]["type"] == "api_error"
+    assert "upstream hiccup" in rebuilt["error"]["message"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -124,17 +125,29 @@ class Provider:
         return self.error_body(f"{message} (from the {self.name} API)", error_type)
 
 
+def _json_object(raw: bytes) -> dict[str, Any] | None:
+    """``raw`` as a JSON object, or ``None``."""
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
 @dataclass
 class UsageMeter:
     """Reads model and token counts from a reply while it passes through.
 
     For OpenAI streams whose caller did not ask for usage, the gateway asks for
-    it anyway and ``hide_usage_chunk`` drops that extra final chunk again.
+    it anyway and ``hide_usage_chunk`` drops that extra final chunk again. Streams
+    pass event by event; an error event inside a stream is rebuilt by ``sanitize``
+    (the provider's ``sanitize_error``), never passed on as the upstream wrote it.
     """
 
     provider: str
     streaming: bool
     hide_usage_chunk: bool = False
+    sanitize: Callable[[bytes], dict[str, Any]] | None = None
     model: str = ""
     input_tokens: int = 0
     output_tokens: int = 0
@@ -152,17 +165,26 @@ class UsageMeter:
         self._buffer += chunk
         events = self._buffer.replace(b"\r\n", b"\n").split(b"\n\n")
         self._buffer = events.pop()
-        if not self.hide_usage_chunk:
-            for event in events:
-                self._read_event(event)
-            return chunk
-        kept = [e for e in events if self._read_event(e)]
-        return b"".join(e + b"\n\n" for e in kept)
+        return b"".join(self._event_out(e) for e in events)
 
     def flush(self) -> bytes:
         """Whatever is still held back at the end of a stream."""
         rest, self._buffer = self._buffer, b""
-        return rest if self.hide_usage_chunk else b""
+        return self._event_out(rest) if rest.strip() else b""
+
+    def _event_out(self, event: bytes) -> bytes:
+        """What the caller gets of one event: nothing (hidden usage), a rebuilt error, or it."""
+        if not self._read_event(event):
+            return b""
+        if self.sanitize is None or b"error" not in event:
+            return event + b"\n\n"
+        lines = []
+        for line in event.split(b"\n"):
+            payload = _json_object(line[5:]) if line.startswith(b"data:") else None
+            if payload is not None and (payload.get("type") == "error" or isinstance(payload.get("error"), dict)):
+                line = b"data: " + json.dumps(self.sanitize(line[5:])).encode()
+            lines.append(line)
+        return b"\n".join(lines) + b"\n\n"
 
     def finish(self) -> None:
         """Read usage from a complete (non-streamed) JSON body."""

@@ -100,7 +100,8 @@ class ProxyHandler(GatewayHandler):
         if not isinstance(data, dict):
             raise web.HTTPError(400, "The request body must be a JSON object.")
         streaming = bool(data.get("stream"))
-        meter = UsageMeter(self.provider.name, streaming=streaming, model=str(data.get("model", ""))[:128])
+        meter = UsageMeter(self.provider.name, streaming=streaming, model=str(data.get("model", ""))[:128],
+                           sanitize=lambda raw: self.provider.sanitize_error(200, raw, "api_error"))
         body = self.request.body
         options = data.get("stream_options") or {}
         if self.provider.name == "openai" and streaming and not options.get("include_usage"):
