@@ -184,3 +184,22 @@ async def test_a_render_never_writes_through_a_planted_link(jp_fetch: Any, jp_ro
     assert made.is_file()
     assert not made.is_symlink()
     assert list(victims.iterdir()) == []
+
+
+async def test_trash_folder_link_is_neither_filled_nor_restored_from(
+        jp_fetch: Any, jp_root_dir: Path, bob: Path) -> None:
+    await create_project(jp_fetch, "p")
+    bob_trash = bob / ".orpheus-trash"
+    (bob_trash / "secret-20260101T000000000000Z" / "data").mkdir(parents=True)
+    (bob_trash / "secret-20260101T000000000000Z" / "data" / "x.csv").write_text(CSV)
+    (jp_root_dir / ".orpheus-trash").symlink_to(bob_trash)
+    before = tree(bob)
+    r = await jp_fetch("orpheus", "api", "projects", "p", method="DELETE", raise_error=False)
+    assert r.code == 403, r.body
+    assert "is a link that leads outside your Jupyter root" in json.loads(r.body)["message"]
+    assert (jp_root_dir / "projects" / "p" / ".project.json").is_file()
+    r = await jp_fetch("orpheus", "api", "trash", "secret-20260101T000000000000Z", "restore",
+                       method="POST", body="{}", raise_error=False)
+    assert r.code == 403, r.body
+    assert not (jp_root_dir / "projects" / "secret").exists()
+    assert tree(bob) == before

@@ -12,7 +12,7 @@ from tornado import web
 from traitlets import Bool, Float, TraitError, Unicode, default, validate
 from traitlets.config import LoggingConfigurable
 
-from ..fsutil import is_within
+from ..fsutil import contain, is_within
 from ..names import sanitize_name
 from . import listing, records, trash
 
@@ -84,8 +84,9 @@ class ProjectManager(LoggingConfigurable):  # type: ignore[misc]
 
     @property
     def trash_root(self) -> Path:
-        """Where deleted projects go (inside the Jupyter root)."""
-        return self.jupyter_root / self.trash_dir
+        """Where deleted projects go; 403 when it is a link leading out of the Jupyter root."""
+        return contain(self.jupyter_root, self.jupyter_root / self.trash_dir,
+                       f"{self.trash_dir}/", "your Jupyter root")
 
     def relative(self, path: Path) -> str:
         """``path`` relative to the Jupyter root, as the contents API names it."""
