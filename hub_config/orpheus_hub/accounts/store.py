@@ -62,7 +62,8 @@ class AccountStore:
     def __init__(self, db_url: str, trial_hours: float = 24.0) -> None:
         self.db_url = db_url
         self.trial_hours = trial_hours
-        args = {"check_same_thread": False} if db_url.startswith("sqlite") else {}
+        # SQLite: usable from the worker threads; a writer waits up to 30 s for another
+        args = {"check_same_thread": False, "timeout": 30} if db_url.startswith("sqlite") else {}
         self.engine: Engine = create_engine(db_url, connect_args=args, future=True)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 

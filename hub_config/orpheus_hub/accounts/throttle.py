@@ -12,6 +12,7 @@ exactly like a known one.
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -69,6 +70,9 @@ class Throttle:
     def __init__(self, store: AccountStore, rules: BackoffRules) -> None:
         self.store = store
         self.rules = rules
+        #: one writer at a time in this process (SQLite would make concurrent ones wait
+        #: on its busy timeout, unfairly; the hub is the only process writing here)
+        self._write = threading.Lock()
 
     def _standing(self, row: LoginThrottle | None, now: datetime) -> Standing:
         if row is None:
@@ -91,10 +95,11 @@ class Throttle:
 
     def fail(self, key: str, now: datetime) -> Standing:
         """Count one failure of ``key``; returns the new standing."""
-        try:
-            return self._fail(key, now)
-        except IntegrityError:  # a concurrent first failure created the row: count on it
-            return self._fail(key, now)
+        with self._write:
+            try:
+                return self._fail(key, now)
+            except IntegrityError:  # another process created the row first: count on it
+                return self._fail(key, now)
 
     def _fail(self, key: str, now: datetime) -> Standing:
         with self.store.transaction() as session:
@@ -119,13 +124,13 @@ class Throttle:
 
     def clear(self, key: str) -> bool:
         """Forget ``key`` (a successful login, an admin unlock); True if it had a counter."""
-        with self.store.transaction() as session:
+        with self._write, self.store.transaction() as session:
             result = session.execute(delete(LoginThrottle).where(LoginThrottle.key == key))
             return bool(getattr(result, "rowcount", 0))
 
     def prune(self, now: datetime) -> int:
         """Drop counters whose last failure is older than the memory; returns how many."""
         horizon = to_db(now - timedelta(seconds=self.rules.forget_seconds))
-        with self.store.transaction() as session:
+        with self._write, self.store.transaction() as session:
             result = session.execute(delete(LoginThrottle).where(LoginThrottle.last_failure_at < horizon))
             return int(getattr(result, "rowcount", 0) or 0)

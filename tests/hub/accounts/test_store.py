@@ -155,3 +155,12 @@ def test_tombstone_reserves_the_name_until_released(store: AccountStore) -> None
     assert store.release("amy")
     assert store.get("amy") is None
     assert not store.release("other")  # not deleted: nothing released
+
+
+def test_concurrent_failures_are_all_counted(store: AccountStore) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    throttle = Throttle(store, BackoffRules(5, 30, 900, 86400))
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda i: throttle.fail(name_key(f"k{i % 2}"), NOW), range(40)))
+    assert [throttle.standing(name_key(f"k{i}"), NOW).failures for i in (0, 1)] == [20, 20]
