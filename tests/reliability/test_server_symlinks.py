@@ -203,3 +203,20 @@ async def test_trash_folder_link_is_neither_filled_nor_restored_from(
     assert r.code == 403, r.body
     assert not (jp_root_dir / "projects" / "secret").exists()
     assert tree(bob) == before
+
+
+async def test_projects_folder_link_lists_nothing_of_the_target(jp_fetch: Any, jp_root_dir: Path,
+                                                                bob: Path) -> None:
+    secret = bob / "projects" / "secret"
+    (secret / ".project.json").write_text(json.dumps({"name": "secret", "description": "bob only"}))
+    record = {"id": "0123456789ab", "title": "bob's session", "project": "secret", "mode": "claude"}
+    (secret / ".orpheus" / "sessions" / "0123456789ab.json").write_text(json.dumps(record))
+    (jp_root_dir / "projects").symlink_to(bob / "projects")
+    before = tree(bob)
+    for path in (("projects",), ("sessions",), ("sessions", "0123456789ab"),
+                 ("projects", "secret", "notes")):
+        r = await jp_fetch("orpheus", "api", *path, raise_error=False)
+        assert r.code == 403, (path, r.code, r.body[:300])
+        assert "is a link that leads outside your Jupyter root" in json.loads(r.body)["message"]
+        assert "bob" not in r.body.decode()
+    assert tree(bob) == before

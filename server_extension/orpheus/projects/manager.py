@@ -79,8 +79,10 @@ class ProjectManager(LoggingConfigurable):  # type: ignore[misc]
 
     @property
     def root(self) -> Path:
-        """The projects folder (``<jupyter root>/<projects_dir>``)."""
-        return self.jupyter_root / self.projects_dir
+        """The projects folder (``<jupyter root>/<projects_dir>``); 403 when it is a link
+        leading out of the Jupyter root."""
+        return contain(self.jupyter_root, self.jupyter_root / self.projects_dir,
+                       f"{self.projects_dir}/", "your Jupyter root")
 
     @property
     def trash_root(self) -> Path:
@@ -95,8 +97,6 @@ class ProjectManager(LoggingConfigurable):  # type: ignore[misc]
     def _folder(self, name: str) -> tuple[str, Path]:
         """Sanitized name and its folder (existing or not); 403 for escaping symlinks."""
         slug = sanitize_name(name, "project name")
-        if not is_within(self.jupyter_root, self.root):
-            raise web.HTTPError(403, "the projects folder is a link that leaves your Jupyter root")
         folder = self.root / slug
         if folder.is_symlink() and not is_within(self.jupyter_root, folder):
             raise web.HTTPError(403, f"project {slug!r} is a link that leaves your Jupyter root")
