@@ -22,7 +22,7 @@ from traitlets import Bool, Float, Instance, Integer, List, Unicode, default, va
 
 from .accounts import passwords, views
 from .accounts.bootstrap import bootstrap_password_admin
-from .accounts.clientaddr import Network, client_address, parse_networks
+from .accounts.clientaddr import Network, client_address, own_address, parse_networks
 from .accounts.clock import Clock
 from .accounts.enforce import Enforcer
 from .accounts.handlers import default_handlers as account_handlers
@@ -77,7 +77,8 @@ class OrpheusAuthenticator(Authenticator):  # type: ignore[misc]
         Unicode(),
         ["127.0.0.0/8", "::1/128"],
         help="Addresses or networks of the proxies whose X-Forwarded-For the hub believes "
-        "(configurable-http-proxy runs on loopback). Requests from any other peer are keyed "
+        "(configurable-http-proxy runs on loopback; the hub's own JupyterHub.hub_ip is "
+        "trusted too when it is a single address). Requests from any other peer are keyed "
         "on the peer itself; X-Real-Ip is never used.",
     ).tag(config=True)
     forwarded_hops = Integer(
@@ -176,7 +177,9 @@ class OrpheusAuthenticator(Authenticator):  # type: ignore[misc]
 
     @cached_property
     def _trusted_networks(self) -> list[Network]:
-        return parse_networks(self.trusted_proxies)
+        """``trusted_proxies`` plus the hub's own ``hub_ip`` when it is one address: only
+        this host can connect from it (a proxy on the host reaching the hub there)."""
+        return parse_networks(self.trusted_proxies) + own_address(getattr(getattr(self, "app", None), "hub_ip", ""))
 
     def client_address(self, handler: web.RequestHandler) -> str:
         """The client's address as the trusted proxy saw it (never a client-set header)."""

@@ -28,6 +28,15 @@ def parse_networks(entries: Iterable[str]) -> list[Network]:
     return networks
 
 
+def own_address(hub_ip: str) -> list[Network]:
+    """``[hub_ip/32]`` when the hub listens on one specific address, else ``[]``."""
+    try:
+        ip = ip_address(hub_ip)
+    except ValueError:
+        return []
+    return [] if ip.is_unspecified else [ip_network(ip)]
+
+
 def _in(address: str, networks: list[Network]) -> bool:
     try:
         ip = ip_address(address)

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 from tornado.httputil import HTTPHeaders
 
-from orpheus_hub.accounts.clientaddr import client_address, parse_networks
+from orpheus_hub.accounts.clientaddr import client_address, own_address, parse_networks
 
 LOOPBACK = parse_networks(["127.0.0.0/8", "::1/128"])
 
@@ -46,3 +46,10 @@ def test_no_or_garbage_forwarded_header_falls_back_to_the_peer() -> None:
 def test_bad_network_is_named() -> None:
     with pytest.raises(ValueError, match="not-a-net"):
         parse_networks(["10.0.0.0/8", "not-a-net"])
+
+
+def test_the_hubs_own_single_address_is_trusted_not_a_wildcard() -> None:
+    assert own_address("172.17.0.1") == parse_networks(["172.17.0.1/32"])
+    assert own_address("0.0.0.0") == []  # noqa: S104 - the wildcard is what is tested
+    assert own_address("") == []
+    assert own_address("hub.internal") == []
