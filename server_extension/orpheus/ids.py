@@ -21,9 +21,11 @@ CHAT_ID = re.compile(r"^[a-f0-9]{12}$")
 DASHBOARD_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 RENDER_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}-\d{8}T\d{6}Z(-\d+)?\.mp4$")
 TRASH_ENTRY = re.compile(r"^(?P<name>[a-z0-9][a-z0-9-]*)-(?P<stamp>\d{8}T\d{12}Z)(?:-\d+)?$")
-# A note's id is its file name without ``.md``; notes made in JupyterLab ("My Ideas.md")
-# count, so letters of any script, digits, spaces and a few marks, never a leading dot.
-NOTE_ID = re.compile(r"^[^\W_][\w .,()+&'@-]{0,127}$")
+# A note's id is its file name without ``.md``; notes made in JupyterLab ("My Ideas.md",
+# "What next?.md") count, so letters of any script, digits, spaces and common marks,
+# starting with a letter or digit (never a dot), no separators or control characters.
+NOTE_PUNCTUATION = " .,;:()[]{}+&'@!?#$%=~^-"
+NOTE_ID = re.compile(rf"^[^\W_][\w{re.escape(NOTE_PUNCTUATION)}]{{0,127}}$")
 
 
 @dataclass(frozen=True)
@@ -37,8 +39,8 @@ class IdKind:
 
 KINDS: Mapping[str, IdKind] = {
     "note_id": IdKind("note id", NOTE_ID, "a note's file name without .md: letters, digits, "
-                      "spaces and - _ . , ( ) + & ' @, starting with a letter or digit, "
-                      "at most 128 characters"),
+                      f"spaces and {' '.join(NOTE_PUNCTUATION.strip())} _, starting with a "
+                      "letter or digit, at most 128 characters"),
     "session_id": IdKind("session id", SESSION_ID, "12 hex digits"),
     "chat_id": IdKind("conversation id", CHAT_ID, "12 hex digits"),
     "dashboard_id": IdKind("dashboard id", DASHBOARD_ID,

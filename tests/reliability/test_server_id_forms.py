@@ -93,10 +93,14 @@ async def test_note_ids_keep_lab_made_names(jp_fetch: Any, jp_root_dir: Path) ->
     await jp_fetch("orpheus", "api", "projects", method="POST", body=json.dumps({"name": "p"}))
     notes = jp_root_dir / "projects" / "p" / "notes"
     notes.mkdir()
-    for name in ("My Ideas", "Café 2026", "数据 notes", "v1.2 (draft)"):
+    names = ("My Ideas", "Café 2026", "数据 notes", "v1.2 (draft)", "What next?", "50% done")
+    for name in names:
         (notes / f"{name}.md").write_text(f"# {name}\n")
         r = await jp_fetch("orpheus", "api", "projects", "p", "notes", name)
         assert json.loads(r.body)["title"] == name
+    (notes / "_scratch.md").write_text("# not addressable\n")  # no id form: not listed
+    r = await jp_fetch("orpheus", "api", "projects", "p", "notes")
+    assert sorted(n["id"] for n in json.loads(r.body)["notes"]) == sorted(names)
 
 
 async def test_trailing_slash_left_by_a_normalized_dot_segment_is_refused(

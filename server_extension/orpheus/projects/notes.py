@@ -21,6 +21,7 @@ from traitlets import Instance, Integer
 from traitlets.config import LoggingConfigurable
 
 from ..fsutil import atomic_write_text
+from ..ids import NOTE_ID
 from ..names import sanitize_name, slugify
 from . import frontmatter, noteinput
 from .listing import iso
@@ -136,8 +137,8 @@ class NoteManager(LoggingConfigurable):  # type: ignore[misc]
             return []
         models = []
         for path in folder.glob(f"*{SUFFIX}"):
-            if path.name.startswith(".") or path.is_symlink() or not path.is_file():
-                continue
+            if path.is_symlink() or not path.is_file() or not NOTE_ID.fullmatch(path.stem):
+                continue  # links, folders and names the API could not address are not notes
             try:
                 models.append(self._read(path, with_body=False))
             except (web.HTTPError, OSError):
