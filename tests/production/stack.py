@@ -110,7 +110,7 @@ def hub_env(pg: Postgres, daemon: Daemon, fake: FakeAnthropic, image: str) -> di
 
 
 @contextmanager
-def production_stack(data_dir: Path) -> Iterator[Production]:
+def production_stack(data_dir: Path, extra_config: str = "") -> Iterator[Production]:
     """Start everything, yield it, stop it all and undo the machine changes."""
     try:
         import psycopg  # noqa: F401  # the hub, share and llm services' PostgreSQL driver
@@ -131,7 +131,7 @@ def production_stack(data_dir: Path) -> Iterator[Production]:
         timings["postgres start"] = f"{time.monotonic() - start:.1f}"
         fake = stack.enter_context(FakeAnthropic(api_key=OPERATOR_KEY))
         fake.default_reply = Reply(text=REPLY)
-        hub = make_hub(data_dir, env=hub_env(pg, daemon, fake, image))
+        hub = make_hub(data_dir, env=hub_env(pg, daemon, fake, image), extra_config=extra_config)
         prod = Production(hub, daemon, pg, fake, image, timings)
         prod.timed("hub start", hub.start)
         stack.callback(hub.stop)

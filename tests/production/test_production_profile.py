@@ -8,6 +8,7 @@ later runs reuse it by content hash (docs/deploy.md has the timings).
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -152,6 +153,11 @@ def test_hub_restart_keeps_accounts_shares_and_usage_in_postgres(prod: Productio
     assert "claude-haiku-4-5" in _usage_of(prod, "alice")
     r = prod.hub.api("POST", "/orpheus/users/bob/revoke")
     assert r.status_code == 200, r.text
+    # revocation ends bob's server: the container (and every process in it) is gone
+    deadline = time.monotonic() + 60
+    while "orpheus-bob" in prod.daemon.docker("ps", "-a", "--format", "{{.Names}}").split():
+        assert time.monotonic() < deadline, "bob's container outlived his revocation"
+        time.sleep(0.5)
     prod.timed("hub restart", prod.hub.restart)
     accounts = prod.hub.api("GET", "/orpheus/users").json()
     states = {a["name"]: a["state"] for a in accounts}
