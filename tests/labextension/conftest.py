@@ -49,6 +49,7 @@ def jp_server_cleanup() -> None:
 def standin_bin(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder holding an executable ``claude`` stand-in, to put first on PATH."""
     folder = Path(tmp_path_factory.mktemp("standin-bin"))
+    folder.chmod(0o755)  # bound read-only into each user's sandbox, readable by their uid
     script = folder / "claude"
     script.write_text(STANDIN)
     script.chmod(0o755)
@@ -65,6 +66,7 @@ def built_extension(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
     if not (BUILT / "package.json").is_file():
         return None
     folder = Path(tmp_path_factory.mktemp("jupyter-data"))
+    folder.chmod(0o755)  # bound read-only into each user's sandbox, readable by their uid
     (folder / "labextensions").mkdir()
     (folder / "labextensions" / "orpheus-lab").symlink_to(BUILT, target_is_directory=True)
     return folder
@@ -80,7 +82,10 @@ def lab_hub(tmp_path_factory: pytest.TempPathFactory, standin_bin: Path, built_e
     if built_extension is not None:
         spawner_env["JUPYTER_PATH"] = os.pathsep.join(
             [str(built_extension), *filter(None, os.environ.get("JUPYTER_PATH", "").split(os.pathsep))])
-    extra = f"c.Spawner.environment.update({spawner_env!r})"
+    # The sandbox shows user servers only the runtime: bind the stand-in and the build too.
+    extra_ro = [str(standin_bin), *([str(built_extension)] if built_extension else [])]
+    extra = (f"c.Spawner.environment.update({spawner_env!r})\n"
+             f"c.SandboxSpawner.extra_runtime_paths = {extra_ro!r}")
     hub = make_hub(Path(tmp_path_factory.mktemp("lab-hub")), env=env, extra_config=extra)
     hub.start()
     try:

@@ -50,6 +50,10 @@ class SandboxSpawner(LocalProcessSpawner):  # type: ignore[misc]
         help="Folders bound read-only at their own path inside every sandbox (default: the Python "
         "installation, its venv, this package's checkout and its node_modules).",
     ).tag(config=True)
+    extra_runtime_paths = List(
+        Unicode(),
+        help="Further folders bound read-only at their own path (tools or data every user may read).",
+    ).tag(config=True)
     hidden_paths = List(
         Unicode(),
         help="Folders covered by an empty tmpfs inside the sandbox (default: the hub's data folder, "
@@ -128,7 +132,7 @@ class SandboxSpawner(LocalProcessSpawner):  # type: ignore[misc]
         return bwrap.SandboxPlan(
             uid=uid, home=home, home_mount=self.home_mount,
             passwd_file=ident / "passwd", group_file=ident / "group",
-            runtime=[Path(p) for p in self.runtime_paths],
+            runtime=[Path(p) for p in [*self.runtime_paths, *self.extra_runtime_paths]],
             hidden=[Path(p) for p in self.hidden_paths],
             bwrap=self.bwrap_path, setpriv=self.setpriv_path,
         )
