@@ -220,3 +220,15 @@ async def test_projects_folder_link_lists_nothing_of_the_target(jp_fetch: Any, j
         assert "is a link that leads outside your Jupyter root" in json.loads(r.body)["message"]
         assert "bob" not in r.body.decode()
     assert tree(bob) == before
+
+
+async def test_chat_and_insights_do_not_load_a_linked_data_folder(jp_fetch: Any, jp_root_dir: Path,
+                                                                  bob: Path) -> None:
+    await create_project(jp_fetch, "p")
+    folder = _project(jp_root_dir, data=False)
+    (folder / "data").symlink_to(bob / "projects" / "secret" / "data")
+    before = tree(bob)
+    await refused(jp_fetch, "projects", "p", "chat", method="POST", body={"message": "sum it"},
+                  words=("data/",))
+    await refused(jp_fetch, "projects", "p", "analysis", "insights", method="POST", words=("data/",))
+    assert tree(bob) == before

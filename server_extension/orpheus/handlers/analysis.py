@@ -27,9 +27,11 @@ class DataStudioBase(OrpheusHandler):
         return self.orpheus.datastudio
 
     def project_dir(self, name: str) -> Path:
-        """The folder of an existing project (400 bad name, 404 missing)."""
+        """The folder of an existing project (400 bad name, 404 missing), once none of its
+        Data Studio folders is a link leading out of it (403): analysis, dashboards,
+        insights, chat and edits all start here."""
         path: Path = self.orpheus.projects.path(name)
-        return path
+        return self.studio.checked(path)
 
 
 class AnalyzeHandler(DataStudioBase):
