@@ -12,7 +12,9 @@ plotly.js are served from our static folder instead; anything else remote
 
 from __future__ import annotations
 
+import json
 import re
+from typing import Any
 
 _SCRIPT_OPEN = re.compile(r"<script\b", re.IGNORECASE)
 _REMOTE_SCRIPT = re.compile(
@@ -36,3 +38,9 @@ def sandboxed(html: str, nonce: str, static: str) -> str:
     html = _REMOTE_SCRIPT.sub(lambda m: _local(m.group(0), static), html)
     html = _REMOTE_LINK.sub("", html)
     return _SCRIPT_OPEN.sub(f'<script nonce="{nonce}"', html)
+
+
+def script_json(value: Any) -> str:
+    """JSON safe to place inside ``<script type="application/json">``."""
+    text = json.dumps(value)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -251,7 +251,7 @@ class RenderHandler(PublicHandler):
         security.apply_common(self, security.sandbox_csp(nonce))
         html = self.share_app.templates.get_template("dashboard.html").render(
             nonce=nonce, static=static, title=title or self.share.title,
-            items=items, figures_json=script_json([i.get("figure") for i in items]))
+            items=items, figures_json=render.script_json([i.get("figure") for i in items]))
         self.finish(html)
 
 
@@ -278,12 +278,6 @@ def byte_range(header: str | None, size: int) -> tuple[int, int]:
     if start >= end:
         raise web.HTTPError(416, f"range outside the file of {size} bytes")
     return start, end
-
-
-def script_json(value: Any) -> str:
-    """JSON safe to place inside ``<script type="application/json">``."""
-    text = json.dumps(value)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def _json(path: Path) -> dict[str, Any]:

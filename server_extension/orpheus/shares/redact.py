@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_right
+from array import array
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 
 REDACTED = "[redacted]"
@@ -63,31 +64,31 @@ class Matcher:
         return data
 
 
-def visible(stream: str) -> tuple[str, list[int], list[int]]:
-    """The stream without escapes and controls, and its runs: visible start -> stream start."""
-    parts: list[str] = []
-    v_starts: list[int] = []
-    s_starts: list[int] = []
+def runs(stream: str) -> tuple[array[int], array[int]]:
+    """Where each visible run of ``stream`` starts: in the visible text, and in the stream."""
+    v_starts: array[int] = array("q")
+    s_starts: array[int] = array("q")
     seen = pos = 0
     for match in _NOISE.finditer(stream):
         if match.start() > pos:
             v_starts.append(seen)
             s_starts.append(pos)
-            parts.append(stream[pos:match.start()])
             seen += match.start() - pos
         pos = match.end()
     if pos < len(stream):
         v_starts.append(seen)
         s_starts.append(pos)
-        parts.append(stream[pos:])
-    return "".join(parts), v_starts, s_starts
+    return v_starts, s_starts
 
 
 def stream_edits(stream: str, matcher: Matcher) -> dict[int, str]:
     """Positions of ``stream`` to replace (``""`` deletes) so no secret stays visible."""
-    text, v_starts, s_starts = visible(stream)
+    spans = matcher.spans(_NOISE.sub("", stream))
+    if not spans:
+        return {}
+    v_starts, s_starts = runs(stream)  # only when something must go
     edits: dict[int, str] = {}
-    for start, end in matcher.spans(text):
+    for start, end in spans:
         for offset, vpos in enumerate(range(start, end)):
             run = bisect_right(v_starts, vpos) - 1
             spos = s_starts[run] + vpos - v_starts[run]
@@ -105,12 +106,16 @@ def redact_text(text: str, matcher: Matcher) -> str:
 
 def _apply(events: list[list[object]], indexes: list[int], edits: dict[int, str]) -> None:
     """Apply stream positions ``edits`` to the events (indexes into ``events``) they came from."""
+    positions = sorted(edits)
     base = 0
     for index in indexes:
         data = str(events[index][2])
-        hits = {p - base: r for p, r in edits.items() if base <= p < base + len(data)}
-        if hits:
-            events[index][2] = "".join(hits.get(i, ch) for i, ch in enumerate(data))
+        first = bisect_left(positions, base)
+        if first < len(positions) and positions[first] < base + len(data):
+            chars = list(data)
+            for pos in positions[first:bisect_left(positions, base + len(data))]:
+                chars[pos - base] = edits[pos]
+            events[index][2] = "".join(chars)
         base += len(data)
 
 
