@@ -21,8 +21,8 @@ GATEWAY_TOKEN = "orpheus-llm-" + secrets.token_urlsafe(32)
 SGR = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def crafted_cast(*tokens: str) -> str:
-    """A recording that prints each token one character per event, colour codes in between."""
+def crafted_cast(*tokens: str, sgr: bool = True) -> str:
+    """A recording that prints each token one character per event (colour codes in between)."""
     header = {"version": 2, "width": 80, "height": 24}
     events: list[list[object]] = [[0.0, "o", "$ env | grep TOKEN\r\n"]]
     t = 0.1
@@ -30,7 +30,7 @@ def crafted_cast(*tokens: str) -> str:
         events.append([t, "o", "JUPYTERHUB_API_TOKEN="])
         for i, ch in enumerate(token):
             t += 0.01
-            events.append([t, "o", f"\x1b[3{i % 8};1m{ch}\x1b[0m"])
+            events.append([t, "o", f"\x1b[3{i % 8};1m{ch}\x1b[0m" if sgr else ch])
         events.append([t, "o", "\r\n"])
     # the same token echoed as typed input, split over events too
     events += [[t + 0.1, "i", tokens[0][:7]], [t + 0.2, "i", tokens[0][7:]]]
@@ -51,12 +51,12 @@ def decoded_streams(cast: bytes) -> dict[str, str]:
     return {k: SGR.sub("", v) for k, v in streams.items()}
 
 
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+@pytest.fixture(params=["char-by-char", "char-by-char-with-sgr"])
+def project(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("JUPYTERHUB_API_TOKEN", SERVER_TOKEN)
     make_project(tmp_path)
     cast = tmp_path / "projects/demo/.orpheus/sessions/s1.cast"
-    cast.write_text(crafted_cast(SERVER_TOKEN, GATEWAY_TOKEN))
+    cast.write_text(crafted_cast(SERVER_TOKEN, GATEWAY_TOKEN, sgr=request.param.endswith("sgr")))
     return tmp_path
 
 
