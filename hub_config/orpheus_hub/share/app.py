@@ -79,7 +79,7 @@ class ShareService(Application):  # type: ignore[misc]
         15, help="Seconds a hub token or login checked with the hub is cached (HubOAuth.cache_max_age); "
         "keep it at or below the hub's OrpheusAuthenticator.enforce_interval (30 s).").tag(config=True)
     owner_sweep_seconds = Float(
-        60.0, help="How often the owners of live shares are checked with the hub; the shares of "
+        300.0, help="How often the owners of live shares are checked with the hub; the shares of "
         "deleted accounts are revoked (their snapshots deleted).").tag(config=True)
     clock_offset_file = Unicode(
         "", help="File holding seconds added to the clock (tests move time to check expiry); empty: real time.",
