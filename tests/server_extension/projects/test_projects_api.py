@@ -190,7 +190,8 @@ async def test_trash_entry_names_are_checked(api, raw_api) -> None:  # type: ign
     for escaped in ("..", "%2E%2E", "x%2Fy", "not-an-entry"):
         code, body = await raw_api("DELETE", f"orpheus/api/trash/{escaped}")
         assert code == 400, (escaped, body)
-        assert "trash entry" in body["message"] and "is not valid" in body["message"]
+        assert "trash entry" in body["message"]
+        assert "is not valid" in body["message"]
     code, body, _ = await api("POST", "orpheus", "api", "trash", "gone-20260101T000000000000Z", "restore")
     assert code == 404
     assert "does not exist" in body["message"]
