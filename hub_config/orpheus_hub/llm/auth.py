@@ -31,7 +31,7 @@ from typing import Any
 
 from jupyterhub.services.auth import HubAuth
 from tornado import web
-from tornado.httpclient import AsyncHTTPClient, HTTPRequest
+from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 from traitlets import Float, Instance, Integer
 from traitlets.config import LoggingConfigurable
 
@@ -172,7 +172,7 @@ class CallerAuth(LoggingConfigurable):
                           request_timeout=self.hub_timeout)
         try:
             resp = await AsyncHTTPClient().fetch(req, raise_error=False)
-        except OSError:
+        except (OSError, HTTPClientError):  # unreachable, or a timeout (599)
             raise GatewayAuthError(502, "Could not reach the hub to read the account state.") from None
         if resp.code in (401, 403):
             raise GatewayAuthError(403, "This token may not read its account state "

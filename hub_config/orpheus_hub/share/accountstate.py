@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from tornado.httpclient import AsyncHTTPClient, HTTPRequest
+from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 from traitlets import Float, Unicode, default
 from traitlets.config import LoggingConfigurable
 
@@ -122,7 +122,7 @@ class AccountStates(LoggingConfigurable):
                           request_timeout=self.timeout)
         try:
             resp = await AsyncHTTPClient().fetch(req, raise_error=False)
-        except OSError as e:
+        except (OSError, HTTPClientError) as e:  # unreachable, or a timeout (599)
             raise AccountStateUnavailable(f"the hub is unreachable ({e.__class__.__name__})") from None
         body = _json(resp.body)
         # The endpoint's own 404 names the account; JupyterHub's bare "Not Found" means the
