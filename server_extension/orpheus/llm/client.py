@@ -16,8 +16,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import anthropic
-import openai
 from tornado import web
 from traitlets import CaselessStrEnum, Float, Integer, Unicode, default
 from traitlets.config import LoggingConfigurable
@@ -94,6 +92,11 @@ class LLMClient(LoggingConfigurable):
                    tools: list[dict[str, Any]] | None = None, on_text: OnText | None = None) -> Turn:
         """One model call (streamed when ``on_text`` is given); SDK errors become HTTP errors."""
         self.require()
+        # The SDKs are imported on first use: importing them costs seconds, and every
+        # server start (every spawn) would pay for them otherwise.
+        import anthropic
+        import openai
+
         try:
             if self.provider == "anthropic":
                 return await self._anthropic(system, messages, tools or [], on_text)
@@ -110,6 +113,8 @@ class LLMClient(LoggingConfigurable):
                                 "system": system, "messages": messages}
         if tools:
             args["tools"] = tools
+        import anthropic
+
         async with anthropic.AsyncAnthropic(
             auth_token=self.api_token, api_key=None, max_retries=0, timeout=self.timeout,
             base_url=self.gateway_url.rstrip("/") + "/anthropic",
@@ -130,6 +135,8 @@ class LLMClient(LoggingConfigurable):
         if tools:
             args["tools"] = openai_shape.tools(tools)
         collected = openai_shape.StreamCollector()
+        import openai
+
         async with openai.AsyncOpenAI(api_key=self.api_token, max_retries=0, timeout=self.timeout,
                                       base_url=self.gateway_url.rstrip("/") + "/openai/v1") as client:
             async for chunk in await client.chat.completions.create(**args):
