@@ -115,6 +115,9 @@ c.JupyterHub.services.append({
         "ORPHEUS_PUBLIC_URL": public_url,
         # Optional traitlets file for the service (c.ShareService.max_snapshot_bytes = ...).
         "ORPHEUS_SHARE_CONFIG": os.environ.get("ORPHEUS_SHARE_CONFIG", ""),
+        # Its database (default: ORPHEUS_DATA_DIR/shares.sqlite); any SQLAlchemy URL.
+        **({"ORPHEUS_SHARE_DB_URL": os.environ["ORPHEUS_SHARE_DB_URL"]}
+           if os.environ.get("ORPHEUS_SHARE_DB_URL") else {}),
     },
     "oauth_no_confirm": True,
     # Listed in the hub's Services menu: the page of your shares (admins: everyone's).
@@ -141,12 +144,12 @@ c.Spawner.environment["ORPHEUS_PUBLIC_URL"] = public_url
 # --- service "llm": the model gateway at /services/llm/ (issue 7) -----------------
 # Hub-managed. The operator's keys (the SDKs' own variable names) go to this service's
 # environment ONLY; the Spawner's env_keep never passes them to user servers. Its
-# usage database is ORPHEUS_DATA_DIR/llm.sqlite. It needs no hub API scopes: callers
-# are checked with their own tokens, so it gets no role.
+# usage database is ORPHEUS_DATA_DIR/llm.sqlite (ORPHEUS_LLM_DB_URL). Callers are
+# checked with their own tokens; its only hub scope is reading account states (below).
 llm_port = int(os.environ.get("ORPHEUS_LLM_PORT", str(port + 83)))
 _llm_env = {"ORPHEUS_DATA_DIR": str(data_dir)}
 for _name in ("ANTHROPIC_API_KEY", "OPENAI_API_KEY", "ANTHROPIC_BASE_URL", "OPENAI_BASE_URL",
-              "ORPHEUS_LLM_CONFIG"):
+              "ORPHEUS_LLM_CONFIG", "ORPHEUS_LLM_DB_URL"):
     if os.environ.get(_name):
         _llm_env[_name] = os.environ[_name]
 c.JupyterHub.services.append({
@@ -156,7 +159,12 @@ c.JupyterHub.services.append({
     "environment": _llm_env,
     "display": False,
 })
-# Users' tokens and their servers' tokens may call it (the CLI uses the server token).
+# It reads the account state of the owners of the gateway-only tokens it mints (a
+# revoked or deleted owner's token stops working at once); that is all it may read.
+c.JupyterHub.load_roles.append({
+    "name": "llm-service", "services": ["llm"], "scopes": ["custom:orpheus:account-state"],
+})
+# Users' tokens and their servers' tokens may call it.
 user_role["scopes"].append("access:services!service=llm")
 server_token_scopes.append("access:services!service=llm")
 # Where user servers (and the claude CLI they start) reach the gateway.
