@@ -55,13 +55,24 @@ def _regular_files(folder: Path, suffix: str, recursive: bool) -> Iterator[os.st
             yield st
 
 
+def _leads_out(project_dir: Path, rel: str) -> bool:
+    """Whether a link among ``rel``'s parts leads out of the project (one lstat per part;
+    the full :func:`orpheus.fsutil.is_within` check runs only when there is a link)."""
+    path = project_dir
+    for part in Path(rel).parts:
+        path = path / part
+        if path.is_symlink():
+            return not is_within(project_dir, path)
+    return False
+
+
 def app_summary(project_dir: Path) -> dict[str, dict[str, Any]]:
     """``{app: {"count": n, "last_change": iso or None}}`` for every convention."""
     summary: dict[str, dict[str, Any]] = {}
     for app, (rel, suffix, recursive) in CONVENTIONS.items():
         folder = project_dir / rel
         count, latest = 0, 0.0
-        if not folder.is_symlink() and is_within(project_dir, folder):
+        if not folder.is_symlink() and not _leads_out(project_dir, rel):
             for st in _regular_files(folder, suffix, recursive):
                 count += 1
                 latest = max(latest, st.st_mtime)

@@ -29,7 +29,7 @@ def read_record(slug: str, folder: Path, log: logging.Logger | logging.LoggerAda
     """The record, or one made up from the folder when missing, unreadable or a link
     leading out of the project (never followed)."""
     try:
-        if not is_within(folder, folder / RECORD):
+        if (folder / RECORD).is_symlink() and not is_within(folder, folder / RECORD):
             raise OSError(f"{RECORD} is a link that leads outside the project")
         raw = json.loads((folder / RECORD).read_text(encoding="utf-8"))
     except FileNotFoundError:
