@@ -28,7 +28,12 @@ c.JupyterHub.db_url = os.environ.get(
 )
 c.JupyterHub.cookie_secret_file = str(data_dir / "jupyterhub_cookie_secret")
 c.JupyterHub.pid_file = str(data_dir / "jupyterhub.pid")
-c.ConfigurableHTTPProxy.command = [paths.node_tool("configurable-http-proxy")]
+# The npm configurable-http-proxy, behind a small guard that answers a path which is not
+# valid percent-encoded UTF-8 (%C0%AE) with a 400 instead of the proxy's own 500.
+c.ConfigurableHTTPProxy.command = [
+    paths.node_tool("node"), "--require", str(Path(paths.__file__).with_name("proxy_guard.cjs")),
+    paths.node_tool("configurable-http-proxy"),
+]
 c.ConfigurableHTTPProxy.pid_file = str(data_dir / "jupyterhub-proxy.pid")
 c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{int(os.environ.get('ORPHEUS_PROXY_API_PORT', str(port + 1)))}"
 # Ctrl-C stops the user servers this hub started.

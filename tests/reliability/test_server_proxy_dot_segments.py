@@ -67,11 +67,14 @@ def test_encoded_dot_segments_through_the_proxy_are_refused(hub: Hub) -> None:
     assert [n["id"] for n in r.json()["notes"]] == ["plan"]
 
 
-@pytest.mark.xfail(strict=True, reason="configurable-http-proxy answers 500 itself (URIError from "
-                   "decodeURIComponent in targetForReq) before the user server sees the request; "
-                   "the user server answers 400 (test_server_id_forms). Needs a hub-side fix.")
 def test_invalid_utf8_escape_through_the_proxy_is_a_400(hub: Hub) -> None:
+    """configurable-http-proxy itself answered 500 (URIError in its decodeURIComponent);
+    the hub runs it behind a guard (orpheus_hub/proxy_guard.cjs) that answers 400."""
     token = hub.create_user("dots-utf8")
     base = hub.spawn("dots-utf8")
-    status, body = _raw(hub, "GET", urlsplit(base).path + "orpheus/api/sessions/%C0%AE", token)
-    assert status == 400, (status, body[:300])
+    for path in (urlsplit(base).path + "orpheus/api/sessions/%C0%AE", "/hub/%C0%AE", "/%E0%A4%A"):
+        status, body = _raw(hub, "GET", path, token)
+        assert status == 400, (path, status, body[:300])
+        assert b"not valid percent-encoded UTF-8" in body
+    status, _ = _raw(hub, "GET", urlsplit(base).path + "orpheus/api/sessions", token)
+    assert status == 200
