@@ -104,3 +104,24 @@ def test_a_shared_notebook_runs_its_outputs_inside_the_sandbox_only(stack: Stack
     assert frame.evaluate("self.origin") == "null"
     page.wait_for_load_state("networkidle")
     assert problems == []
+
+
+def test_a_notebook_script_cannot_load_scripts_from_elsewhere(stack: Stack, browser: Browser) -> None:
+    """Its own scripts run, but even one copying their attributes cannot fetch a remote script."""
+    probe = ("<div id='probe'></div><script>var s = document.createElement('script');"
+             "s.nonce = document.currentScript.nonce; s.src = 'http://127.0.0.2:9/track.js';"
+             "s.onerror = function () { document.getElementById('probe').textContent = 'blocked'; };"
+             "document.body.appendChild(s);</script>")
+    nb = json.loads(json.dumps(NOTEBOOK))
+    nb["cells"][1]["outputs"][0]["data"]["text/html"] += probe
+    url = share(stack, "notebook", [("notebook.ipynb", json.dumps(nb).encode())])
+    page = browser.new_context().new_page()
+    outcome: list[str] = []  # why each attempt on the remote host ended
+    page.on("requestfailed", lambda r: outcome.append(str(r.failure)) if "127.0.0.2" in r.url else None)
+    page.on("requestfinished", lambda r: outcome.append("loaded") if "127.0.0.2" in r.url else None)
+    page.goto(url)
+    page.frame_locator("iframe.share-frame").locator("#out").wait_for(timeout=30_000)
+    frame = next(f for f in page.frames if f.url.endswith("/render"))
+    frame.wait_for_function(f"() => document.getElementById('out').textContent === '{RAN}'", timeout=30_000)
+    frame.wait_for_function("() => document.getElementById('probe').textContent === 'blocked'", timeout=30_000)
+    assert outcome == ["csp"]  # refused by the page's CSP, never sent

@@ -9,7 +9,8 @@ the Content-Security-Policies below:
   asciinema player's terminal emulator is WebAssembly, hence
   ``'wasm-unsafe-eval'`` (compiling wasm only, never JavaScript ``eval``).
 - ``sandbox_csp``: rendered user HTML (nbconvert output, dashboard charts), its
-  scripts nonced at serve time (``render.sandboxed``).
+  inline scripts allowed by hash and script URLs only from our static folder
+  (``render.sandboxed``).
   ``sandbox allow-scripts`` *without* ``allow-same-origin`` puts the document
   in an opaque origin, so even a ``<script>`` inside a notebook output cannot
   read the hub's cookies, storage or APIs; ``connect-src 'none'`` stops it
@@ -25,6 +26,7 @@ import secrets
 from tornado.web import RequestHandler
 
 NOSNIFF = ("X-Content-Type-Options", "nosniff")
+NONE = "'none'"
 
 
 def new_nonce() -> str:
@@ -44,16 +46,17 @@ def page_csp(nonce: str) -> str:
     )
 
 
-def sandbox_csp(nonce: str) -> str:
+def sandbox_csp(scripts: str) -> str:
     """CSP of rendered user HTML: an opaque-origin sandbox that cannot talk to anyone.
 
-    Scripts run by nonce only (``render.sandboxed`` gives the document's own scripts
-    the nonce); ``'unsafe-inline'`` would be ignored next to a nonce anyway.
+    ``scripts`` is the script-src list: hashes of the document's own inline
+    scripts and our static folder (``render.sandboxed``), or a nonce for pages
+    whose scripts are all ours.
     """
     return (
         "sandbox allow-scripts; "
         "default-src 'none'; "
-        f"script-src 'nonce-{nonce}'; "
+        f"script-src {scripts or NONE}; "
         "style-src 'unsafe-inline'; img-src data: blob:; font-src data:; "
         "connect-src 'none'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
     )

@@ -232,8 +232,8 @@ class RenderHandler(PublicHandler):
     """PUBLIC ``GET /s/{token}/render``: user HTML in an opaque-origin sandbox."""
 
     async def get(self, token: str) -> None:
-        """Notebook HTML or the dashboard's static export (their scripts nonced, run only in
-        the sandbox), else the dashboard's charts drawn from the stored figures."""
+        """Notebook HTML or the dashboard's static export (its inline scripts allowed by hash,
+        run only in the sandbox), else the dashboard's charts drawn from the stored figures."""
         folder = await self.resolve(token)
         nonce = security.new_nonce()
         static = self.share_app.prefix + "static/"
@@ -241,14 +241,15 @@ class RenderHandler(PublicHandler):
         if self.share.kind == "notebook" or (folder / "static.html").is_file():
             name = "render.html" if self.share.kind == "notebook" else "static.html"
             html = await asyncio.to_thread((folder / name).read_text, encoding="utf-8", errors="replace")
-            page = await asyncio.to_thread(render.sandboxed, html, nonce, static)
-            security.apply_common(self, security.sandbox_csp(nonce))
+            page, hashes = await asyncio.to_thread(render.sandboxed, html, static)
+            origin = f"{self.request.protocol}://{self.request.host}"
+            security.apply_common(self, security.sandbox_csp(" ".join([*hashes, origin + static])))
             self.finish(page)
             return
         if self.share.kind != "dashboard":
             raise web.HTTPError(404, "this share has no rendered view")
         title, items = await asyncio.to_thread(previews.dashboard_figures, folder)
-        security.apply_common(self, security.sandbox_csp(nonce))
+        security.apply_common(self, security.sandbox_csp(f"'nonce-{nonce}'"))
         html = self.share_app.templates.get_template("dashboard.html").render(
             nonce=nonce, static=static, title=title or self.share.title,
             items=items, figures_json=render.script_json([i.get("figure") for i in items]))
