@@ -88,6 +88,18 @@ def test_no_root_and_no_other_users_files(prod: Production) -> None:
     assert "jovyan" in screen, screen
 
 
+def test_containers_cannot_reach_each_other(prod: Production) -> None:
+    alice_ip = prod.container("alice")["NetworkSettings"]["IPAddress"]
+    assert alice_ip
+    # from the host (where the proxy runs) alice's server answers ...
+    assert requests.get(f"http://{alice_ip}:8888/user/alice/api/status", timeout=30).status_code in (200, 403)
+    # ... from bob's container it cannot even be connected to (the daemon runs with --icc=false)
+    probe = (f"python3 -c 'import socket; socket.create_connection((\"{alice_ip}\", 8888), 5)' "
+             "2>/dev/null; echo probe=$?")
+    screen = terminal_run(prod.servers["bob"], prod.token("bob"), probe)
+    assert "probe=1" in screen, screen
+
+
 def test_memory_limit_is_enforced(prod: Production) -> None:
     limit = 768 * 2**20
     assert MEM_LIMIT == "768M"
