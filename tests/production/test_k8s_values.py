@@ -3,8 +3,10 @@ image and PostgreSQL, and its extraConfig run for real on the embedded default.
 
 The chart itself (and helm) is not installable here from PyPI, npm or Debian, so the YAML
 is checked against the keys the chart's configuration reference documents (listed below,
-chart 4.x); ``ANY`` marks a documented key whose content is free-form (env, volumes,
-Python snippets, Kubernetes objects).
+chart 4.x, JupyterHub 5.x); ``ANY`` marks a documented key whose content is free-form
+(env, volumes, Python snippets, Kubernetes objects). This list was compared with the
+chart's own ``values.schema.yaml`` once by hand, and the values file, merged into the
+chart's defaults, validated against that schema with jsonschema without an error.
 """
 
 from __future__ import annotations
@@ -52,11 +54,11 @@ DOCUMENTED: dict[str, Any] = {
         "serviceAccount": ANY, "templatePaths": ANY, "templateVars": ANY,
         "authenticatePrometheus": ANY, "allowNamedServers": ANY, "annotations": ANY,
         "shutdownOnLogout": ANY, "existingSecret": ANY, "services": ANY, "lifecycle": ANY,
-        "loadRoles": ANY, "priorityClassName": ANY,
+        "loadRoles": ANY,
     },
     "proxy": {
         "chp": ANY, "traefik": ANY, "secretSync": ANY, "secretToken": ANY, "annotations": ANY,
-        "deploymentStrategy": ANY, "labels": ANY, "pdb": ANY,
+        "deploymentStrategy": ANY, "labels": ANY,
         "https": {"enabled": ANY, "type": ANY, "letsencrypt": {"contactEmail": ANY, "acmeServer": ANY},
                   "manual": ANY, "secret": ANY, "hosts": ANY},
         "service": {"type": ANY, "labels": ANY, "annotations": ANY, "nodePorts": ANY,
@@ -78,7 +80,6 @@ DOCUMENTED: dict[str, Any] = {
                     "dynamic": {"storageClass": ANY, "pvcNameTemplate": ANY, "volumeNameTemplate": ANY,
                                 "storageAccessModes": ANY, "subPath": ANY}},
         "lifecycleHooks": ANY, "startTimeout": ANY, "allowPrivilegeEscalation": ANY, "events": ANY,
-        "args": ANY, "automountServiceAccountToken": ANY,
     },
     "scheduling": {"userScheduler": ANY, "podPriority": ANY, "userPlaceholder": ANY,
                    "corePods": ANY, "userPods": ANY},
