@@ -1,8 +1,8 @@
 """One real hub with the share service, the llm gateway (fake Anthropic and OpenAI behind it)
 and short caches, for the share and gateway reliability tests.
 
-The llm service is granted ``custom:orpheus:account-state`` here (it checks the owners of
-gateway-only tokens); the embedded config grants it to the share service.
+Both services read account states with the scope the embedded config grants them
+(``custom:orpheus:account-state``); nothing is added here.
 """
 
 from __future__ import annotations
@@ -28,11 +28,7 @@ ANTHROPIC_KEY = "sk-ant-operator-" + "R7" * 12
 OPENAI_KEY = "sk-proj-operator-" + "Q9" * 12
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\x1b[()][A-Z0-9]|\x1b[=>]")
 
-HUB_EXTRA = """
-c.JupyterHub.load_roles.append({
-    "name": "llm-account-state", "services": ["llm"], "scopes": ["custom:orpheus:account-state"],
-})
-"""
+HUB_EXTRA = ""  # the embedded default as shipped
 SHARE_CONFIG = """
 c.AccountStates.cache_seconds = 0
 c.ShareService.token_cache_seconds = 0

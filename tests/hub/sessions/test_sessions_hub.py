@@ -18,7 +18,6 @@ from tornado.websocket import websocket_connect
 from tests.fakes.anthropic import FakeAnthropic, Reply
 from tests.harness.hub import Hub, running_hub
 from tests.harness.ports import free_port
-from tests.reliability.share_gateway_stack import HUB_EXTRA
 
 pytestmark = [pytest.mark.hub, pytest.mark.slow]
 
@@ -42,8 +41,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Hub, FakeA
         fake.default_reply = Reply(text=REPLY)
         env = {"ANTHROPIC_API_KEY": OPERATOR_KEY, "ANTHROPIC_BASE_URL": fake.url,
                "ORPHEUS_LLM_PORT": str(free_port())}
-        # HUB_EXTRA lets the gateway read account states (it checks gateway-only tokens' owners).
-        for hub in running_hub(data, env=env, extra_config=HUB_EXTRA):
+        for hub in running_hub(data, env=env):
             yield hub, fake  # type: ignore[misc]
 
 
