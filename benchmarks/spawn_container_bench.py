@@ -26,7 +26,7 @@ from pathlib import Path
 from benchmarks.spawn_bench import _p, _run_users, _wait
 from orpheus_hub import paths
 from tests.harness.ports import free_ports
-from tests.production.dockerd import BRIDGE_IP, Daemon
+from tests.production.dockerd import Daemon
 from tests.production.stack import MEM_LIMIT, production_stack
 
 BASELINE_CONFIG = """
@@ -67,7 +67,7 @@ def baseline(tmp: Path, daemon: Daemon, image: str, users: int) -> list[float]:
     config = tmp / "baseline_config.py"
     config.write_text(BASELINE_CONFIG.format(
         port=port, hub_port=hub_port, api_port=api_port, data=tmp, token=token, image=image,
-        gateway=BRIDGE_IP.split("/")[0], mem=MEM_LIMIT, proxy=paths.node_tool("configurable-http-proxy")))
+        gateway=daemon.gateway, mem=MEM_LIMIT, proxy=paths.node_tool("configurable-http-proxy")))
     env = {**os.environ, **daemon.env, "CONFIGPROXY_AUTH_TOKEN": secrets.token_hex(16)}
     with (tmp / "hub.log").open("wb") as log:
         proc = subprocess.Popen([str(paths.venv_bin_dir() / "jupyterhub"), "-f", str(config)],

@@ -75,6 +75,11 @@ class Daemon:
     proc: subprocess.Popen[bytes]
 
     @property
+    def gateway(self) -> str:
+        """The host's address on the default bridge (what containers reach)."""
+        return BRIDGE_IP.split("/")[0]
+
+    @property
     def env(self) -> dict[str, str]:
         """Environment for clients (the docker CLI, the docker SDK, DockerSpawner)."""
         return {"DOCKER_HOST": self.host, "DOCKER_API_VERSION": "1.41"}

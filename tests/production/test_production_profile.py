@@ -20,6 +20,7 @@ from .stack import (
     OPERATOR_KEY,
     REPLY,
     Production,
+    build_image,
     claude_converse,
     production_stack,
     squash,
@@ -132,6 +133,16 @@ def test_claude_session_in_the_container_reaches_the_gateway(prod: Production) -
     assert all(q.credential() == OPERATOR_KEY for q in asked)
     env = prod.container("alice")["Config"]["Env"]
     assert not [e for e in env if OPERATOR_KEY in e or e.startswith("ANTHROPIC_API_KEY=")]
+    # the container was pointed at the gateway on the bridge's gateway address, not loopback
+    gateway = prod.daemon.gateway
+    assert f"ORPHEUS_LLM_URL=http://{gateway}:{prod.hub.env['ORPHEUS_LLM_PORT']}/services/llm" in env
+    assert [e for e in env if e.startswith(f"ORPHEUS_SHARE_URL=http://{gateway}:")], env
+
+
+def test_image_is_reused_by_content_hash(prod: Production) -> None:
+    again, timings = build_image(prod.daemon)
+    assert again == prod.image
+    assert timings["build"].startswith("0 (cached"), timings
 
 
 def _share_and_usage(prod: Production) -> str:
