@@ -16,7 +16,8 @@ folder the user's uid cannot traverse (``/root`` is ``0700`` on these machines):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import resource
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -111,3 +112,16 @@ def identity_files(login: str, uid: int, home_mount: str) -> tuple[str, str]:
     )
     group = f"root:x:0:\n{login}:x:{uid}:\nnogroup:x:65534:\n"
     return passwd, group
+
+
+def limits(max_processes: int) -> Callable[[], None]:
+    """A ``preexec_fn`` capping the processes of the sandbox's uid (fork bombs).
+
+    Set while still root (root's own forks ignore it); inherited through ``setpriv``,
+    it then counts every process of the user's uid, which no one else shares.
+    """
+
+    def apply() -> None:
+        resource.setrlimit(resource.RLIMIT_NPROC, (max_processes, max_processes))
+
+    return apply

@@ -61,6 +61,9 @@ class SandboxSpawner(LocalProcessSpawner):  # type: ignore[misc]
     ).tag(config=True)
     bwrap_path = Unicode("bwrap", help="The bubblewrap executable.").tag(config=True)
     setpriv_path = Unicode("setpriv", help="The util-linux setpriv executable.").tag(config=True)
+    max_processes = Integer(
+        1024, help="Most processes (and threads) a user's uid may run at once; stops fork bombs."
+    ).tag(config=True)
     stop_grace_seconds = Float(
         5.0, help="Seconds the server gets to shut down after SIGTERM before its sandbox is killed."
     ).tag(config=True)
@@ -139,8 +142,8 @@ class SandboxSpawner(LocalProcessSpawner):  # type: ignore[misc]
 
     # ---- LocalProcessSpawner hooks -----------------------------------------------
     def make_preexec_fn(self, name: str) -> Any:
-        """Nothing to do before exec: bwrap and setpriv change identity."""
-        return None
+        """Cap the uid's processes; bwrap and setpriv change identity afterwards."""
+        return bwrap.limits(self.max_processes)
 
     def user_env(self, env: dict[str, str]) -> dict[str, str]:
         """HOME is the mount point inside the sandbox."""

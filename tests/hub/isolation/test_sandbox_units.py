@@ -18,7 +18,7 @@ pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="the sandbox is starte
 UID = 199990
 
 
-def run_sandboxed(tmp_path: Path, script: str) -> subprocess.CompletedProcess[str]:
+def run_sandboxed(tmp_path: Path, script: str, max_processes: int = 1024) -> subprocess.CompletedProcess[str]:
     """Run ``script`` with /bin/sh in a sandbox as ``UID``; a fake data folder inside a
     runtime folder is hidden, as the hub's data folder is when it lies in the checkout."""
     runtime = tmp_path / "runtime"
@@ -37,7 +37,8 @@ def run_sandboxed(tmp_path: Path, script: str) -> subprocess.CompletedProcess[st
         hidden=[runtime / "data"],
     )
     argv = bwrap.command(plan, ["/bin/sh", "-c", script])
-    return subprocess.run(argv, capture_output=True, text=True, timeout=60, check=False)
+    return subprocess.run(argv, capture_output=True, text=True, timeout=60, check=False,
+                          preexec_fn=bwrap.limits(max_processes))
 
 
 def test_the_sandbox_runs_as_the_uid_and_sees_only_what_it_should(tmp_path: Path) -> None:
@@ -69,6 +70,17 @@ def test_detached_children_die_with_the_sandbox(tmp_path: Path) -> None:
     assert done.stdout.strip() == "started", done.stderr
     subprocess.run(["sleep", "3"], check=True)
     assert not marker.exists()
+
+
+def test_a_fork_bomb_stops_at_the_process_cap(tmp_path: Path) -> None:
+    done = run_sandboxed(tmp_path, (
+        "grep 'Max processes' /proc/self/limits | awk '{print $3}'; "
+        "for i in $(seq 60); do (sleep 3) 2>/dev/null & done; echo started $(jobs -p | wc -l)"),
+        max_processes=20)
+    lines = done.stdout.split()
+    assert lines[0] == "20", done.stdout + done.stderr
+    assert int(lines[-1]) <= 20, done.stdout + done.stderr  # not 60: the cap stopped the rest
+    assert "Cannot fork" in done.stderr
 
 
 def test_uids_are_stable_never_reused_and_skip_host_uids(tmp_path: Path) -> None:
