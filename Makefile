@@ -12,11 +12,11 @@ $(BIN)/python:
 
 # Stamps: re-install only when the inputs change, so a second `make run` reuses everything.
 $(VENV)/.run-deps: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet -e '.[all]'
 	touch $@
 
 $(VENV)/.test-deps: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[all,test]'
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -91,3 +91,10 @@ clean:
 .PHONY: image
 image: install
 	bash deploy/image/build.sh
+
+# The documentation (docs/, MkDocs): regenerate the configuration and REST API references
+# from the code, then build the site into site/ (`mkdocs serve` to browse while editing).
+.PHONY: docs
+docs: $(VENV)/.test-deps
+	$(BIN)/python -m orpheus_hub.docs --write
+	$(BIN)/mkdocs build --strict --site-dir dist/docs
