@@ -1,67 +1,292 @@
-"""Configuration tables for the README, generated from the traitlets' help text.
+"""The generated references of the documentation: ``docs/configure.md`` and ``docs/api.md``.
 
-``python -m orpheus_hub.docs`` prints the ``OrpheusAuthenticator`` table;
-``python -m orpheus_hub.docs --write README.md`` replaces the text between
-``<!-- config:OrpheusAuthenticator -->`` and ``<!-- /config:OrpheusAuthenticator -->``.
+``configure.md`` lists every configurable trait of every Orpheus class (hub, share service,
+LLM service, user server) from its help text; ``api.md`` lists every REST route from the
+route tables (``default_handlers``), the methods each handler class implements and the
+first line of their docstrings. Both sides are imported, so run it where ``orpheus[all]``
+is installed::
+
+    python -m orpheus_hub.docs --write     # rewrite both files
+    python -m orpheus_hub.docs --check     # exit 1 when either file is stale
+
+Defaults read from the environment would make the output depend on where it runs, so the
+files are always rendered in a child process whose environment has no Orpheus, JupyterHub
+or model-provider variables (``render``).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import inspect
+import json
+import os
 import re
+import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
-from jupyterhub.auth import Authenticator
-from traitlets.config import Application, Configurable
+from traitlets import TraitType
 
-from .auth import OrpheusAuthenticator
-from .share.app import ShareService
+#: The repository's docs folder (the generator runs from a checkout).
+DOCS_DIR = Path(__file__).resolve().parents[2] / "docs"
+#: Environment variables dropped before rendering (they feed some defaults).
+SCRUBBED_PREFIXES = ("ORPHEUS_", "JUPYTERHUB_", "JPY_", "ANTHROPIC_", "OPENAI_")
 
-#: label -> (class, base whose traits are left out)
-TABLES: dict[str, tuple[type[Configurable], type[Configurable] | None]] = {
-    "OrpheusAuthenticator": (OrpheusAuthenticator, Authenticator),
-    "ShareService": (ShareService, Application),
-}
+#: (title, where it is set, [(class, base whose traits are left out or None)])
+CONFIG_GROUPS: list[tuple[str, str, list[tuple[str, str | None]]]] = [
+    ("Hub", "the hub's configuration: `hub_config/jupyterhub_config.py`, or the file named by "
+     "`ORPHEUS_HUB_EXTRA_CONFIG`, loaded after it", [
+        ("orpheus_hub.auth:OrpheusAuthenticator", "jupyterhub.auth:Authenticator"),
+        ("orpheus_hub.oauth:OrpheusOAuthMixin", "orpheus_hub.auth:OrpheusAuthenticator"),
+        ("orpheus_hub.notify:Notifier", None),
+        ("orpheus_hub.sandbox.spawner:SandboxSpawner", "jupyterhub.spawner:LocalProcessSpawner"),
+    ]),
+    ("Share service", "the file named by `ORPHEUS_SHARE_CONFIG` (`c.ShareService.*`, "
+     "`c.AccountStates.*`)", [
+        ("orpheus_hub.share.app:ShareService", "traitlets.config:Application"),
+        ("orpheus_hub.share.accountstate:AccountStates", None),
+    ]),
+    ("LLM service", "the file named by `ORPHEUS_LLM_CONFIG` (`c.LLMGateway.*`, `c.CallerAuth.*`, "
+     "`c.QuotaPolicy.*`; `c.AccountStates.*` as above)", [
+        ("orpheus_hub.llm.app:LLMGateway", "traitlets.config:Application"),
+        ("orpheus_hub.llm.auth:CallerAuth", None),
+        ("orpheus_hub.llm.quotas:QuotaPolicy", None),
+    ]),
+    ("User server", "the single-user server's configuration (`jupyter_server_config.py`, "
+     "`c.Spawner.args` or a `jupyter_server_config.d/*.json` file in the user's environment)", [
+        ("orpheus.app:OrpheusApp", "jupyter_server.extension.application:ExtensionApp"),
+        ("orpheus.contents:OrpheusContentsManager",
+         "jupyter_server.services.contents.largefilemanager:AsyncLargeFileManager"),
+        ("orpheus.hub_client:HubClient", None),
+        ("orpheus.shares.client:ShareClient", None),
+        ("orpheus.projects.manager:ProjectManager", None),
+        ("orpheus.projects.notes:NoteManager", None),
+        ("orpheus.projects.imports:DataImporter", None),
+        ("orpheus.sessions.manager:ClaudeSessionManager", None),
+        ("orpheus.sessions.claude_config:ClaudeSettings", None),
+        ("orpheus.sessions.uploads:UploadPolicy", None),
+        ("orpheus.sessions.clone:SessionCloner", None),
+        ("orpheus.sessions.webfetch:WebFetcher", None),
+        ("orpheus.datastudio.manager:DataStudioManager", None),
+        ("orpheus.video.manager:VideoManager", None),
+        ("orpheus.video.jobs:RenderQueue", None),
+        ("orpheus.llm.client:LLMClient", None),
+        ("orpheus.llm.kernels:ChatKernels", None),
+    ]),
+]
+
+#: (title, URL prefix, modules exporting ``default_handlers``)
+API_GROUPS: list[tuple[str, str, list[str]]] = [
+    ("User server", "/user/<username>", ["orpheus.app:HANDLER_MODULES"]),
+    ("Hub", "/hub", ["orpheus_hub.accounts.handlers"]),
+    ("Share service", "/services/share/", ["orpheus_hub.share.owner_api", "orpheus_hub.share.views",
+                                           "orpheus_hub.share.pages"]),
+    ("LLM service", "/services/llm", ["orpheus_hub.llm.handlers.api", "orpheus_hub.llm.handlers.tokens",
+                                      "orpheus_hub.llm.handlers.proxy"]),
+]
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+GENERATED = "<!-- Generated by `python -m orpheus_hub.docs --write`; do not edit by hand. -->\n"
 
 
-def config_table(cls: type[Configurable], base: type[Configurable] | None = None) -> str:
-    """Markdown rows for ``cls``'s own config traits (those not defined on ``base``)."""
+def load(spec: str) -> Any:
+    """The object named ``module:attribute``."""
+    module, _, attr = spec.partition(":")
+    return getattr(importlib.import_module(module), attr)
+
+
+def first_line(obj: object) -> str:
+    """The first paragraph of ``obj``'s docstring on one line (empty without one)."""
+    doc = inspect.getdoc(obj) or ""
+    return " ".join(doc.split("\n\n")[0].split())
+
+
+def cell(text: str) -> str:
+    """``text`` on one line, safe inside a Markdown table cell (``<`` escaped outside code)."""
+    parts = re.split(r"(`+[^`]*`+)", " ".join(text.split()))
+    return "".join(p if p.startswith("`") else p.replace("<", "&lt;") for p in parts).replace("|", "\\|")
+
+
+def code(text: str) -> str:
+    """``text`` as inline code inside a Markdown table cell."""
+    return "`" + " ".join(text.split()).replace("|", "\\|") + "`"
+
+
+def is_computed(cls: type, name: str) -> bool:
+    """Whether ``name``'s default comes from a ``@default`` method (computed at start)."""
+    return any(name in vars(k).get("_trait_default_generators", {}) for k in cls.__mro__)
+
+
+def default_text(cls: type, name: str, trait: TraitType[Any, Any]) -> str:
+    """The default as shown in the table."""
+    if is_computed(cls, name):
+        return "computed (see meaning)"
+    return code(trait.default_value_repr())
+
+
+def config_rows(cls: Any, base: Any | None) -> list[str]:
+    """Table rows for ``cls``'s config traits that ``base`` does not define."""
     inherited = set(base.class_trait_names()) if base else set()
-    rows = ["| traitlet | default | meaning |", "| --- | --- | --- |"]
+    rows = ["| traitlet | type | default | meaning |", "| --- | --- | --- | --- |"]
     for name, trait in sorted(cls.class_traits(config=True).items()):
-        if name in inherited:
+        if name not in inherited:
+            kind = type(trait).__name__
+            rows.append(f"| `{cls.__name__}.{name}` | {kind} | {default_text(cls, name, trait)} "
+                        f"| {cell(trait.help or '')} |")
+    return rows
+
+
+def configure_md() -> str:
+    """The text of ``docs/configure.md``."""
+    out = [GENERATED, "# Configuration reference", "",
+           "Every setting of every Orpheus class, generated from its help text. Set one as "
+           "`c.<Class>.<name> = value` in the file named for its process. Each class lists "
+           "only its own settings; the ones it inherits from JupyterHub, jupyter_server or "
+           "traitlets are documented there.", ""]
+    for title, where, classes in CONFIG_GROUPS:
+        out += [f"## {title}", "", f"Set in {where}.", ""]
+        for spec, base_spec in classes:
+            cls = load(spec)
+            base = load(base_spec) if base_spec else None
+            out += [f"### {cls.__name__}", "", f"`{cls.__module__}.{cls.__name__}`: {cell(first_line(cls))}", ""]
+            out += [*config_rows(cls, base), ""]
+    return "\n".join(out)
+
+
+def route_paths(pattern: str) -> list[str]:
+    """Readable paths for a tornado route regex: ``{name}`` for groups, alternatives expanded."""
+    pattern = pattern.removeprefix("^").removesuffix("$").removesuffix("/?")
+    paths = [""]
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "(":
+            end = _group_end(pattern, i)
+            pieces = _group_names(pattern[i + 1:end], paths[0])
+            paths = [p + piece for p in paths for piece in pieces]
+            i = end + 1
             continue
-        help_text = " ".join((trait.help or "").split()).replace("|", "\\|")
-        rows.append(f"| `{cls.__name__}.{name}` | `{trait.default_value_repr()}` | {help_text} |")
-    return "\n".join(rows)
+        if char == "\\":
+            i += 1
+            char = pattern[i]
+        elif char in "?^$":
+            char = ""
+        paths = [p + char for p in paths]
+        i += 1
+    return paths
 
 
-def replace_tables(text: str) -> str:
-    """``text`` with every known ``<!-- config:label -->`` block regenerated."""
-    for label, (cls, base) in TABLES.items():
-        pattern = rf"(<!-- config:{label} -->\n)(?:.*?\n)?(<!-- /config:{label} -->)"
-        rows = config_table(cls, base)
+def _group_end(pattern: str, start: int) -> int:
+    """Index of the ``)`` closing the group opened at ``start``."""
+    depth, i = 0, start
+    while i < len(pattern):
+        if pattern[i] == "\\":
+            i += 2
+            continue
+        depth += {"(": 1, ")": -1}.get(pattern[i], 0)
+        if depth == 0:
+            return i
+        i += 1
+    raise ValueError(f"unbalanced group in {pattern!r}")
 
-        def fill(match: re.Match[str], rows: str = rows) -> str:
-            return f"{match.group(1)}{rows}\n{match.group(2)}"
 
-        text = re.sub(pattern, fill, text, flags=re.S)
-    return text
+def _group_names(group: str, before: str) -> list[str]:
+    """What one regex group reads as: its name, its alternatives, or a name from context."""
+    if group.startswith("?P<"):
+        return ["{" + group[3:group.index(">")] + "}"]
+    if re.fullmatch(r"[\w-]+(\|[\w-]+)+", group):
+        return group.split("|")
+    if group in (".*", ".+"):
+        return ["{path}"]
+    segment = before.rstrip("/").rsplit("/", 1)[-1]
+    return ["{" + (segment[:-1] if len(segment) > 2 and segment.endswith("s") else "key") + "}"]
+
+
+def handler_methods(handler: type) -> Iterator[tuple[str, str]]:
+    """(method, summary) for each HTTP method ``handler`` implements."""
+    from tornado.web import RequestHandler
+
+    for method in METHODS:
+        func = getattr(handler, method.lower(), None)
+        if func is None or func is getattr(RequestHandler, method.lower()):
+            continue
+        if method in ("HEAD", "OPTIONS") and not func.__module__.startswith("orpheus"):
+            continue
+        yield method, first_line(func) or first_line(handler)
+
+
+def routes(module_specs: list[str]) -> Iterator[tuple[str, str, list[tuple[str, Any]]]]:
+    """(module name, module summary, its ``default_handlers``) for each route module."""
+    for spec in module_specs:
+        names = load(spec) if ":" in spec else [spec]
+        for name in names:
+            module = importlib.import_module(name)
+            yield name, first_line(module), list(module.default_handlers)
+
+
+def api_md() -> str:
+    """The text of ``docs/api.md``."""
+    out = [GENERATED, "# REST API reference", "",
+           "Every route Orpheus adds, generated from the route tables (`default_handlers`) and "
+           "the handler classes' docstrings. Paths are shown under each process's public prefix; "
+           "`{name}` parts are path parameters. What each request takes and answers is "
+           "described in the [user guide](use.md).", ""]
+    for title, prefix, specs in API_GROUPS:
+        out += [f"## {title}", "", f"Under `{prefix}`.", ""]
+        for module, summary, table in routes(specs):
+            out += [f"### `{module}`", "", summary, "", "| method | path | summary |", "| --- | --- | --- |"]
+            for rule in table:
+                pattern, handler = rule[0], rule[1]
+                for method, text in handler_methods(handler):
+                    for path in route_paths(pattern):
+                        full = prefix.rstrip("/") + "/" + path.lstrip("/")
+                        out.append(f"| {method} | {code(full)} | {cell(text)} |")
+            out.append("")
+    return "\n".join(out)
+
+
+def render_here() -> dict[str, str]:
+    """Both files, rendered in this process: file name -> text."""
+    return {"configure.md": configure_md(), "api.md": api_md()}
+
+
+def render() -> dict[str, str]:
+    """Both files, rendered in a child process with a scrubbed environment."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(SCRUBBED_PREFIXES)}
+    proc = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "orpheus_hub.docs", "--json"],
+        env=env, capture_output=True, text=True, check=True)
+    result: dict[str, str] = json.loads(proc.stdout)
+    return result
+
+
+def stale(docs_dir: Path = DOCS_DIR) -> list[str]:
+    """Names of the generated files that differ from what the code says now."""
+    return [name for name, text in render().items()
+            if not (docs_dir / name).is_file() or (docs_dir / name).read_text() != text]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Print the tables, or rewrite them in a README with ``--write``."""
-    parser = argparse.ArgumentParser(prog="python -m orpheus_hub.docs", description=__doc__)
-    parser.add_argument("--write", metavar="README", help="rewrite the tables in this file in place")
+    """Write, check, or print (as JSON) the generated references."""
+    parser = argparse.ArgumentParser(prog="python -m orpheus_hub.docs", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    mode = parser.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--write", action="store_true", help="rewrite docs/configure.md and docs/api.md")
+    mode.add_argument("--check", action="store_true", help="exit 1 when either file is stale")
+    mode.add_argument("--json", action="store_true", help="print both files as JSON (used by render)")
     args = parser.parse_args(argv)
-    if args.write:
-        path = Path(args.write)
-        path.write_text(replace_tables(path.read_text()))
+    if args.json:
+        json.dump(render_here(), sys.stdout)
         return 0
-    for label, (cls, base) in TABLES.items():
-        sys.stdout.write(f"<!-- config:{label} -->\n{config_table(cls, base)}\n<!-- /config:{label} -->\n")
+    if args.check:
+        names = stale()
+        for name in names:
+            sys.stderr.write(f"docs/{name} is stale: run python -m orpheus_hub.docs --write\n")
+        return 1 if names else 0
+    for name, text in render().items():
+        (DOCS_DIR / name).write_text(text)
     return 0
 
 
