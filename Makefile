@@ -93,7 +93,7 @@ image: install
 	bash deploy/image/build.sh
 
 # The documentation (docs/, MkDocs): regenerate the configuration and REST API references
-# from the code, then build the site into site/ (`mkdocs serve` to browse while editing).
+# from the code, then build the site into dist/docs/ (`mkdocs serve` to browse while editing).
 .PHONY: docs
 docs: $(VENV)/.test-deps
 	$(BIN)/python -m orpheus_hub.docs --write
