@@ -1,4 +1,4 @@
-import { ISSEEvent, progressOf, SSEParser } from './logic/sse';
+import { ISSEEvent, progressOf } from './logic/sse';
 import { studioApi } from './api';
 import { OrpheusError } from './request';
 
@@ -18,12 +18,6 @@ export async function runAnalysis(
   onUpdate: (update: IAnalyzeUpdate) => void,
   signal?: AbortSignal
 ): Promise<Record<string, unknown>> {
-  const response = await studioApi.analyze(project, signal);
-  if (!response.body) {
-    throw new OrpheusError('The server sent no progress stream.', response.status);
-  }
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  const parser = new SSEParser();
   let fraction = 0;
   const failures: string[] = [];
   let complete: Record<string, unknown> | null = null;
@@ -50,14 +44,7 @@ export async function runAnalysis(
       onUpdate({ fraction: 1, message: failures.length ? `Done; ${failures.length} file(s) failed` : 'Done' });
     }
   };
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) {
-      break;
-    }
-    parser.push(value).forEach(handle);
-  }
-  parser.flush().forEach(handle);
+  await studioApi.analyze(project, events => events.forEach(handle), signal);
   if (!complete) {
     throw new OrpheusError('The analysis stopped before it finished.', 0);
   }

@@ -1,6 +1,7 @@
 /** Typed calls to the Orpheus REST API (`/orpheus/api/...`), one function per endpoint used. */
 
-import { apiUrl, fetchAPI, requestAPI, sendJSON } from './request';
+import { ISSEEvent } from './logic/sse';
+import { apiUrl, fetchAPI, requestAPI, sendJSON, streamAPI } from './request';
 
 export interface IProject {
   name: string;
@@ -84,14 +85,14 @@ export interface IVideoModel {
 
 export const videoApi = {
   model: (project: string): Promise<IVideoModel> => requestAPI<IVideoModel>(`projects/${q(project)}/video`),
-  /** Queue a render; the answer is a server-sent event stream. */
-  render: (project: string, scene: string, quality: string, signal?: AbortSignal): Promise<Response> =>
-    fetchAPI(`projects/${q(project)}/video/render`, {
-      method: 'POST',
-      body: JSON.stringify({ scene, quality }),
-      headers: { Accept: 'text/event-stream', 'Content-Type': 'application/json' },
-      signal
-    }),
+  /** Queue a render; its progress arrives as server-sent events. */
+  render: (
+    project: string,
+    scene: string,
+    quality: string,
+    onEvents: (events: ISSEEvent[]) => void,
+    signal?: AbortSignal
+  ): Promise<void> => streamAPI(`projects/${q(project)}/video/render`, { scene, quality }, onEvents, signal),
   /** A Claude session in the video folder with the idea as its first prompt. */
   session: (project: string, idea: string): Promise<ISession> =>
     sendJSON<ISession>(`projects/${q(project)}/video/session`, 'POST', { idea }),
@@ -174,26 +175,21 @@ export const shareApi = {
 
 export const studioApi = {
   analysis: (project: string): Promise<IAnalysis> => requestAPI<IAnalysis>(`projects/${q(project)}/analysis`),
-  /** Start an analysis; the answer is a server-sent event stream. */
-  analyze: (project: string, signal?: AbortSignal): Promise<Response> =>
-    fetchAPI(`projects/${q(project)}/analyze`, {
-      method: 'POST',
-      body: JSON.stringify({}),
-      headers: { Accept: 'text/event-stream', 'Content-Type': 'application/json' },
-      signal
-    }),
+  /** Start an analysis; its progress arrives as server-sent events. */
+  analyze: (project: string, onEvents: (events: ISSEEvent[]) => void, signal?: AbortSignal): Promise<void> =>
+    streamAPI(`projects/${q(project)}/analyze`, {}, onEvents, signal),
   dashboards: async (project: string): Promise<IDashboardSummary[]> =>
     (await requestAPI<{ dashboards: IDashboardSummary[] }>(`projects/${q(project)}/dashboards`)).dashboards,
   generate: (project: string, title?: string): Promise<IDashboard> =>
     sendJSON<IDashboard>(`projects/${q(project)}/dashboards/generate`, 'POST', title ? { title } : {}),
-  /** Change a dashboard as asked in words; the answer is a server-sent event stream. */
-  edit: (project: string, id: string, request: string, signal?: AbortSignal): Promise<Response> =>
-    fetchAPI(`projects/${q(project)}/dashboards/${q(id)}/edit`, {
-      method: 'POST',
-      body: JSON.stringify({ request }),
-      headers: { Accept: 'text/event-stream', 'Content-Type': 'application/json' },
-      signal
-    }),
+  /** Change a dashboard as asked in words; its progress arrives as server-sent events. */
+  edit: (
+    project: string,
+    id: string,
+    request: string,
+    onEvents: (events: ISSEEvent[]) => void,
+    signal?: AbortSignal
+  ): Promise<void> => streamAPI(`projects/${q(project)}/dashboards/${q(id)}/edit`, { request }, onEvents, signal),
   undo: (project: string, id: string): Promise<IDashboard> =>
     sendJSON<IDashboard>(`projects/${q(project)}/dashboards/${q(id)}/undo`, 'POST', {})
 };
@@ -208,14 +204,20 @@ export interface ILLMStatus {
 
 export const chatApi = {
   status: (): Promise<ILLMStatus> => requestAPI<ILLMStatus>('llm'),
-  /** Ask a question (a new conversation unless `conversationId`); the answer is a server-sent event stream. */
-  send: (project: string, message: string, conversationId: string | null, signal?: AbortSignal): Promise<Response> =>
-    fetchAPI(`projects/${q(project)}/chat`, {
-      method: 'POST',
-      body: JSON.stringify(conversationId ? { message, conversation_id: conversationId } : { message }),
-      headers: { Accept: 'text/event-stream', 'Content-Type': 'application/json' },
+  /** Ask a question (a new conversation unless `conversationId`); the answer arrives as server-sent events. */
+  send: (
+    project: string,
+    message: string,
+    conversationId: string | null,
+    onEvents: (events: ISSEEvent[]) => void,
+    signal?: AbortSignal
+  ): Promise<void> =>
+    streamAPI(
+      `projects/${q(project)}/chat`,
+      conversationId ? { message, conversation_id: conversationId } : { message },
+      onEvents,
       signal
-    }),
+    ),
   /** Write the conversation as `chat-<id>.ipynb` in the project; its path from the Jupyter root. */
   exportNotebook: async (project: string, conversationId: string): Promise<string> =>
     (await sendJSON<{ path: string }>(`projects/${q(project)}/chat/${q(conversationId)}/export`, 'POST', {})).path

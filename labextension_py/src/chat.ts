@@ -6,9 +6,7 @@ import { chatApi } from './api';
 import { h } from './dom';
 import { dataIcon } from './icons';
 import { applyChatEvent, askChat, emptyChat, endChat, IChatState, IChatStep, IChatTurn, outputView } from './logic/chat';
-import { SSEParser } from './logic/sse';
 import { notifyError } from './notify';
-import { OrpheusError } from './request';
 
 /**
  * Chat with a project's data: questions answered by the model, which runs
@@ -90,7 +88,12 @@ export class ChatPanel extends Widget {
         return;
       }
       // The chat endpoint says why in its own words (503 when no LLM is configured).
-      await chatApi.send(this.project, 'status', null).then(r => r.body?.cancel());
+      const stop = new AbortController();
+      await chatApi.send(this.project, 'status', null, () => stop.abort(), stop.signal).catch(error => {
+        if (!stop.signal.aborted) {
+          throw error;
+        }
+      });
       this._notice('AI features are not available on this server.');
     } catch (error) {
       this._notice(error instanceof Error ? error.message : String(error));
@@ -111,23 +114,10 @@ export class ChatPanel extends Widget {
     this._input.value = '';
     this._update(askChat(this._state, message));
     try {
-      const response = await chatApi.send(this.project, message, this._state.conversationId);
-      if (!response.body) {
-        throw new OrpheusError('The server sent no answer stream.', response.status);
-      }
-      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-      const parser = new SSEParser();
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) {
-          break;
-        }
-        const events = parser.push(value);
-        if (events.length) {
-          this._update(events.reduce(applyChatEvent, this._state));
-        }
-      }
-      this._update(endChat(parser.flush().reduce(applyChatEvent, this._state)));
+      await chatApi.send(this.project, message, this._state.conversationId, events =>
+        this._update(events.reduce(applyChatEvent, this._state))
+      );
+      this._update(endChat(this._state));
     } catch (error) {
       this._update(endChat(this._state));
       notifyError(error, 'The chat failed');

@@ -2,6 +2,7 @@ import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
 import { errorMessage } from './logic/errors';
+import { ISSEEvent, SSEParser } from './logic/sse';
 
 /** An Orpheus API error carrying the server's own message. */
 export class OrpheusError extends Error {
@@ -58,4 +59,42 @@ export async function requestAPI<T>(endPoint = '', init: RequestInit = {}): Prom
 /** `requestAPI` with a JSON body. */
 export function sendJSON<T>(endPoint: string, method: string, body: unknown): Promise<T> {
   return requestAPI<T>(endPoint, { method, body: JSON.stringify(body) });
+}
+
+/**
+ * POST `body` to an Orpheus endpoint that answers with server-sent events, and hand
+ * the events to `onEvents` as they arrive (the one event-stream client of the
+ * extension: analysis, dashboard edits, chat and video renders all use it).
+ */
+export async function streamAPI(
+  endPoint: string,
+  body: unknown,
+  onEvents: (events: ISSEEvent[]) => void,
+  signal?: AbortSignal
+): Promise<void> {
+  const response = await fetchAPI(endPoint, {
+    method: 'POST',
+    body: JSON.stringify(body),
+    headers: { Accept: 'text/event-stream', 'Content-Type': 'application/json' },
+    signal
+  });
+  if (!response.body) {
+    throw new OrpheusError('The server sent no progress stream.', response.status);
+  }
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  const parser = new SSEParser();
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) {
+      break;
+    }
+    const events = parser.push(value);
+    if (events.length) {
+      onEvents(events);
+    }
+  }
+  const rest = parser.flush();
+  if (rest.length) {
+    onEvents(rest);
+  }
 }

@@ -11,7 +11,6 @@ import { framingAllowed, openDashboardPanel, openDashboardTab } from './dashboar
 import { h, iconButton } from './dom';
 import { applyEditEvent, endEdit, IEditState, startEdit } from './logic/edit';
 import { ago } from './logic/format';
-import { SSEParser } from './logic/sse';
 import { notifyError } from './notify';
 import { actions, section } from './rows';
 import { showInMain } from './sessionRows';
@@ -267,24 +266,11 @@ export class StudioSections {
     let state = startEdit();
     this._showEdit(key, state);
     try {
-      const response = await studioApi.edit(project, id, request.trim());
-      if (!response.body) {
-        throw new Error('The server sent no progress stream.');
-      }
-      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-      const parser = new SSEParser();
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) {
-          break;
-        }
-        const events = parser.push(value);
-        if (events.length) {
-          state = events.reduce(applyEditEvent, state);
-          this._showEdit(key, state);
-        }
-      }
-      state = endEdit(parser.flush().reduce(applyEditEvent, state));
+      await studioApi.edit(project, id, request.trim(), events => {
+        state = events.reduce(applyEditEvent, state);
+        this._showEdit(key, state);
+      });
+      state = endEdit(state);
       this._showEdit(key, state);
       if (state.error) {
         Notification.error(state.error, { autoClose: 10000 });
