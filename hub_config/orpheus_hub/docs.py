@@ -144,7 +144,8 @@ def configure_md() -> str:
            "Every setting of every Orpheus class, generated from its help text. Set one as "
            "`c.<Class>.<name> = value` in the file named for its process. Each class lists "
            "only its own settings; the ones it inherits from JupyterHub, jupyter_server or "
-           "traitlets are documented there.", ""]
+           "traitlets are documented there. Environment variables (ports, data folder, keys) are "
+           "listed in [Install](install.md#environment).", ""]
     for title, where, classes in CONFIG_GROUPS:
         out += [f"## {title}", "", f"Set in {where}.", ""]
         for spec, base_spec in classes:
@@ -232,7 +233,7 @@ def api_md() -> str:
            "Every route Orpheus adds, generated from the route tables (`default_handlers`) and "
            "the handler classes' docstrings. Paths are shown under each process's public prefix; "
            "`{name}` parts are path parameters. What each request takes and answers is "
-           "described in the [user guide](use.md).", ""]
+           "described in the [user guide](use/index.md).", ""]
     for title, prefix, specs in API_GROUPS:
         out += [f"## {title}", "", f"Under `{prefix}`.", ""]
         for module, summary, table in routes(specs):
