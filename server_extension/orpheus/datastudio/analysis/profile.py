@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import semantic
+from .arrays import as_numpy
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 TOP_VALUES = 10
@@ -42,6 +43,7 @@ def physical_kind(typ: pa.DataType) -> str:
 
 NUMERIC_KINDS = ("integer", "float", "datetime")
 RAW_DISTINCT_SHARE = 0.05  # numeric columns with more distinct values per batch keep raw values
+
 
 
 @dataclass
@@ -116,11 +118,11 @@ class ColumnState:
     def _numbers(self, valid: pa.Array) -> None:
         if self.kind == "datetime":
             self.unit = valid.type.unit
-            values = valid.cast(pa.int64()).to_numpy(zero_copy_only=False)
+            values = as_numpy(valid.cast(pa.int64()))
         elif self.kind == "integer":
-            values = valid.cast(pa.int64()).to_numpy(zero_copy_only=False)
+            values = as_numpy(valid.cast(pa.int64()))
         else:
-            values = valid.cast(pa.float64()).to_numpy(zero_copy_only=False)
+            values = as_numpy(valid.cast(pa.float64()))
             nan = np.isnan(values)
             if nan.any():  # NaN counts as missing
                 self.nulls += int(nan.sum())
@@ -136,11 +138,11 @@ class ColumnState:
 
     def _merged(self) -> tuple[pa.Array, np.ndarray]:
         values = pa.chunked_array([c.field("values") for c in self.chunks]).combine_chunks()
-        counts = np.concatenate([c.field("counts").to_numpy(zero_copy_only=False) for c in self.chunks])
+        counts = np.concatenate([as_numpy(c.field("counts")) for c in self.chunks])
         if len(self.chunks) == 1:
             return values, counts.astype(np.int64)
         encoded = pc.dictionary_encode(values)
-        codes = encoded.indices.to_numpy(zero_copy_only=False)
+        codes = as_numpy(encoded.indices)
         summed = np.bincount(codes, weights=counts, minlength=len(encoded.dictionary))
         return encoded.dictionary, np.rint(summed).astype(np.int64)
 
@@ -159,7 +161,7 @@ class ColumnState:
         values, counts = self._merged()
         if self.kind in ("boolean", *NUMERIC_KINDS):
             order = pc.sort_indices(values)
-            values, counts = values.take(order), counts[order.to_numpy()]
+            values, counts = values.take(order), counts[as_numpy(order)]
         return values, counts
 
     def _sorted_runs(self) -> tuple[pa.Array, np.ndarray]:
@@ -198,7 +200,7 @@ def profile_column(state: ColumnState, rows: int) -> dict[str, Any]:
         "top_values": _top_values(values, counts, non_null),
     }
     if state.kind in ("integer", "float") and distinct:
-        prof.update(numeric_stats(values.to_numpy(zero_copy_only=False).astype(np.float64, copy=False),
+        prof.update(numeric_stats(as_numpy(values).astype(np.float64, copy=False),
                                   counts, state.kind == "integer"))
     elif state.kind == "datetime" and distinct:
         from .temporal import datetime_profile

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import queue
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -33,6 +36,48 @@ def unique_names(names: list[str]) -> list[str]:
     return out
 
 
+def read_ahead(batches: Iterator[pa.RecordBatch], depth: int = 2) -> Iterator[pa.RecordBatch]:
+    """Parse the next batches in a thread while the caller folds the current one in.
+
+    Arrow parses and NumPy/Arrow fold with the GIL released, so the two overlap on
+    separate cores. An error of the reader is raised here, in the caller.
+    """
+    items: queue.Queue[object] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for batch in batches:
+                while not stop.is_set():
+                    try:
+                        items.put(batch, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            items.put(_END)
+        except BaseException as e:  # noqa: BLE001 - handed to the consumer, raised there
+            items.put(e)
+
+    thread = threading.Thread(target=produce, name="orpheus-read-ahead", daemon=True)
+    thread.start()
+    try:
+        while (item := items.get()) is not _END:
+            if isinstance(item, BaseException):
+                raise item
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()
+        while thread.is_alive():  # unblock a producer waiting on a full queue
+            with contextlib.suppress(queue.Empty):
+                items.get(timeout=0.1)
+        thread.join()
+
+
+_END = object()
+
+
 def named_batches(source: TableSource) -> Iterator[pa.RecordBatch]:
     """The source's batches with unique, non-blank column names."""
     names: list[str] | None = None
@@ -56,7 +101,7 @@ def _profile_once(source: TableSource, fraction: Fraction) -> tuple[dict[str, An
     started = time.perf_counter()
     states: list[ColumnState] = []
     rows = 0
-    for batch in named_batches(source):
+    for batch in read_ahead(named_batches(source)):
         if not states:
             states = [ColumnState(f.name, physical_kind(f.type)) for f in batch.schema]
         for state, arr in zip(states, batch.columns, strict=True):

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from .arrays import as_numpy
 from .profile import histogram
 
 # (label, seconds, tolerance as a share of the step)
@@ -22,7 +23,7 @@ FREQUENCIES = (
 def to_seconds(values: pa.Array) -> np.ndarray:
     """Sorted timestamps as float seconds since the epoch (timezone-naive as UTC)."""
     unit = values.type.unit if pa.types.is_timestamp(values.type) else "s"
-    raw = values.cast(pa.timestamp(unit)).cast(pa.int64()).to_numpy(zero_copy_only=False)
+    raw = as_numpy(values.cast(pa.timestamp(unit)).cast(pa.int64()))
     scale = {"s": 1, "ms": 1e3, "us": 1e6, "ns": 1e9}[unit]
     seconds: np.ndarray = raw.astype(np.float64) / scale
     return seconds
