@@ -6,7 +6,7 @@ import importlib
 from typing import Any
 
 from jupyter_server.extension.application import ExtensionApp
-from traitlets import List, Unicode
+from traitlets import List, Type, Unicode
 
 from .datastudio import share_paths
 from .datastudio.manager import DataStudioManager
@@ -49,11 +49,35 @@ def with_trailing_slash(rule: tuple[Any, ...]) -> tuple[Any, ...]:
     return (pattern if pattern.endswith("/?") else f"{pattern}/?", *rest)
 
 
+def manager_class(klass: type, what: str) -> Any:
+    """A configurable ``Type`` trait: ``klass`` or a subclass of it, by object or import path."""
+    return Type(
+        default_value=klass, klass=klass,
+        help=f"Class of {what} ({klass.__name__} or a subclass, e.g. 'mypackage.My{klass.__name__}').",
+    ).tag(config=True)
+
+
 class OrpheusApp(ExtensionApp):
     """Claude terminals, projects, Data Studio, Video Studio and share links."""
 
     name = "orpheus"
     load_other_extensions = True
+    # Listed so that --help-all and --generate-config describe their settings.
+    classes = [*ExtensionApp.classes, HubClient, ProjectManager, NoteManager, DataImporter,
+               VideoManager, RenderQueue, ClaudeSessionManager, DataStudioManager, LLMClient,
+               ChatKernels]
+
+    hub_client_class = manager_class(HubClient, "the client for the hub API")
+    share_client_class = manager_class(ShareClient, "the client for the share service")
+    project_manager_class = manager_class(ProjectManager, "the project manager")
+    note_manager_class = manager_class(NoteManager, "the notes manager")
+    data_importer_class = manager_class(DataImporter, "the data importer of projects")
+    video_manager_class = manager_class(VideoManager, "the Video Studio manager")
+    render_queue_class = manager_class(RenderQueue, "the Video Studio render queue")
+    session_manager_class = manager_class(ClaudeSessionManager, "the Claude session manager")
+    datastudio_manager_class = manager_class(DataStudioManager, "the Data Studio manager")
+    llm_client_class = manager_class(LLMClient, "the client for the LLM gateway")
+    chat_kernels_class = manager_class(ChatKernels, "the chat-with-data kernels")
 
     projects_dir = Unicode(
         "projects",
@@ -77,21 +101,20 @@ class OrpheusApp(ExtensionApp):
     chat_kernels: ChatKernels
 
     def initialize_settings(self) -> None:
-        """Build the managers the handlers use."""
-        self.hub_client = HubClient(parent=self, log=self.log)
-        self.share_client = ShareClient(parent=self, log=self.log)
+        """Build the managers the handlers use, each of its configured class."""
+        own = {"parent": self, "log": self.log}
+        self.hub_client = self.hub_client_class(**own)
+        self.share_client = self.share_client_class(**own)
         root_dir = self.serverapp.root_dir if self.serverapp else "."
-        self.projects = ProjectManager(parent=self, log=self.log, root_dir=root_dir)
-        self.notes = NoteManager(parent=self, log=self.log, projects=self.projects)
-        self.data_importer = DataImporter(parent=self, log=self.log, projects=self.projects)
-        self.video = VideoManager(
-            parent=self, log=self.log, queue=RenderQueue(parent=self, log=self.log)
-        )
-        self.sessions = ClaudeSessionManager(self, parent=self, log=self.log)
-        self.datastudio = DataStudioManager(parent=self, log=self.log)
-        self.llm = LLMClient(parent=self, log=self.log)
-        self.chat_kernels = ChatKernels(parent=self, log=self.log,
-                                        kernel_manager=self.serverapp.kernel_manager if self.serverapp else None)
+        self.projects = self.project_manager_class(**own, root_dir=root_dir)
+        self.notes = self.note_manager_class(**own, projects=self.projects)
+        self.data_importer = self.data_importer_class(**own, projects=self.projects)
+        self.video = self.video_manager_class(**own, queue=self.render_queue_class(**own))
+        self.sessions = self.session_manager_class(self, **own)
+        self.datastudio = self.datastudio_manager_class(**own)
+        self.llm = self.llm_client_class(**own)
+        kernel_manager = self.serverapp.kernel_manager if self.serverapp else None
+        self.chat_kernels = self.chat_kernels_class(**own, kernel_manager=kernel_manager)
         share_paths.register(self.serverapp, self.log)
 
     async def stop_extension(self) -> None:

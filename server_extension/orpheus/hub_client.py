@@ -7,7 +7,7 @@ import os
 from typing import Any
 
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
-from traitlets import Float, Unicode
+from traitlets import Float, Unicode, default
 from traitlets.config import LoggingConfigurable
 
 
@@ -15,14 +15,22 @@ class HubClient(LoggingConfigurable):
     """Calls the hub API with ``JUPYTERHUB_API_TOKEN``; degrades to ``None`` off-hub."""
 
     api_url = Unicode(
-        os.environ.get("JUPYTERHUB_API_URL", ""),
-        help="The hub API URL (set by the spawner as JUPYTERHUB_API_URL; empty when not under a hub).",
+        help="The hub API URL (default: JUPYTERHUB_API_URL, set by the spawner; empty when not "
+        "under a hub).",
     ).tag(config=True)
     api_token = Unicode(
-        os.environ.get("JUPYTERHUB_API_TOKEN", ""),
-        help="This server's hub API token (JUPYTERHUB_API_TOKEN).",
+        help="This server's hub API token (default: JUPYTERHUB_API_TOKEN, read when the client "
+        "is built, so help and generated config never show it).",
     ).tag(config=True)
     timeout = Float(10.0, help="Seconds to wait for the hub API.").tag(config=True)
+
+    @default("api_url")
+    def _api_url_default(self) -> str:
+        return os.environ.get("JUPYTERHUB_API_URL", "")
+
+    @default("api_token")
+    def _api_token_default(self) -> str:
+        return os.environ.get("JUPYTERHUB_API_TOKEN", "")
 
     @property
     def enabled(self) -> bool:

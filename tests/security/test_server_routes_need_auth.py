@@ -13,6 +13,7 @@ from typing import Any
 from tornado.web import RequestHandler
 
 from orpheus.app import HANDLER_MODULES
+from orpheus.handlers import resources
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 _GROUP = re.compile(r"\(\?P<\w+>[^()]*\)|\([^()]*\)")
@@ -63,3 +64,15 @@ async def test_every_orpheus_route_refuses_anonymous_callers(
             assert b"Traceback" not in (r.body or b"")
             checked += 1
     assert checked >= len(routes)
+
+
+async def test_every_orpheus_handler_names_its_feature_resource(jp_serverapp: Any) -> None:
+    """A handler that forgets ``auth_resource`` inherits plain ``orpheus`` and fails here."""
+    routes = orpheus_routes(jp_serverapp)
+    assert routes
+    for pattern, handler in routes:
+        assert handler.auth_resource in resources.RESOURCES, (
+            f"{handler.__name__} ({pattern}) authorizes on {handler.auth_resource!r}, "
+            f"not one of {resources.RESOURCES}"
+        )
+    assert all(r.startswith("orpheus.") for r in resources.RESOURCES)

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from pathlib import Path
 from typing import Any
 
 from jupyter_server.auth.decorator import authorized
 from tornado import web
-from tornado.iostream import StreamClosedError
 
 from ..datastudio.manager import DataStudioManager
+from . import resources, sse
 from .base import API_PREFIX, OrpheusHandler
 
 PROJECT = r"/projects/(?P<name>[^/]+)"
@@ -20,6 +19,8 @@ APP = "datastudio"
 
 class DataStudioBase(OrpheusHandler):
     """Shared lookups for the Data Studio handlers."""
+
+    auth_resource = resources.DATASTUDIO
 
     @property
     def studio(self) -> DataStudioManager:
@@ -50,7 +51,7 @@ class AnalyzeHandler(DataStudioBase):
         folder = self.project_dir(name)
         mode = body.get("mode", "combined")
         self.studio.options(mode)  # 400 before any streaming starts
-        if "text/event-stream" not in self.request.headers.get("Accept", ""):
+        if not sse.wanted(self):
             metadata = await self.studio.analyze(folder, mode, lambda event, data: None)
             await self.orpheus.projects.touch(name, app=APP)
             self.write_json(metadata)
@@ -58,9 +59,8 @@ class AnalyzeHandler(DataStudioBase):
         await self._stream(name, folder, mode)
 
     async def _stream(self, name: str, folder: Path, mode: str) -> None:
-        self.set_header("Content-Type", "text/event-stream")
-        self.set_header("Cache-Control", "no-cache")
-        self.set_header("X-Accel-Buffering", "no")
+        stream = sse.EventStream(self)
+        stream.start()
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue[tuple[str, dict[str, Any]] | None] = asyncio.Queue()
 
@@ -74,31 +74,20 @@ class AnalyzeHandler(DataStudioBase):
                 queue.put_nowait(None)
 
         task = asyncio.ensure_future(run())
-        connected = await self._send("status", {"message": "queued", "project": name})
+        await stream.send("status", {"message": "queued", "project": name})
         while (item := await queue.get()) is not None:
-            if connected:
-                connected = await self._send(*item)
+            await stream.send(*item)  # dropped once the client has gone; the run goes on
         try:
             metadata = await task
         except Exception:
             self.log.exception("Analysis of project %s failed", name)
-            await self._send("error", {"message": "the analysis failed; the server log has the details",
-                                       "fatal": True})
+            await stream.send("error", {"message": "the analysis failed; the server log has the "
+                                                   "details", "fatal": True})
         else:
             await self.orpheus.projects.touch(name, app=APP)
-            await self._send("complete", {"summary": metadata["summary"],
-                                          "duration_seconds": metadata["duration_seconds"]})
-        if connected:
-            self.finish()
-
-    async def _send(self, event: str, data: dict[str, Any]) -> bool:
-        """Write one event; False once the client has gone (the run goes on)."""
-        try:
-            self.write(f"event: {event}\ndata: {json.dumps(data, default=str)}\n\n")
-            await self.flush()
-        except StreamClosedError:
-            return False
-        return True
+            await stream.send("complete", {"summary": metadata["summary"],
+                                           "duration_seconds": metadata["duration_seconds"]})
+        stream.finish()
 
 
 class AnalysisHandler(DataStudioBase):

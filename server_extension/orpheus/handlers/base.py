@@ -10,9 +10,14 @@ from jupyter_server.extension.handler import ExtensionHandlerMixin
 from tornado import web
 
 from .. import ids
+from .errors import JSONErrors
 
 if TYPE_CHECKING:
+    from jupyter_server.base.handlers import JupyterHandler as _Handler
+
     from ..app import OrpheusApp
+else:
+    _Handler = object
 
 API_PREFIX = "/orpheus/api"
 
@@ -22,24 +27,12 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
-def _http_error_text(exc: web.HTTPError) -> str | None:
-    """The message of an HTTPError as written (tornado 6.6 doubles '%' in ``log_message``)."""
-    raw = getattr(exc, "_log_message", exc.log_message)
-    if raw and exc.args:
-        return str(raw % exc.args)
-    return raw
-
-
-class PathChecks:
+class PathChecks(_Handler):
     """Path arguments: undecodable escapes and malformed ids are 400s, before anything else.
 
-    Mixed into every Orpheus handler (also the render file handler, which is not
-    an :class:`OrpheusHandler`), ahead of tornado's ``RequestHandler``.
+    Mixed into every Orpheus handler (through :class:`OrpheusMixin`), ahead of
+    tornado's ``RequestHandler``.
     """
-
-    path_kwargs: dict[str, str]
-    current_user: Any
-    request: Any
 
     def decode_argument(self, value: bytes, name: str | None = None) -> str:
         """UTF-8 of a percent-decoded path, query or form part; ``%C0%AE`` and the like are a 400."""
@@ -70,14 +63,16 @@ class PathChecks:
         ids.check_path_args(self.path_kwargs)
 
 
-class OrpheusHandler(PathChecks, ExtensionHandlerMixin, APIHandler):  # type: ignore[misc]
-    """JSON API handler: Jupyter auth, ``{"message", "reason"}`` errors, no tracebacks.
+class OrpheusMixin(PathChecks, JSONErrors, ExtensionHandlerMixin):  # type: ignore[misc,override]
+    """What every Orpheus handler has: the app, path checks, JSON errors, a resource.
 
-    Subclasses set ``auth_resource`` and decorate every method with
-    ``@web.authenticated`` and ``@authorized``, like jupyter_server's own handlers.
+    Mixed in ahead of a Jupyter handler class (``APIHandler`` for the JSON API,
+    ``JupyterHandler`` with tornado's static file handler for renders). Each
+    concrete handler names its feature's ``auth_resource`` (``handlers.resources``)
+    and decorates every method with ``@web.authenticated`` and ``@authorized``.
     """
 
-    auth_resource = "orpheus"
+    auth_resource = "orpheus"  # no feature: a handler that forgets its own fails a test
 
     @property
     def orpheus(self) -> OrpheusApp:
@@ -88,6 +83,10 @@ class OrpheusHandler(PathChecks, ExtensionHandlerMixin, APIHandler):  # type: ig
         """Jupyter's checks (authentication, origin), then the path's ids."""
         await super().prepare()
         self.check_path_ids()
+
+
+class OrpheusHandler(OrpheusMixin, APIHandler):  # type: ignore[misc,override]
+    """JSON API handler: Jupyter auth, ``{"message", "reason"}`` errors, no tracebacks."""
 
     def get_json_object(self) -> dict[str, Any]:
         """Parse the request body as a JSON object, or answer 400 saying why not."""
@@ -104,21 +103,3 @@ class OrpheusHandler(PathChecks, ExtensionHandlerMixin, APIHandler):  # type: ig
         self.set_status(status)
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps(model, default=str))
-
-    def write_error(self, status_code: int, **kwargs: Any) -> None:
-        """Errors are ``{"message", "reason"}``; a 5xx never carries a traceback or a path."""
-        self.set_header("Content-Type", "application/json")
-        reason = self._reason
-        message = reason
-        exc_info = kwargs.get("exc_info")
-        if exc_info:
-            exc = exc_info[1]
-            if isinstance(exc, web.HTTPError):
-                text = _http_error_text(exc)
-                if text:
-                    message = text
-                reason = exc.reason or reason
-        if status_code >= 500 and not (exc_info and isinstance(exc_info[1], web.HTTPError)):
-            message = "internal error; the server log has the details"
-        self.finish(json.dumps({"message": message, "reason": reason}))
-

@@ -5,12 +5,15 @@ from __future__ import annotations
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
+from . import resources
 from .base import API_PREFIX, OrpheusHandler
 from .projects import PROJECT, check_fields
 
 
 class DataImportHandler(OrpheusHandler):
     """Import files from elsewhere in the Jupyter root into a project."""
+
+    auth_resource = resources.PROJECTS
 
     @web.authenticated
     @authorized

@@ -6,11 +6,14 @@ from jupyter_server.auth.decorator import authorized
 from tornado import web
 
 from .. import __version__
+from . import resources
 from .base import API_PREFIX, OrpheusHandler
 
 
 class InfoHandler(OrpheusHandler):
     """What this server runs and how the hub sees its user."""
+
+    auth_resource = resources.INFO
 
     @web.authenticated
     @authorized

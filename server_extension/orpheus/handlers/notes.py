@@ -11,6 +11,7 @@ from typing import Any
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
+from . import resources
 from .base import API_PREFIX, OrpheusHandler
 from .projects import PROJECT
 
@@ -18,6 +19,10 @@ NOTE = r"(?P<note_id>[^/]+)"
 
 
 class _NoteBase(OrpheusHandler):
+    """Notes belong to projects: the projects resource, answers with an ``ETag``."""
+
+    auth_resource = resources.PROJECTS
+
     def write_note(self, model: dict[str, Any], status: int = 200) -> None:
         """The note model, with its revision as the ``ETag``."""
         self.set_header("ETag", f'"{model["revision"]}"')

@@ -9,6 +9,7 @@ from __future__ import annotations
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
+from . import resources
 from .base import API_PREFIX, OrpheusHandler
 from .projects import check_fields
 
@@ -17,6 +18,8 @@ ENTRY = r"(?P<entry>[^/]+)"
 
 class TrashHandler(OrpheusHandler):
     """List deleted projects."""
+
+    auth_resource = resources.PROJECTS
 
     @web.authenticated
     @authorized
@@ -27,6 +30,8 @@ class TrashHandler(OrpheusHandler):
 
 class TrashEntryHandler(OrpheusHandler):
     """Delete one trash entry for good."""
+
+    auth_resource = resources.PROJECTS
 
     @web.authenticated
     @authorized
@@ -39,6 +44,8 @@ class TrashEntryHandler(OrpheusHandler):
 
 class RestoreHandler(OrpheusHandler):
     """Put a deleted project back."""
+
+    auth_resource = resources.PROJECTS
 
     @web.authenticated
     @authorized

@@ -5,6 +5,7 @@ from __future__ import annotations
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
+from . import resources
 from .base import API_PREFIX, OrpheusHandler
 
 PROJECT = r"(?P<name>[^/]+)"
@@ -23,6 +24,8 @@ def check_fields(body: dict[str, object], allowed: set[str]) -> None:
 
 class ProjectsHandler(OrpheusHandler):
     """List every project (with each app's use of it) and create projects."""
+
+    auth_resource = resources.PROJECTS
 
     @web.authenticated
     @authorized
@@ -46,6 +49,8 @@ class ProjectsHandler(OrpheusHandler):
 
 class ProjectHandler(OrpheusHandler):
     """One project: read, change its description, delete (to the trash by default)."""
+
+    auth_resource = resources.PROJECTS
 
     @web.authenticated
     @authorized

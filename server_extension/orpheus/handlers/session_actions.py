@@ -8,6 +8,7 @@ from jupyter_server.auth.decorator import authorized
 from tornado import web
 
 from ..sessions.archive import zip_chunks
+from . import resources
 from .base import API_PREFIX
 from .sessions import SESSION, SessionsBase
 
@@ -37,7 +38,7 @@ class SessionCloneHandler(SessionsBase):
     """``POST /sessions/{id}/clone`` {url, branch?}: a shallow clone into the session folder."""
 
     @web.authenticated
-    @authorized
+    @resources.authorized_to_execute
     async def post(self, session_id: str) -> None:
         body = self.get_json_object()
         result = await self.sessions.clone(session_id, body.get("url"), body.get("branch"))
@@ -48,7 +49,7 @@ class SessionFetchHandler(SessionsBase):
     """``POST /sessions/{id}/fetch`` {url}: a web page saved as Markdown in the session folder."""
 
     @web.authenticated
-    @authorized
+    @resources.authorized_to_execute
     async def post(self, session_id: str) -> None:
         body = self.get_json_object()
         result = await self.sessions.fetch(session_id, body.get("url"))

@@ -13,6 +13,7 @@ from jupyter_server.auth.decorator import authorized
 from tornado import web
 
 from ..fsutil import contain
+from . import resources
 from .base import API_PREFIX, OrpheusHandler
 
 if TYPE_CHECKING:
@@ -25,6 +26,8 @@ CHUNK = 256 * 1024
 
 class SessionsBase(OrpheusHandler):
     """Access to the session manager."""
+
+    auth_resource = resources.SESSIONS
 
     @property
     def sessions(self) -> ClaudeSessionManager:
@@ -64,7 +67,7 @@ class SessionCollectionHandler(SessionsBase):
         self.write_json({"sessions": await self.sessions.list()})
 
     @web.authenticated
-    @authorized
+    @resources.authorized_to_execute
     async def post(self) -> None:
         form = self.form()
         files = [*self.request.files.get("files", []), *self.request.files.get("files[]", [])]
@@ -115,7 +118,7 @@ class SessionResumeHandler(SessionsBase):
     """``POST /sessions/{id}/resume``: a new terminal in the same folder."""
 
     @web.authenticated
-    @authorized
+    @resources.authorized_to_execute
     async def post(self, session_id: str) -> None:
         body = self.get_json_object()
         key = body.get("access_key") or ""

@@ -12,7 +12,6 @@ list, refresh or revoke another's shares through any server.
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 from typing import Any
 
 from jupyter_server.auth.decorator import authorized
@@ -20,6 +19,7 @@ from tornado import web
 
 from ..shares import builder
 from ..shares.client import ShareClient, ShareServiceError
+from . import resources
 from .base import API_PREFIX, OrpheusHandler
 
 _ID = r"([A-Za-z0-9_-]{1,32})"
@@ -28,7 +28,7 @@ _ID = r"([A-Za-z0-9_-]{1,32})"
 class SharesBase(OrpheusHandler):
     """Common helpers: the client, snapshot building off the event loop, error relay."""
 
-    auth_resource = "orpheus"
+    auth_resource = resources.SHARES
 
     @property
     def client(self) -> ShareClient:
@@ -37,7 +37,7 @@ class SharesBase(OrpheusHandler):
 
     async def snapshot(self, kind: Any, target: Any, title: Any = None) -> builder.Snapshot:
         """Build the snapshot in a thread; bad targets become 4xx answers."""
-        root = Path(self.serverapp.root_dir).resolve()
+        root = self.orpheus.projects.jupyter_root
         try:
             snap = await asyncio.to_thread(builder.build, root, kind, target,
                                            self.orpheus.projects.projects_dir,

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from pathlib import Path
 from typing import Any
 
 from jupyter_server.auth.decorator import authorized
 from tornado import web
-from tornado.iostream import StreamClosedError
 
 from ..video.manager import VideoManager
+from . import resources, sse
 from .base import API_PREFIX, OrpheusHandler
 
 PROJECT = r"/projects/(?P<project>[^/]+)/video"
@@ -20,6 +19,8 @@ MAX_IDEA = 4000
 
 class VideoBase(OrpheusHandler):
     """Shared lookups for the Video Studio handlers."""
+
+    auth_resource = resources.VIDEO
 
     @property
     def video(self) -> VideoManager:
@@ -58,13 +59,13 @@ class RenderHandler(VideoBase):
     """
 
     @web.authenticated
-    @authorized
+    @resources.authorized_to_execute
     async def post(self, project: str) -> None:
         body = self.get_json_object()
         job = self.video.start_render(
             self.project_dir(project), body.get("scene"), body.get("quality", "low")
         )
-        if "text/event-stream" in self.request.headers.get("Accept", ""):
+        if sse.wanted(self):
             await self._stream(job.follow())
             return
         last: dict[str, Any] = {}
@@ -79,25 +80,20 @@ class RenderHandler(VideoBase):
         self.write_json({k: v for k, v in last.items() if k != "event"}, status=201)
 
     async def _stream(self, events: Any) -> None:
-        self.set_header("Content-Type", "text/event-stream")
-        self.set_header("Cache-Control", "no-cache")
-        self.set_header("X-Accel-Buffering", "no")
+        stream = sse.EventStream(self)
+        stream.start()
         async for event in events:
-            name = event.get("event", "message")
             data = {k: v for k, v in event.items() if k != "event"}
-            self.write(f"event: {name}\ndata: {json.dumps(data)}\n\n")
-            try:
-                await self.flush()
-            except StreamClosedError:
+            if not await stream.send(event.get("event", "message"), data):
                 return  # the client left; the render goes on and its log stays
-        self.finish()
+        stream.finish()
 
 
 class VideoSessionHandler(VideoBase):
     """``POST`` {idea}: a Claude session in the video folder, the idea as its first prompt."""
 
     @web.authenticated
-    @authorized
+    @resources.authorized_to_execute
     async def post(self, project: str) -> None:
         body = self.get_json_object()
         idea = body.get("idea")

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import JupyterHandler
-from jupyter_server.extension.handler import ExtensionHandlerMixin
 from tornado import web
 
-from .base import API_PREFIX, OrpheusHandler, PathChecks
+from . import resources
+from .base import API_PREFIX, OrpheusMixin
 from .video import PROJECT, VideoBase
-
-if TYPE_CHECKING:
-    from ..app import OrpheusApp
 
 
 class RendersHandler(VideoBase):
@@ -29,7 +26,7 @@ class RendersHandler(VideoBase):
         self.write_json(await asyncio.to_thread(self.video.renders, folder))
 
 
-class RenderFileHandler(PathChecks, ExtensionHandlerMixin, JupyterHandler,  # type: ignore[misc]
+class RenderFileHandler(OrpheusMixin, JupyterHandler,  # type: ignore[misc,override]
                         web.StaticFileHandler):
     """``GET``/``HEAD`` one MP4 with range support (tornado's); ``DELETE`` removes it.
 
@@ -37,21 +34,11 @@ class RenderFileHandler(PathChecks, ExtensionHandlerMixin, JupyterHandler,  # ty
     served, so no other file of the user's can be reached through this route.
     """
 
-    auth_resource = "orpheus"
+    auth_resource = resources.VIDEO
 
     def initialize(self, name: str, **kwargs: Any) -> None:  # type: ignore[override]
         self.name = name
         web.StaticFileHandler.initialize(self, path="")  # the root is set per request
-
-    @property
-    def orpheus(self) -> OrpheusApp:
-        """The running extension app."""
-        return cast("OrpheusApp", self.extensionapp)
-
-    async def prepare(self) -> None:  # type: ignore[override]
-        """Jupyter's checks, then the project name and render name (400 when malformed)."""
-        await super().prepare()
-        self.check_path_ids()
 
     def _locate(self, project: str, file: str) -> str:
         path = self.orpheus.video.render_path(self.orpheus.projects.path(project), file)
@@ -87,10 +74,6 @@ class RenderFileHandler(PathChecks, ExtensionHandlerMixin, JupyterHandler,  # ty
 
     def compute_etag(self) -> str | None:
         return None
-
-    def write_error(self, status_code: int, **kwargs: Any) -> None:
-        # Same JSON error shape as the other Orpheus handlers.
-        OrpheusHandler.write_error(self, status_code, **kwargs)  # type: ignore[arg-type]
 
 
 default_handlers = [

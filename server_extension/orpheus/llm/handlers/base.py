@@ -9,14 +9,15 @@ starts, with a plain HTTP status.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
+from functools import cached_property
 from typing import Any
 
 from tornado import web
-from tornado.iostream import StreamClosedError
 
+from ...handlers import sse
 from ...handlers.analysis import DataStudioBase
+from ...handlers.errors import INTERNAL, http_error_text
 from ..client import LLMClient
 
 Work = Callable[[], Awaitable[dict[str, Any]]]
@@ -24,8 +25,6 @@ Work = Callable[[], Awaitable[dict[str, Any]]]
 
 class AIHandler(DataStudioBase):
     """Base of the AI endpoints."""
-
-    connected = True
 
     @property
     def llm(self) -> LLMClient:
@@ -36,40 +35,36 @@ class AIHandler(DataStudioBase):
     @property
     def streaming(self) -> bool:
         """Whether the caller asked for server-sent events."""
-        return "text/event-stream" in self.request.headers.get("Accept", "")
+        return sse.wanted(self)
+
+    @cached_property
+    def stream(self) -> sse.EventStream:
+        """This response's event stream (used only when ``streaming``)."""
+        return sse.EventStream(self)
 
     async def send(self, event: str, data: dict[str, Any]) -> None:
         """One event (dropped when not streaming or once the client has gone)."""
-        if not self.streaming or not self.connected:
-            return
-        try:
-            self.write(f"event: {event}\ndata: {json.dumps(data, default=str)}\n\n")
-            await self.flush()
-        except StreamClosedError:
-            self.connected = False
+        if self.streaming:
+            await self.stream.send(event, data)
 
     async def respond(self, work: Work, status: int = 200) -> None:
         """Run ``work`` and answer with its result, as JSON or as the final ``complete`` event."""
         if not self.streaming:
             self.write_json(await work(), status=status)
             return
-        self.set_header("Content-Type", "text/event-stream")
-        self.set_header("Cache-Control", "no-cache")
-        self.set_header("X-Accel-Buffering", "no")
+        self.stream.start()
         await self.send("status", {"message": "started"})
         try:
             result = await work()
         except web.HTTPError as e:
-            message = e.log_message % e.args if e.args and e.log_message else e.log_message
-            await self.send("error", {"message": message, "status": e.status_code, "fatal": True})
+            await self.send("error", {"message": http_error_text(e), "status": e.status_code,
+                                      "fatal": True})
         except Exception:
             self.log.exception("AI request %s failed", self.request.path)
-            await self.send("error", {"message": "internal error; the server log has the details",
-                                      "status": 500, "fatal": True})
+            await self.send("error", {"message": INTERNAL, "status": 500, "fatal": True})
         else:
             await self.send("complete", result)
-        if self.connected:
-            self.finish()
+        self.stream.finish()
 
     def text_field(self, body: dict[str, Any], key: str, limit: int = 4000, required: bool = True) -> str | None:
         """A string field of the body: 400 when missing (if required), empty, or too long."""

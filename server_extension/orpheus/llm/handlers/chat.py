@@ -9,6 +9,7 @@ from typing import Any
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
+from ...handlers import resources
 from ...handlers.analysis import PROJECT
 from ...handlers.base import API_PREFIX
 from ..chat import ChatSession
@@ -41,7 +42,7 @@ class ChatHandler(ChatBase):
         self.write_json({"conversations": await self.studio.run(store.list)})
 
     @web.authenticated
-    @authorized
+    @resources.authorized_to_execute
     async def post(self, name: str) -> None:
         """Answer a message (new conversation unless ``conversation_id`` is given)."""
         body = self.get_json_object()

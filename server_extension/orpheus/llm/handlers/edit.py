@@ -14,7 +14,7 @@ from ..edit import DashboardEditor
 from .base import AIHandler
 
 
-class EditHandler(AIHandler, DashboardBase):
+class EditHandler(AIHandler, DashboardBase):  # type: ignore[misc,override]
     """The model edits the spec through tools; one validated save, undoable with ``/undo``."""
 
     @web.authenticated

@@ -10,11 +10,14 @@ from jupyter_server.auth.decorator import authorized
 from tornado import web
 from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 
+from ...handlers import resources
 from ...handlers.base import API_PREFIX, OrpheusHandler
 
 
 class LLMStatusHandler(OrpheusHandler):
     """Provider, model and usage; ``usage`` is ``null`` when the gateway cannot say."""
+
+    auth_resource = resources.LLM
 
     @web.authenticated
     @authorized
