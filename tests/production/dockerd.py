@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -46,6 +47,9 @@ def _run(*cmd: str, check: bool = True) -> str:
 
 def host_state() -> HostState:
     """Snapshot the machine state dockerd touches."""
+    for tool, package in (("nft", "nftables"), ("ip", "iproute2"), (DOCKERD, "docker.io")):
+        if shutil.which(tool) is None:
+            raise RuntimeError(f"{tool} is missing: apt-get install {package}")
     tables = {line.strip() for line in _run("nft", "list", "tables").splitlines() if line.strip()}
     links = {line.split()[0].split("@")[0] for line in _run("ip", "-br", "link").splitlines() if line}
     mounts = {line.split()[1] for line in Path("/proc/mounts").read_text().splitlines()}
