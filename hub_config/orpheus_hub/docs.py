@@ -123,7 +123,15 @@ def default_text(cls: type, name: str, trait: TraitType[Any, Any]) -> str:
     """The default as shown in the table."""
     if is_computed(cls, name):
         return "computed (see meaning)"
-    return code(trait.default_value_repr())
+    return code(portable(trait.default_value_repr()))
+
+
+def portable(text: str) -> str:
+    """``text`` with this machine's interpreter and checkout paths named, not spelled out."""
+    for value, name in ((sys.executable, "sys.executable"), (sys.prefix, "sys.prefix"),
+                        (str(DOCS_DIR.parent), "checkout")):
+        text = text.replace(value, "{" + name + "}")
+    return text
 
 
 def config_rows(cls: Any, base: Any | None) -> list[str]:

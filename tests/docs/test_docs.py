@@ -164,3 +164,8 @@ def test_the_link_check_catches_missing_and_outside_targets(tmp_path: Path) -> N
 
 def test_the_readme_is_short() -> None:
     assert (REPO / "README.md").stat().st_size < 8 * 1024
+
+
+def test_machine_paths_do_not_reach_the_reference() -> None:
+    assert docs.portable(repr(sys.executable)) == "'{sys.executable}'"
+    assert docs.portable(str(REPO / "node_modules")) == "{checkout}/node_modules"
