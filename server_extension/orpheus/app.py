@@ -8,6 +8,7 @@ from typing import Any
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import List, Type, Unicode
 
+from . import folders
 from .datastudio import share_paths
 from .datastudio.manager import DataStudioManager
 from .hub_client import HubClient
@@ -80,7 +81,7 @@ class OrpheusApp(ExtensionApp):
     chat_kernels_class = manager_class(ChatKernels, "the chat-with-data kernels")
 
     projects_dir = Unicode(
-        "projects",
+        folders.PROJECTS,
         help="Folder, relative to the Jupyter root, that holds the user's projects.",
     ).tag(config=True)
 

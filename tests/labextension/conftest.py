@@ -56,15 +56,35 @@ def standin_bin(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+def wait_for_share_service(hub: Hub, seconds: float = 60) -> None:
+    """Return once the hub's share service answers its health check; fail saying so if never."""
+    deadline = time.monotonic() + seconds
+    last = "no answer"
+    while time.monotonic() < deadline:
+        try:
+            r = requests.get(f"{hub.url}/services/share/health", timeout=2)
+        except requests.ConnectionError as e:
+            last = f"connection error: {e}"
+        else:
+            if r.status_code == 200:
+                return
+            last = f"HTTP {r.status_code}"
+        time.sleep(0.2)
+    pytest.fail(f"the share service never became healthy within {seconds:.0f} s (last: {last}); "
+                f"the hub log is {hub.log_path}", pytrace=False)
+
+
 @pytest.fixture(scope="package")
-def built_extension(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
+def built_extension(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A Jupyter data folder whose ``labextensions/orpheus-lab`` is this checkout's build.
 
     Put first on ``JUPYTER_PATH``, it wins over a copy installed in the venv, so the
-    browser runs the front end as built from these sources (``jlpm build``).
+    browser runs the front end as built from these sources. Without a build the tests
+    would exercise whatever copy happens to be installed: they fail instead.
     """
     if not (BUILT / "package.json").is_file():
-        return None
+        pytest.fail(f"the lab extension is not built ({BUILT / 'package.json'} is missing): "
+                    "run `make install` (or `jlpm build` in labextension_py) first", pytrace=False)
     folder = Path(tmp_path_factory.mktemp("jupyter-data"))
     folder.chmod(0o755)  # bound read-only into each user's sandbox, readable by their uid
     (folder / "labextensions").mkdir()
@@ -73,30 +93,21 @@ def built_extension(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
 
 
 @pytest.fixture(scope="package")
-def lab_hub(tmp_path_factory: pytest.TempPathFactory, standin_bin: Path, built_extension: Path | None) -> Iterator[Hub]:
+def lab_hub(tmp_path_factory: pytest.TempPathFactory, standin_bin: Path, built_extension: Path) -> Iterator[Hub]:
     """The Orpheus hub with its share service; user servers find the stand-in first on PATH."""
     env = {"ORPHEUS_SHARE_PORT": str(free_port()), "ORPHEUS_LLM_PORT": str(free_port())}
     # The hub config puts the venv and the repo's node bin (the real CLI) first; go before them.
     path = os.pathsep.join([str(standin_bin), str(Path(sys.executable).parent), os.environ.get("PATH", "")])
-    spawner_env = {"PATH": path}
-    if built_extension is not None:
-        spawner_env["JUPYTER_PATH"] = os.pathsep.join(
-            [str(built_extension), *filter(None, os.environ.get("JUPYTER_PATH", "").split(os.pathsep))])
+    jupyter_path = [str(built_extension), *filter(None, os.environ.get("JUPYTER_PATH", "").split(os.pathsep))]
+    spawner_env = {"PATH": path, "JUPYTER_PATH": os.pathsep.join(jupyter_path)}
     # The sandbox shows user servers only the runtime: bind the stand-in and the build too.
-    extra_ro = [str(standin_bin), *([str(built_extension)] if built_extension else [])]
+    extra_ro = [str(standin_bin), str(built_extension)]
     extra = (f"c.Spawner.environment.update({spawner_env!r})\n"
              f"c.SandboxSpawner.extra_runtime_paths = {extra_ro!r}")
     hub = make_hub(Path(tmp_path_factory.mktemp("lab-hub")), env=env, extra_config=extra)
     hub.start()
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(f"{hub.url}/services/share/health", timeout=2).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            time.sleep(0.2)
+        wait_for_share_service(hub)
         yield hub
     finally:
         hub.stop()

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .. import folders
 from .analysis import engine
 
 
@@ -39,11 +40,11 @@ def run(args: argparse.Namespace) -> int:
         return 2
     options = engine.Options(mode=args.mode)
     project = args.paths[0]
-    if len(args.paths) == 1 and (project / "data").is_dir() and args.out is None:
+    if len(args.paths) == 1 and (project / folders.DATA).is_dir() and args.out is None:
         metadata = engine.analyze_folder(project, options, _progress)
-        out = project / ".analysis"
+        out = project / folders.ANALYSIS
     else:
-        out = args.out or Path(".analysis")
+        out = args.out or Path(folders.ANALYSIS)
         metadata = engine.analyze_paths(args.paths, out, options, _progress)
     if args.json:
         print(json.dumps(metadata, indent=2, default=str))

@@ -12,6 +12,7 @@ from tornado import web
 from traitlets import Int, validate
 from traitlets.config import LoggingConfigurable
 
+from .. import folders
 from ..fsutil import contain
 from .analysis import engine
 from .dashboards import generate as generator
@@ -20,7 +21,8 @@ from .dashboards.store import Conflict, DashboardStore, NotFound
 
 T = TypeVar("T")
 # The folders Data Studio reads and writes in a project; none may be a link out of it.
-APP_FOLDERS = ("data", ".analysis", "dashboards", "dashboards/.cache", "dashboards/.history")
+APP_FOLDERS = (folders.DATA, folders.ANALYSIS, folders.DASHBOARDS, folders.DASHBOARD_CACHE,
+               folders.DASHBOARD_HISTORY)
 Emit = Callable[[str, dict[str, Any]], None]
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
+from .. import folders
 from ..video.manager import VideoManager
 from . import resources, sse
 from .base import API_PREFIX, OrpheusHandler
@@ -104,7 +105,7 @@ class VideoSessionHandler(VideoBase):
         self.video.video_dir(self.project_dir(project))  # 404 before the scaffold
         session = await self.orpheus.sessions.create(
             title=f"Video: {idea.strip()[:60]}", project=project, mode="claude", files=[],
-            subdir="video", prompt=idea.strip(),
+            subdir=folders.VIDEO, prompt=idea.strip(),
         )
         self.write_json(session, status=201)
 

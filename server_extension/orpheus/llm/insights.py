@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from .. import folders
 from ..fsutil import atomic_write_json, atomic_write_text, contain
 from .client import LLMClient, OnText
 
@@ -44,8 +45,9 @@ def brief(metadata: dict[str, Any]) -> str:
 
 def paths(folder: Path) -> tuple[Path, Path]:
     """Where a project's insights are stored (JSON and Markdown); 403 for links out of it."""
-    return (contain(folder, folder / ".analysis" / "insights.json", ".analysis/insights.json"),
-            contain(folder, folder / ".analysis" / "insights.md", ".analysis/insights.md"))
+    return (contain(folder, folder / folders.ANALYSIS / "insights.json",
+                    f"{folders.ANALYSIS}/insights.json"),
+            contain(folder, folder / folders.ANALYSIS / "insights.md", f"{folders.ANALYSIS}/insights.md"))
 
 
 def load(folder: Path) -> dict[str, Any] | None:

@@ -21,11 +21,12 @@ from tornado import web
 from traitlets import Enum, Instance, Integer
 from traitlets.config import LoggingConfigurable
 
+from .. import folders
 from ..filetypes import content_problem
 from ..fsutil import is_within
 from .manager import ProjectManager
 
-DATA_DIR = "data"
+DATA_DIR = folders.DATA
 POLICIES = ("rename", "overwrite", "error")
 
 

@@ -19,15 +19,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from .. import folders
 from ..fsutil import is_within
 
 # app key -> (folder relative to the project, file suffix, recursive)
 CONVENTIONS: dict[str, tuple[str, str, bool]] = {
-    "sessions": (".orpheus/sessions", ".json", False),
-    "notes": ("notes", ".md", False),
-    "data": ("data", "", True),
-    "dashboards": ("dashboards", ".json", False),
-    "videos": ("video/out", ".mp4", False),
+    "sessions": (folders.SESSION_RECORDS, ".json", False),
+    "notes": (folders.NOTES, ".md", False),
+    "data": (folders.DATA, "", True),
+    "dashboards": (folders.DASHBOARDS, ".json", False),
+    "videos": (folders.VIDEO_OUT, ".mp4", False),
 }
 
 

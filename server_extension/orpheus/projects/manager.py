@@ -12,6 +12,7 @@ from tornado import web
 from traitlets import Bool, Float, TraitError, Unicode, default, validate
 from traitlets.config import LoggingConfigurable
 
+from .. import folders
 from ..fsutil import contain, is_within
 from ..names import sanitize_name
 from . import listing, records, trash
@@ -28,14 +29,14 @@ class ProjectManager(LoggingConfigurable):  # type: ignore[misc]
     root_dir = Unicode(help="The Jupyter server's root directory (absolute).").tag(config=False)
 
     projects_dir = Unicode(
-        "projects",
+        folders.PROJECTS,
         help="Folder, relative to the Jupyter root, that holds the user's projects "
         "(defaults to OrpheusApp.projects_dir).",
     ).tag(config=True)
 
     @default("projects_dir")
     def _default_projects_dir(self) -> str:
-        return str(getattr(self.parent, "projects_dir", None) or "projects")
+        return str(getattr(self.parent, "projects_dir", None) or folders.PROJECTS)
 
     @validate("projects_dir", "trash_dir")
     def _check_relative(self, proposal: Any) -> str:

@@ -20,6 +20,7 @@ from tornado import web
 from traitlets import Instance, Integer
 from traitlets.config import LoggingConfigurable
 
+from .. import folders
 from ..fsutil import atomic_write_text
 from ..ids import NOTE_ID
 from ..names import sanitize_name, slugify
@@ -28,7 +29,7 @@ from .listing import iso
 from .manager import ProjectManager
 from .records import now_iso
 
-NOTES_DIR = "notes"
+NOTES_DIR = folders.NOTES
 SUFFIX = ".md"
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
 

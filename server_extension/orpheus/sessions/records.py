@@ -17,11 +17,11 @@ from typing import Any
 
 from tornado import web
 
-from .. import ids
+from .. import folders, ids
 from ..fsutil import atomic_write_json, contain, is_within
 
-RECORDS_DIR = ".orpheus/sessions"
-WORK_DIR = "sessions"
+RECORDS_DIR = folders.SESSION_RECORDS
+WORK_DIR = folders.SESSIONS
 SESSION_ID = ids.SESSION_ID
 # Project subfolders another app may run a session in (Video Studio: ``video``).
 SUBDIR = re.compile(r"^(video)$")

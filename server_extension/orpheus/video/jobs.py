@@ -18,6 +18,7 @@ from tornado import web
 from traitlets import Float, Int, Unicode
 from traitlets.config import LoggingConfigurable
 
+from .. import folders
 from .mp4info import probe
 
 
@@ -137,7 +138,7 @@ class RenderQueue(LoggingConfigurable):
             )
         if proc.returncode != 0:
             message = stderr.strip().splitlines()[-1] if stderr.strip() else "the renderer failed"
-            return self._fail(job, message.replace(str(job.video_dir), "video"))
+            return self._fail(job, message.replace(str(job.video_dir), folders.VIDEO))
         job.state = "done"
         job.add({"event": "result", **describe(job.output)})
 

@@ -12,15 +12,15 @@ from tornado import web
 from traitlets import Instance
 from traitlets.config import LoggingConfigurable
 
-from .. import ids
+from .. import folders, ids
 from ..fsutil import atomic_write_text, contain
 from .jobs import RenderJob, RenderQueue, describe
 from .quality import PRESETS
 
 _TEMPLATES = Path(__file__).parent / "templates"
 # The folders Video Studio reads and writes; none may be a link out of the project.
-VIDEO_FOLDERS = ("video", "video/scenes", "video/assets", "video/out", "video/scenes/starter.py",
-                 "video/CLAUDE.md")
+VIDEO_FOLDERS = tuple(f"{folders.VIDEO}/{name}" if name else folders.VIDEO for name in
+                      ("", "scenes", "assets", "out", "scenes/starter.py", "CLAUDE.md"))
 SCENE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 RENDER_NAME = ids.RENDER_NAME
 
@@ -35,7 +35,7 @@ class VideoManager(LoggingConfigurable):
         """``video/`` of a project, once none of its parts leads outside the project (403)."""
         for name in VIDEO_FOLDERS:
             contain(project_dir, project_dir / name, name)
-        return project_dir / "video"
+        return project_dir / folders.VIDEO
 
     def scaffold(self, project_dir: Path) -> tuple[dict[str, Any], bool]:
         """Create the video folder (never overwriting the user's files); (model, created)."""

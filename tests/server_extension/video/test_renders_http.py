@@ -18,6 +18,7 @@ API = ("orpheus", "api", "projects", "film", "video")
     ("header", "start", "end"),
     [("bytes=0-99", 0, 100), ("bytes=1000-1999", 1000, 2000), ("bytes=-64", -64, None)],
 )
+@pytest.mark.slow  # renders with MoviePy/ffmpeg
 async def test_range_requests_answer_206_with_the_right_bytes(
     jp_fetch: Any, jp_root_dir: Path, header: str, start: int, end: int | None
 ) -> None:
@@ -31,6 +32,7 @@ async def test_range_requests_answer_206_with_the_right_bytes(
     assert r.headers["Content-Type"] == "video/mp4"
 
 
+@pytest.mark.slow  # renders with MoviePy/ffmpeg
 async def test_whole_file_and_unsatisfiable_range(jp_fetch: Any, jp_root_dir: Path) -> None:
     name, data = await render_starter(jp_fetch, jp_root_dir)
     r = await jp_fetch(*API, "renders", name)
@@ -76,6 +78,7 @@ async def test_symlinked_render_is_not_served(jp_fetch: Any, jp_root_dir: Path) 
     assert listing == []
 
 
+@pytest.mark.slow  # renders with MoviePy/ffmpeg
 async def test_delete_removes_the_render_and_its_log(jp_fetch: Any, jp_root_dir: Path) -> None:
     name, _ = await render_starter(jp_fetch, jp_root_dir)
     out = jp_root_dir / "projects" / "film" / "video" / "out"
@@ -88,6 +91,7 @@ async def test_delete_removes_the_render_and_its_log(jp_fetch: Any, jp_root_dir:
     assert e.value.code == 404
 
 
+@pytest.mark.slow  # renders with MoviePy/ffmpeg
 async def test_renders_need_authentication(jp_fetch: Any, jp_root_dir: Path) -> None:
     name, _ = await render_starter(jp_fetch, jp_root_dir)
     for path in ((*API, "renders"), (*API, "renders", name)):

@@ -51,6 +51,7 @@ async def test_scaffold_is_idempotent_and_keeps_user_edits(
     assert (video / "scenes" / "starter.py").read_text() == "# my edit\n"
 
 
+@pytest.mark.slow  # renders with MoviePy/ffmpeg
 async def test_starter_scene_renders_a_real_mp4(jp_fetch: Any, jp_root_dir: Path) -> None:
     await scaffold(jp_fetch)
     r = await render(jp_fetch)
@@ -72,6 +73,7 @@ async def test_starter_scene_renders_a_real_mp4(jp_fetch: Any, jp_root_dir: Path
     assert listing[0]["size"] == path.stat().st_size
 
 
+@pytest.mark.slow  # renders with MoviePy/ffmpeg
 async def test_progress_streams_as_server_sent_events(jp_fetch: Any) -> None:
     await scaffold(jp_fetch)
     r = await render(jp_fetch, Accept="text/event-stream")
@@ -85,6 +87,7 @@ async def test_progress_streams_as_server_sent_events(jp_fetch: Any) -> None:
     assert fractions[-1] == 1.0
 
 
+@pytest.mark.slow  # renders with MoviePy/ffmpeg
 async def test_a_broken_scene_reports_the_renderers_error(jp_fetch: Any, jp_root_dir: Path) -> None:
     await scaffold(jp_fetch)
     scene = jp_root_dir / "projects" / "film" / "video" / "scenes" / "broken.py"
@@ -99,6 +102,7 @@ async def test_a_broken_scene_reports_the_renderers_error(jp_fetch: Any, jp_root
     assert json.loads((await jp_fetch(*API, "renders")).body) == []
 
 
+@pytest.mark.slow  # renders with MoviePy/ffmpeg
 async def test_concurrent_renders_queue_and_the_cap_answers_429(jp_fetch: Any) -> None:
     await scaffold(jp_fetch)
     results = await asyncio.gather(

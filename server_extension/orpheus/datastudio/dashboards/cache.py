@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from ... import folders
 from ...fsutil import atomic_write_json, contain, is_within
 from ..analysis.readers import ReadError, open_sources
 from ..analysis.tables import named_batches
@@ -44,7 +45,7 @@ def cache_path(dashboards_dir: Path, dashboard_id: str) -> Path:
 
 def source_path(project_dir: Path, spec: dict[str, Any]) -> Path:
     """The data file a spec reads; 400-style SpecError when it leaves ``data/`` or is missing."""
-    data_dir = project_dir / "data"
+    data_dir = project_dir / folders.DATA
     path: Path = data_dir / str(spec["data_source"]["file"])
     if not is_within(data_dir, path):
         raise SpecError("data_source.file", "must name a file inside the project's data folder")
@@ -56,7 +57,7 @@ def source_path(project_dir: Path, spec: dict[str, Any]) -> Path:
 def build(project_dir: Path, spec: dict[str, Any], table: dict[str, Any], max_rows: int,
           block_size: int) -> Path:
     """Write (or keep) the cache for ``spec``; ``table`` is its analysis entry."""
-    target = cache_path(project_dir / "dashboards", spec["id"])
+    target = cache_path(project_dir / folders.DASHBOARDS, spec["id"])
     contain(project_dir, target.parent, f"dashboards/{CACHE_DIR}/{spec['id']}")
     columns = used_columns(spec) or [table["column_profiles"][0]["name"]]
     stride = max(1, -(-table["rows"] // max_rows))

@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from ... import folders
 from ...fsutil import contain
 from . import cache, figures, frames
 
@@ -87,7 +88,7 @@ def render_html(spec: dict[str, Any], df: pd.DataFrame) -> str:
 
 def export_project_dashboard(project_dir: Path, spec: dict[str, Any]) -> str:
     """Export a stored dashboard of ``project_dir`` (its Parquet cache is built if missing)."""
-    path = contain(project_dir, cache.cache_path(project_dir / "dashboards", spec["id"]),
+    path = contain(project_dir, cache.cache_path(project_dir / folders.DASHBOARDS, spec["id"]),
                    f"the cache of dashboard {spec['id']}")
     if not path.is_file():
         from .store import DashboardStore

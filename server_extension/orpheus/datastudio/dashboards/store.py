@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from ... import folders
 from ...fsutil import atomic_write_json, contain, is_within
 from ...ids import DASHBOARD_ID
 from ...names import slugify
@@ -45,7 +46,7 @@ class DashboardStore:
     def __init__(self, project_dir: Path, history_limit: int = 50,
                  cache_max_rows: int = 2_000_000, block_size: int = 4 << 20) -> None:
         self.project_dir = project_dir
-        self.dir = project_dir / "dashboards"
+        self.dir = project_dir / folders.DASHBOARDS
         self.history_limit = history_limit
         self.cache_max_rows = cache_max_rows
         self.block_size = block_size

@@ -10,7 +10,7 @@ from jupyter_server.auth.decorator import authorized
 from tornado import web
 
 from ...handlers import resources
-from ...handlers.analysis import PROJECT
+from ...handlers.analysis import APP, PROJECT
 from ...handlers.base import API_PREFIX
 from ..chat import ChatSession
 from ..chat_store import ChatStore
@@ -18,7 +18,6 @@ from ..kernels import ChatKernels
 from .base import AIHandler
 
 CHAT = r"(?P<chat_id>[^/]+)"
-APP = "datastudio"
 
 
 class ChatBase(AIHandler):
