@@ -6,15 +6,12 @@ Regenerate the references with ``.venv/bin/python -m orpheus_hub.docs --write``.
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from traitlets.config import Configurable
 
 from orpheus_hub import docs
 
@@ -46,27 +43,11 @@ def test_a_stale_reference_is_reported(tmp_path: Path, rendered: dict[str, str])
     assert sorted(docs.stale(tmp_path)) == ["api.md", "configure.md"]
 
 
-def orpheus_configurables() -> list[type[Configurable]]:
-    """Every Configurable class defined in the two packages (migrations and __main__ skipped)."""
-    found: dict[str, type[Configurable]] = {}
-    for package in ("orpheus", "orpheus_hub"):
-        root = importlib.import_module(package)
-        for info in pkgutil.walk_packages(root.__path__, f"{package}."):
-            if ".migrations" in info.name or info.name.endswith("__main__"):
-                continue
-            module = importlib.import_module(info.name)
-            for obj in vars(module).values():
-                if (isinstance(obj, type) and issubclass(obj, Configurable)
-                        and obj.__module__.split(".")[0] in ("orpheus", "orpheus_hub")):
-                    found[f"{obj.__module__}.{obj.__qualname__}"] = obj
-    return list(found.values())
-
-
 def test_every_orpheus_trait_is_in_the_configuration_reference(rendered: dict[str, str]) -> None:
     rows = set(ROW.findall(rendered["configure.md"]))
     documented = [docs.load(spec) for _, _, classes in docs.CONFIG_GROUPS for spec, _ in classes]
     missing = []
-    for cls in orpheus_configurables():
+    for cls in docs.orpheus_configurables():
         related = {k.__name__ for k in cls.__mro__} | {d.__name__ for d in documented if issubclass(d, cls)}
         for name in cls.class_traits(config=True):
             owner = next(k for k in cls.__mro__ if name in vars(k))
@@ -90,9 +71,9 @@ def test_the_api_reference_lists_each_process_routes(rendered: dict[str, str]) -
                 "| POST | `/hub/api/orpheus/users/{user}/approve` |",
                 "| POST | `/user/<username>/orpheus/api/sessions` |",
                 "| DELETE | `/user/<username>/orpheus/api/projects/{name}` |",
-                "| GET | `/services/share/s/{key}` |",
+                "| GET | `/services/share/s/{token}` |",
                 "| POST | `/services/llm/anthropic/{path}` |",
-                "| PUT | `/services/llm/api/quotas/{quota}` |"):
+                "| PUT | `/services/llm/api/quotas/{user}` |"):
         assert row in text
     assert "| OPTIONS |" not in text  # only the methods Orpheus implements
 
@@ -101,7 +82,8 @@ def test_the_api_reference_lists_each_process_routes(rendered: dict[str, str]) -
     (r"/orpheus/api/projects/(?P<name>[^/]+)/?", ["/orpheus/api/projects/{name}"]),
     (r"/api/orpheus/users/([^/]+)/(approve|revoke)", ["/api/orpheus/users/{user}/approve",
                                                       "/api/orpheus/users/{user}/revoke"]),
-    (r"s/([A-Za-z0-9_-]{16,128})/recording\.cast", ["s/{key}/recording.cast"]),
+    (r"s/([A-Za-z0-9_-]{16,128})/recording\.cast", ["s/{token}/recording.cast"]),
+    (r"api/shares/([A-Za-z0-9_-]{1,32})/refresh", ["api/shares/{share}/refresh"]),
     (r"/(anthropic|openai)/(.*)", ["/anthropic/{path}", "/openai/{path}"]),
 ])
 def test_route_patterns_read_as_paths(pattern: str, paths: list[str]) -> None:
