@@ -17,6 +17,8 @@ IMAGE=${ORPHEUS_IMAGE_REPO:-orpheus/singleuser}
 CACHE=${ORPHEUS_IMAGE_CACHE:-/var/cache/orpheus-image}
 HOST_CA=${ORPHEUS_HOST_CA:-/etc/ssl/certs/ca-certificates.crt}
 PYTHON=${PYTHON:-python3}
+# pyproject extras installed in the image: what a user's server imports.
+EXTRAS=${ORPHEUS_IMAGE_EXTRAS:-server}
 
 now() { date +%s.%N; }
 timing() { awk -v s="$2" -v e="$(now)" -v n="$1" 'BEGIN { printf "timing %s %.1f\n", n, e - s }'; }
@@ -63,11 +65,28 @@ stage_context() {
   rm -rf "$ctx"; mkdir -p "$ctx/src"
   cp "$REPO_DIR/deploy/image/Dockerfile" "$ctx/Dockerfile"
   if [ -s "$HOST_CA" ]; then cp "$HOST_CA" "$ctx/host-ca.pem"; else : >"$ctx/host-ca.pem"; fi
-  "$PYTHON" - "$REPO_DIR" >"$ctx/requirements.txt" <<'PY'
-import sys, tomllib
+  "$PYTHON" - "$REPO_DIR" "$EXTRAS" >"$ctx/requirements.txt" <<'PY'
+import re, sys, tomllib
 data = tomllib.load(open(f"{sys.argv[1]}/pyproject.toml", "rb"))
+name, extras = data["project"]["name"], data["project"].get("optional-dependencies", {})
+
+def expand(extra, seen):
+    """An extra's requirements, with references to this package's other extras resolved."""
+    for req in extras[extra]:
+        own = re.fullmatch(rf"{name}\[([^\]]+)\]", req.strip())
+        if own:
+            for sub in own.group(1).split(","):
+                if sub.strip() not in seen:
+                    seen.add(sub.strip())
+                    yield from expand(sub.strip(), seen)
+        else:
+            yield req
+
+reqs = list(data["project"]["dependencies"])
+for extra in filter(None, sys.argv[2].split(",")):
+    reqs += expand(extra, {extra})
 # The build backend too: the package is installed without build isolation.
-for req in data["project"]["dependencies"] + data["build-system"]["requires"]:
+for req in dict.fromkeys(reqs + data["build-system"]["requires"]):
     print(req)
 PY
   "$PYTHON" -c 'import json,sys; print(json.load(open(sys.argv[1]))["dependencies"]["@anthropic-ai/claude-code"])' \

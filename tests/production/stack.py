@@ -115,8 +115,8 @@ def production_stack(data_dir: Path, extra_config: str = "") -> Iterator[Product
     try:
         import psycopg  # noqa: F401  # the hub, share and llm services' PostgreSQL driver
     except ImportError:
-        pytest.fail("psycopg is not installed: the production profile needs psycopg[binary] "
-                    "among pyproject.toml's dependencies")
+        pytest.fail("psycopg is not installed: the production profile needs orpheus[hub] "
+                    "(psycopg[binary]) in the hub's environment")
     with ExitStack() as stack:
         timings: dict[str, str] = {}
         start = time.monotonic()
