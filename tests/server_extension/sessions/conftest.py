@@ -8,7 +8,7 @@ import asyncio
 import json
 import sys
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -141,9 +141,21 @@ class Terminal:
         await self.ws.write_message(json.dumps(["set_size", rows, cols]))
 
 
+_OPEN_SOCKETS: list[Any] = []
+
+
+@pytest.fixture(autouse=True)
+def close_terminal_sockets() -> Iterator[None]:
+    """Close the terminal websockets a test opened (one left open is a ResourceWarning later)."""
+    yield
+    while _OPEN_SOCKETS:
+        _OPEN_SOCKETS.pop().close()
+
+
 async def open_terminal(jp_ws_fetch: Any, name: str) -> Terminal:
-    """Connect to ``/terminals/websocket/<name>``."""
+    """Connect to ``/terminals/websocket/<name>`` (closed when the test ends)."""
     ws = await jp_ws_fetch("terminals", "websocket", name)
+    _OPEN_SOCKETS.append(ws)
     return Terminal(ws)
 
 
