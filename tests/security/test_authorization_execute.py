@@ -8,12 +8,14 @@ Mirrors jupyter_server_terminals, where starting a terminal needs ``execute`` on
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
 from jupyter_server.auth.authorizer import Authorizer
 
-SESSION_ID = "0123456789ab"  # the form of a session id; no such session exists
+STANDIN = Path(__file__).resolve().parents[1] / "fakes" / "claude_standin.py"
 
 
 class DenyExecute(Authorizer):  # type: ignore[misc]
@@ -28,11 +30,14 @@ class DenyExecute(Authorizer):  # type: ignore[misc]
 
 
 @pytest.fixture
-def jp_server_config() -> dict[str, Any]:
-    """orpheus with the execute-denying authorizer."""
+def jp_server_config(tmp_path: Path) -> dict[str, Any]:
+    """orpheus with the execute-denying authorizer; sessions would run the stand-in claude."""
     DenyExecute.checks.clear()
+    (tmp_path / "home").mkdir()
     return {
         "ServerApp": {"jpserver_extensions": {"orpheus": True}, "authorizer_class": DenyExecute},
+        "ClaudeSessionManager": {"claude_command": [sys.executable, str(STANDIN)],
+                                 "home_dir": str(tmp_path / "home"), "reap_interval": 3600.0},
     }
 
 
@@ -41,16 +46,18 @@ def api(*parts: str) -> tuple[str, ...]:
     return ("orpheus", "api", *parts)
 
 
-# Each request runs code (a terminal, a kernel, a renderer or git) when allowed.
-EXECUTING = [
-    ("sessions", api("sessions"), {"title": "t", "mode": "claude"}),
-    ("sessions", api("sessions", SESSION_ID, "resume"), {}),
-    ("sessions", api("sessions", SESSION_ID, "clone"), {"url": "https://example.invalid/r.git"}),
-    ("sessions", api("sessions", SESSION_ID, "fetch"), {"url": "https://example.invalid/"}),
-    ("video", api("projects", "film", "video", "render"), {"scene": "starter"}),
-    ("video", api("projects", "film", "video", "session"), {"idea": "a film"}),
-    ("datastudio", api("projects", "film", "chat"), {"message": "hello"}),
-]
+def executing(session_id: str) -> list[tuple[str, tuple[str, ...], dict[str, Any]]]:
+    """Requests that run code (a terminal, a kernel, a renderer, git, a fetch) when allowed."""
+    session = api("sessions", session_id)
+    return [
+        ("sessions", api("sessions"), {"title": "t", "mode": "claude"}),
+        ("sessions", (*session, "resume"), {}),
+        ("sessions", (*session, "clone"), {"url": "https://github.com/jupyter/notebook.git"}),
+        ("sessions", (*session, "fetch"), {"url": "https://jupyter.org/"}),
+        ("video", api("projects", "film", "video", "render"), {"scene": "starter"}),
+        ("video", api("projects", "film", "video", "session"), {"idea": "a film"}),
+        ("datastudio", api("projects", "film", "chat"), {"message": "hello"}),
+    ]
 
 
 async def post(jp_fetch: Any, path: tuple[str, ...], body: dict[str, Any]) -> Any:
@@ -60,19 +67,26 @@ async def post(jp_fetch: Any, path: tuple[str, ...], body: dict[str, Any]) -> An
 
 
 async def test_denying_execute_stops_every_code_path(jp_fetch: Any, jp_serverapp: Any) -> None:
+    (orpheus,) = jp_serverapp.extension_manager.extension_apps["orpheus"]
+    terminals = jp_serverapp.web_app.settings["terminal_manager"].terminals
+    # A stopped session, made before execute was denied: resume, clone and fetch have a target.
+    stopped = await orpheus.sessions.create("earlier", None, "claude", [])
+    await orpheus.sessions.delete(stopped["id"], False)
+    assert not terminals
+    workdir = (await orpheus.sessions.workdir_of(stopped["id"])).workdir
+    before = sorted(p.name for p in workdir.iterdir())
     # Writing is allowed: the project and its video folder exist.
     r = await post(jp_fetch, api("projects", "film", "video"), {})
     assert r.code == 201, r.body
-    for feature, path, body in EXECUTING:
+    for feature, path, body in executing(stopped["id"]):
         r = await post(jp_fetch, path, body)
         where = "/".join(path)
         assert r.code == 403, f"{where} answered {r.code}: {r.body!r}"
         message = json.loads(r.body)["message"]
         assert message == f"User is not authorized to execute on resource: orpheus.{feature}.", where
-    assert not jp_serverapp.web_app.settings["terminal_manager"].terminals
+    assert not terminals
     assert not jp_serverapp.kernel_manager.list_kernel_ids()
-    ext = jp_serverapp.extension_manager.extension_apps["orpheus"]
-    (orpheus,) = ext
+    assert sorted(p.name for p in workdir.iterdir()) == before, "a clone or fetch wrote"
     assert not any((orpheus.projects.path("film") / "video" / "out").iterdir()), "a render ran"
     assert ("execute", "orpheus.sessions") in DenyExecute.checks
 
