@@ -119,10 +119,13 @@ main() {
     timing build "$start"
   fi
   "$DOCKER" tag "$tag" "$IMAGE:latest"
-  # Keep the cache bounded: drop older content-hash tags (shared layers stay).
-  "$DOCKER" image ls --format '{{.Repository}}:{{.Tag}}' "$IMAGE" \
-    | grep -v -e ":latest$" -e "^$tag$" | xargs -r "$DOCKER" image rm >/dev/null 2>&1 || true
-  "$DOCKER" image prune --force >/dev/null 2>&1 || true
+  # Keep the cache bounded: drop older content-hash tags (shared layers stay; an image a
+  # container still uses is kept). ORPHEUS_IMAGE_PRUNE=0 keeps them (a hub may name one).
+  if [ "${ORPHEUS_IMAGE_PRUNE:-1}" = 1 ]; then
+    "$DOCKER" image ls --format '{{.Repository}}:{{.Tag}}' "$IMAGE" \
+      | grep -v -e ":latest$" -e "^$tag$" | xargs -r "$DOCKER" image rm >/dev/null 2>&1 || true
+    "$DOCKER" image prune --force >/dev/null 2>&1 || true
+  fi
   echo "image $tag"
 }
 

@@ -40,11 +40,13 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", ANSI.sub("", text))
 
 
-def build_image(daemon: Daemon) -> tuple[str, dict[str, str]]:
-    """Run deploy/image/build.sh against ``daemon``; returns (image tag, step timings)."""
+def build_image(daemon: Daemon, prune: bool = True) -> tuple[str, dict[str, str]]:
+    """Run deploy/image/build.sh against ``daemon``; returns (image tag, step timings).
+
+    ``prune=False`` keeps older content-hash tags (a running hub may still spawn one)."""
+    env = {**os.environ, **daemon.env, "ORPHEUS_IMAGE_PRUNE": "1" if prune else "0"}
     out = subprocess.run(["bash", str(REPO / "deploy" / "image" / "build.sh")],
-                         capture_output=True, text=True, check=False, timeout=3000,
-                         env={**os.environ, **daemon.env})
+                         capture_output=True, text=True, check=False, timeout=3000, env=env)
     assert out.returncode == 0, f"image build failed:\n{out.stdout}\n{out.stderr[-4000:]}"
     lines = out.stdout.splitlines()
     timings = {ln.split()[1]: " ".join(ln.split()[2:]) for ln in lines if ln.startswith("timing ")}
