@@ -33,7 +33,7 @@ node: node_modules/.installed
 # driven by Playwright through executablePath), docker.io, postgresql and debootstrap
 # (the production profile's tests).
 RUN_PKGS := bwrap:bubblewrap setpriv:util-linux
-TEST_PKGS := $(RUN_PKGS) chromium:chromium dockerd:docker.io debootstrap:debootstrap \
+TEST_PKGS := $(RUN_PKGS) chromium:chromium dockerd:docker.io nft:nftables debootstrap:debootstrap \
 	/usr/lib/postgresql/15/bin/postgres:postgresql
 define apt_missing
 	@missing=""; for pair in $(1); do cmd=$${pair%%:*}; pkg=$${pair#*:}; \

@@ -177,16 +177,40 @@ c.Spawner.environment["ORPHEUS_LLM_URL"] = os.environ.get(
     "ORPHEUS_LLM_URL", f"http://127.0.0.1:{llm_port}/services/llm"
 )
 
+# --- service "orpheus-enforcer": blocked accounts lose their servers and tokens ---------
+# Hub-managed, no HTTP server of its own: like jupyterhub-idle-culler it acts through the
+# hub's REST API, waking at every account change (an admin's revoke acts at once) and
+# every OrpheusAuthenticator.enforce_interval seconds (passed on at the end of this file).
+c.JupyterHub.services.append({
+    "name": "orpheus-enforcer",
+    "command": [sys.executable, "-m", "orpheus_hub.enforcer"],
+    "environment": {},
+    "display": False,
+})
+c.JupyterHub.load_roles.append({
+    "name": "orpheus-enforcer", "services": ["orpheus-enforcer"],
+    "scopes": ["custom:orpheus:account-state", "read:users", "read:servers", "servers", "tokens"],
+})
+
 # --- profiles: ORPHEUS_PROFILE=production loads profiles/production.py over the above ---
 profile = os.environ.get("ORPHEUS_PROFILE", "embedded")
 if profile not in ("embedded", "production"):
     raise SystemExit(f"ORPHEUS_PROFILE={profile!r}: expected 'embedded' or 'production'")
 if profile == "production":
-    load_subconfig(str(Path(__file__).resolve().parent / "profiles" / "production.py"))  # type: ignore[name-defined]  # noqa: F821
+    _production = Path(__file__).resolve().parent / "profiles" / "production.py"
+    if not _production.is_file():  # load_subconfig would skip a missing file silently
+        raise SystemExit(f"ORPHEUS_PROFILE=production: {_production} is missing from this install")
+    load_subconfig(str(_production))  # type: ignore[name-defined]  # noqa: F821
 
 extra = os.environ.get("ORPHEUS_HUB_EXTRA_CONFIG")
 if extra:
     load_subconfig(extra)  # type: ignore[name-defined]  # noqa: F821
+
+# The enforcer's interval is the authenticator's setting, wherever it was set.
+for _service in c.JupyterHub.services:
+    if _service.get("name") == "orpheus-enforcer":
+        _service["environment"]["ORPHEUS_ENFORCE_INTERVAL"] = str(
+            c.OrpheusAuthenticator.get("enforce_interval", 30.0))
 
 # Never a silent fallback: if the sandbox cannot work here, say what is missing and stop.
 if c.JupyterHub.spawner_class == "orpheus_hub.sandbox.SandboxSpawner":

@@ -18,13 +18,14 @@ from jupyterhub import orm
 from jupyterhub.auth import Authenticator
 from jupyterhub.spawner import SpawnException
 from tornado import web
+from tornado.ioloop import PeriodicCallback
 from traitlets import Bool, Float, Instance, Integer, List, Unicode, default, validate
 
 from .accounts import passwords, views
 from .accounts.bootstrap import bootstrap_password_admin
+from .accounts.changes import Changes
 from .accounts.clientaddr import Network, client_address, own_address, parse_networks
 from .accounts.clock import Clock
-from .accounts.enforce import Enforcer
 from .accounts.handlers import default_handlers as account_handlers
 from .accounts.login import LoginGuard, OrpheusLoginHandler
 from .accounts.models import Account
@@ -96,7 +97,9 @@ class OrpheusAuthenticator(Authenticator):  # type: ignore[misc]
     rate_limit_window = Float(60.0, help="Window of the login and sign-up rate limits, in seconds.").tag(config=True)
     enforce_interval = Float(
         30.0,
-        help="Seconds between sweeps that stop servers and revoke tokens of expired or revoked users.",
+        help="Seconds between sweeps of the orpheus-enforcer service, which stops the servers and "
+        "deletes the API tokens of expired, revoked and deleted users (an admin's revoke acts at "
+        "once); also how often failed-login counters are pruned.",
     ).tag(config=True)
     clock_offset_file = Unicode(
         "", help="Testing only: a file holding seconds to add to the clock of trials and lockouts."
@@ -130,7 +133,10 @@ class OrpheusAuthenticator(Authenticator):  # type: ignore[misc]
 
     @default("auth_refresh_age")
     def _default_refresh_age(self) -> int:
-        return 60  # re-check open browser sessions against the account state every minute
+        # Re-check open browser sessions against the account state every 10 s: this is how
+        # a revoked user's open session ends (refresh_user, a documented hook), so keep it
+        # short; each check is one indexed read of the accounts database.
+        return 10
 
     @default("any_allow_config")
     def _default_any_allow(self) -> bool:
@@ -226,11 +232,21 @@ class OrpheusAuthenticator(Authenticator):  # type: ignore[misc]
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    @cached_property
+    def changes(self) -> Changes:
+        """Account changes the orpheus-enforcer service waits on."""
+        return Changes()
+
     def enforce_soon(self) -> None:
-        """Sweep now instead of at the next interval (after a revoke)."""
-        enforcer = getattr(self, "enforcer", None)
-        if enforcer is not None:
-            self.background(enforcer.tick())
+        """Wake the enforcer service now instead of at its next interval (after a revoke)."""
+        self.changes.bump()
+
+    async def _prune(self) -> None:
+        """Forget failed-login counters past ``lockout_forget_hours``."""
+        try:
+            await asyncio.to_thread(self.throttle.prune, self.clock.now())
+        except Exception:
+            self.log.exception("Pruning failed-login counters failed")
 
     # ---- documented hooks ------------------------------------------------------
     async def authenticate(self, handler: web.RequestHandler, data: dict[str, str]) -> str | None:
@@ -271,13 +287,14 @@ class OrpheusAuthenticator(Authenticator):  # type: ignore[misc]
         OAuth and a re-created hub user are refused) until an admin releases it."""
         super().delete_user(user)
         await asyncio.to_thread(self.store.tombstone, user.name, self.clock.now())
+        self.enforce_soon()
 
     def get_handlers(self, app: Any) -> list[tuple[str, Any]]:
-        """Login, sign-up, the approvals page and the admin API; starts enforcement."""
+        """Login, sign-up, the approvals page and the admin API; starts pruning counters."""
         self.app = app
         self.bootstrap()
-        self.enforcer = Enforcer(self, app)
-        self.enforcer.start(self.enforce_interval)
+        self._pruner = PeriodicCallback(self._prune, self.enforce_interval * 1000)
+        self._pruner.start()
         return [("/login", OrpheusLoginHandler), *account_handlers]
 
     # ---- start-up ---------------------------------------------------------------

@@ -15,7 +15,7 @@ from ...bodies import parse_body
 from ..admin import MAX_TRIAL_HOURS, AccountAdmin
 from ..views import effective_state
 from .guard import refuse_blocked_caller
-from .scopes import ACCOUNT_STATE_SCOPE, needs_scope, require_any_scope
+from .scopes import ACCOUNT_STATE_SCOPE, needs_scope, require_any_scope, require_unfiltered_scope
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -139,9 +139,50 @@ class AccountStateAPIHandler(OrpheusAPIHandler):
         self.write(json.dumps({"name": name, "state": state, "admin": is_admin}))
 
 
+class AccountsAPIHandler(OrpheusAPIHandler):
+    """``GET /hub/api/orpheus/accounts``: every known name's state, for the enforcer service.
+
+    ``{"version", "accounts": [{"name", "state", "admin", "active"}]}``; ``active`` says
+    the hub user has a server or tokens. With ``?since=N&wait=S`` the answer waits up to
+    ``S`` seconds (at most 300) for an account change past version ``N``. Needs
+    ``custom:orpheus:account-state`` or ``admin:users`` for all users.
+    """
+
+    async def get(self) -> None:
+        """The states, once something changed or the wait is over."""
+        require_unfiltered_scope(self, ACCOUNT_STATE_SCOPE, "admin:users")
+        since = self._number("since", 0, 0, 2**62)
+        wait = self._number("wait", 0, 0, 300)
+        version = await self.authenticator.changes.wait(int(since), wait) if wait else \
+            self.authenticator.changes.version
+        records = {a.username: a for a in await asyncio.to_thread(self.authenticator.store.list)}
+        now = self.authenticator.clock.now()
+        accounts = []
+        for user in self.db.query(orm.User).all():
+            is_admin = bool(user.admin) or user.name in self.authenticator.admin_users
+            active = bool(user.api_tokens) or any(s.server is not None for s in user.orm_spawners.values())
+            state = effective_state(records.pop(user.name, None), is_admin, now)
+            accounts.append({"name": user.name, "state": state, "admin": is_admin, "active": active})
+        for name, record in records.items():  # records without a hub user (tombstones)
+            accounts.append({"name": name, "state": effective_state(record, False, now),
+                             "admin": False, "active": False})
+        self.write(json.dumps({"version": version, "accounts": accounts}))
+
+    def _number(self, name: str, default: float, low: float, high: float) -> float:
+        raw = self.get_argument(name, "")
+        try:
+            value = float(raw) if raw else default
+        except ValueError:
+            raise web.HTTPError(400, f"{name} must be a number") from None
+        if not low <= value <= high:
+            raise web.HTTPError(400, f"{name} must be between {low:g} and {high:g}")
+        return value
+
+
 default_handlers = [
     (r"/api/orpheus/me", MeAPIHandler),
     (r"/api/orpheus/users", UsersAPIHandler),
     (r"/api/orpheus/users/([^/]+)/(approve|revoke|trial|release|unlock)", UserActionAPIHandler),
+    (r"/api/orpheus/accounts", AccountsAPIHandler),
     (r"/api/orpheus/accounts/([^/]+)", AccountStateAPIHandler),
 ]

@@ -35,3 +35,13 @@ def require_any_scope(handler: Any, user_name: str, *scopes: str) -> None:
         if has_scope(f"{scope}!user={user_name}", parsed, db=handler.db):
             return
     raise web.HTTPError(403, f"Action is not authorized with current scopes; requires any of [{', '.join(scopes)}]")
+
+
+def require_unfiltered_scope(handler: Any, *scopes: str) -> None:
+    """403 unless the caller holds one of ``scopes`` for every user (no filter)."""
+    if not handler.current_user:
+        raise web.HTTPError(403, "Missing or invalid credentials.")
+    parsed = getattr(handler, "parsed_scopes", None) or {}
+    if not any(has_scope(scope, parsed) for scope in scopes):
+        raise web.HTTPError(
+            403, f"Action is not authorized with current scopes; requires any of [{', '.join(scopes)}]")
