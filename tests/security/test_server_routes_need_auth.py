@@ -7,36 +7,12 @@ new handler is covered the moment it is registered.
 from __future__ import annotations
 
 import importlib
-import re
 from typing import Any
-
-from tornado.web import RequestHandler
 
 from orpheus.app import HANDLER_MODULES
 from orpheus.handlers import resources
 
-METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
-_GROUP = re.compile(r"\(\?P<\w+>[^()]*\)|\([^()]*\)")
-
-
-def sample_path(pattern: str) -> str:
-    """A concrete path matching ``pattern`` (each group filled with 'probe')."""
-    path = _GROUP.sub("probe", pattern).rstrip("$").removesuffix("/?").replace("\\", "")
-    assert re.fullmatch(pattern, path), f"cannot build a sample path for {pattern!r}"
-    return path
-
-
-def own_methods(handler: type[RequestHandler]) -> list[str]:
-    """The HTTP methods the handler (or an Orpheus base) implements itself."""
-    return [
-        m for m in METHODS if getattr(handler, m.lower()) is not getattr(RequestHandler, m.lower())
-    ]
-
-
-def orpheus_routes(app: Any) -> list[tuple[str, type[RequestHandler]]]:
-    ext = app.extension_manager.extension_apps["orpheus"]
-    (orpheus,) = ext
-    return [(pattern, handler) for pattern, handler, *_ in orpheus.handlers]
+from .routes import orpheus_routes, own_methods, sample_path
 
 
 async def test_every_orpheus_route_refuses_anonymous_callers(
