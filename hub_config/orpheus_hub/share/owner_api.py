@@ -37,13 +37,13 @@ class OwnerAPIHandler(HubOAuthenticated, ShareHandler):  # type: ignore[misc]
         raise web.HTTPError(403, _AUTH_REQUIRED)
 
     async def prepare(self) -> None:
-        """Resolve the hub user without blocking the event loop."""
+        """Resolve the hub user without blocking the event loop (tornado: set current_user in prepare)."""
         model = await self.hub_auth.get_user(self, sync=False)
         try:
-            self._hub_auth_user_cache = self.check_hub_user(model) if model else None
+            self.current_user = self.check_hub_user(model) if model else None
         except UserNotAllowed:
             raise web.HTTPError(403, "this token may not use the share service") from None
-        if self._hub_auth_user_cache is None:
+        if self.current_user is None:
             raise web.HTTPError(403, _AUTH_REQUIRED)
         await require_active(self.share_app, self.username)
 

@@ -26,11 +26,11 @@ class SignedInPage(HubOAuthenticated, PublicHandler):  # type: ignore[misc]
         """Look the user up (cookie or token) once, asynchronously."""
         model = await self.hub_auth.get_user(self, sync=False)
         try:
-            self._hub_auth_user_cache = self.check_hub_user(model) if model else None
+            self.current_user = self.check_hub_user(model) if model else None
         except UserNotAllowed:
-            self._hub_auth_user_cache = None
-        if self._hub_auth_user_cache is not None:
-            await require_active(self.share_app, str(self._hub_auth_user_cache["name"]))
+            self.current_user = None
+        if self.current_user is not None:
+            await require_active(self.share_app, str(self.current_user["name"]))
 
     @property
     def xsrf_value(self) -> str:
