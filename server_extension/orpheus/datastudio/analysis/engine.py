@@ -21,7 +21,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from ... import __version__
+from ... import __version__, folders
 from ...fsutil import atomic_write_json, contain, is_within
 from . import charts, crossfile, domain
 from .readers import ReadError, TableSource, is_supported, open_sources
@@ -267,14 +267,14 @@ def write_separate(out_dir: Path, metadata: dict[str, Any]) -> None:
 def analyze_folder(project_dir: Path, options: Options | None = None,
                    emit: Emit | None = None) -> dict[str, Any]:
     """Analyse ``project_dir/data`` into ``project_dir/.analysis`` (403 for links out of it)."""
-    data_dir = contain(project_dir, project_dir / "data", "data/")
+    data_dir = contain(project_dir, project_dir / folders.DATA, f"{folders.DATA}/")
     return run_analysis(discover(data_dir), analysis_dir(project_dir), project_dir.name, options,
                         emit, root=data_dir)
 
 
 def analysis_dir(project_dir: Path) -> Path:
     """``.analysis/`` of a project; 403 when it is a link leading outside the project."""
-    return contain(project_dir, project_dir / ".analysis", ".analysis/")
+    return contain(project_dir, project_dir / folders.ANALYSIS, f"{folders.ANALYSIS}/")
 
 
 def analyze_paths(paths: list[Path], out_dir: Path, options: Options | None = None,
