@@ -5,6 +5,7 @@ in ``ORPHEUS_HUB_EXTRA_CONFIG``, loaded last (production profiles, test harnesse
 """
 
 import os
+import runpy
 import sys
 from pathlib import Path
 
@@ -200,7 +201,9 @@ if profile == "production":
     _production = Path(__file__).resolve().parent / "profiles" / "production.py"
     if not _production.is_file():  # load_subconfig would skip a missing file silently
         raise SystemExit(f"ORPHEUS_PROFILE=production: {_production} is missing from this install")
-    load_subconfig(str(_production))  # type: ignore[name-defined]  # noqa: F821
+    # Run in this file's Config (load_subconfig would give it an empty one to merge later,
+    # and the profile rewrites entries made above, e.g. the services' addresses).
+    runpy.run_path(str(_production), init_globals={"get_config": get_config})  # type: ignore[name-defined]  # noqa: F821
 
 extra = os.environ.get("ORPHEUS_HUB_EXTRA_CONFIG")
 if extra:

@@ -24,29 +24,11 @@ Environment (all optional except the four database URLs):
 | ``ORPHEUS_MEM_LIMIT``, ``ORPHEUS_CPU_LIMIT``, ``ORPHEUS_PIDS_LIMIT`` | ``2G``, ``1``, ``512`` | per-container limits |
 """
 
-import inspect
 import os
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-
-def loading_config() -> Any:
-    """The ``c`` of the ``jupyterhub_config.py`` that loads this file.
-
-    traitlets' ``load_subconfig`` runs a file on an empty Config and merges it afterwards,
-    so ``get_config()`` here could not see (or rewrite) the embedded default's service
-    entries and environment. The profile edits the loading file's Config in place.
-    """
-    frame = inspect.currentframe()
-    while frame is not None:
-        owner = frame.f_locals.get("self")
-        if frame.f_code.co_name == "load_subconfig" and hasattr(owner, "config"):
-            return owner.config
-        frame = frame.f_back
-    return get_config()  # type: ignore[name-defined]  # noqa: F821
-
-
-c = loading_config()
+c = get_config()  # type: ignore[name-defined]  # noqa: F821 - the embedded default's own Config
 
 DATABASES = {
     "ORPHEUS_HUB_DB_URL": "JupyterHub's own database",
