@@ -91,9 +91,11 @@ async def test_delete_removes_the_render_and_its_log(jp_fetch: Any, jp_root_dir:
     assert e.value.code == 404
 
 
-@pytest.mark.slow  # renders with MoviePy/ffmpeg
 async def test_renders_need_authentication(jp_fetch: Any, jp_root_dir: Path) -> None:
-    name, _ = await render_starter(jp_fetch, jp_root_dir)
+    await scaffold(jp_fetch)
+    name = "starter-20260101T000000Z.mp4"  # planted: no renderer in the quick subset
+    (jp_root_dir / "projects" / "film" / "video" / "out" / name).write_bytes(b"not really an mp4")
+    assert (await jp_fetch(*API, "renders", name)).body == b"not really an mp4"  # the owner's
     for path in ((*API, "renders"), (*API, "renders", name)):
         with pytest.raises(HTTPClientError) as e:
             await jp_fetch(*path, headers={"Authorization": ""})
