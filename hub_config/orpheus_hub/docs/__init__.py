@@ -61,9 +61,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m orpheus_hub.docs", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     mode = parser.add_mutually_exclusive_group(required=True)
-    mode.add_argument("--write", action="store_true", help="rewrite docs/configure.md and docs/api.md")
-    mode.add_argument("--check", action="store_true", help="exit 1 when either file is stale")
-    mode.add_argument("--json", action="store_true", help="print both files as JSON (used by render)")
+    mode.add_argument("--write", action="store_true",
+                      help="rewrite docs/configure.md and docs/api.md")
+    mode.add_argument("--check", action="store_true",
+                      help="exit 1 when either file is stale")
+    mode.add_argument("--json", action="store_true",
+                      help="print both files as JSON (used by render)")
     args = parser.parse_args(argv)
     if args.json:
         json.dump(render_here(), sys.stdout)

@@ -17,7 +17,8 @@ API_GROUPS: list[tuple[str, str, list[str]]] = [
     ("Hub", "/hub", ["orpheus_hub.accounts.handlers"]),
     ("Share service", "/services/share/", ["orpheus_hub.share.owner_api", "orpheus_hub.share.views",
                                            "orpheus_hub.share.pages"]),
-    ("LLM service", "/services/llm", ["orpheus_hub.llm.handlers.api", "orpheus_hub.llm.handlers.tokens",
+    ("LLM service", "/services/llm", ["orpheus_hub.llm.handlers.api",
+                                      "orpheus_hub.llm.handlers.tokens",
                                       "orpheus_hub.llm.handlers.proxy"]),
 ]
 #: Names of unnamed path parameters after these segments (else the segment, singular).
@@ -106,7 +107,8 @@ def api_md() -> str:
     for title, prefix, specs in API_GROUPS:
         out += [f"## {title}", "", f"Under `{prefix}`.", ""]
         for module, summary, table in routes(specs):
-            out += [f"### `{module}`", "", summary, "", "| method | path | summary |", "| --- | --- | --- |"]
+            out += [f"### `{module}`", "", summary, "",
+                    "| method | path | summary |", "| --- | --- | --- |"]
             for rule in table:
                 pattern, handler = rule[0], rule[1]
                 for method, text in handler_methods(handler):

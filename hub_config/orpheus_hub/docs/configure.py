@@ -21,6 +21,12 @@ CONFIG_GROUPS: list[tuple[str, str, list[tuple[str, str | None]]]] = [
         ("orpheus_hub.notify:Notifier", None),
         ("orpheus_hub.sandbox.spawner:SandboxSpawner", "jupyterhub.spawner:LocalProcessSpawner"),
     ]),
+    ("Enforcer service", "the `orpheus-enforcer` service's environment, which the hub sets "
+     "(`ORPHEUS_ENFORCE_INTERVAL` from `OrpheusAuthenticator.enforce_interval`, "
+     "`JUPYTERHUB_API_URL`, "
+     "`JUPYTERHUB_API_TOKEN`); it reads no configuration file", [
+        ("orpheus_hub.enforcer.service:EnforcerService", "traitlets.config:Application"),
+    ]),
     ("Share service", "the file named by `ORPHEUS_SHARE_CONFIG` (`c.ShareService.*`, "
      "`c.AccountStates.*`)", [
         ("orpheus_hub.share.app:ShareService", "traitlets.config:Application"),
@@ -97,7 +103,8 @@ def orpheus_configurables() -> list[type[Configurable]]:
             if ".migrations" in info.name or info.name.endswith("__main__"):
                 continue
             for obj in vars(importlib.import_module(info.name)).values():
-                if isinstance(obj, type) and issubclass(obj, Configurable) and obj.__module__ == info.name:
+                if (isinstance(obj, type) and issubclass(obj, Configurable)
+                        and obj.__module__ == info.name):
                     found[f"{obj.__module__}.{obj.__qualname__}"] = obj
     return sorted(found.values(), key=lambda c: (c.__module__, c.__name__))
 
@@ -117,7 +124,8 @@ def unplaced(listed: list[type]) -> list[tuple[type[Configurable], Any]]:
 
 def class_section(cls: Any, base: Any | None) -> list[str]:
     """One class's heading, summary and table."""
-    return [f"### {cls.__name__}", "", f"`{cls.__module__}.{cls.__name__}`: {cell(first_line(cls))}", "",
+    summary = f"`{cls.__module__}.{cls.__name__}`: {cell(first_line(cls))}"
+    return [f"### {cls.__name__}", "", summary, "",
             *config_rows(cls, base), ""]
 
 
@@ -138,7 +146,8 @@ def configure_md() -> str:
     extra = unplaced(listed)
     if extra:
         out += ["## Other classes", "", "Found in the code but not yet placed in a section above "
-                "(add them to `CONFIG_GROUPS`); set in the configuration of the process that runs them.", ""]
+                "(add them to `CONFIG_GROUPS`); set in the configuration of the process that "
+                "runs them.", ""]
         for cls, base in extra:
             out += class_section(cls, base)
     return "\n".join(out)

@@ -29,7 +29,8 @@ def first_line(obj: object) -> str:
 def cell(text: str) -> str:
     """``text`` on one line, safe inside a Markdown table cell (``<`` escaped outside code)."""
     parts = re.split(r"(`+[^`]*`+)", " ".join(text.split()))
-    return "".join(p if p.startswith("`") else p.replace("<", "&lt;") for p in parts).replace("|", "\\|")
+    text = "".join(p if p.startswith("`") else p.replace("<", "&lt;") for p in parts)
+    return text.replace("|", "\\|")
 
 
 def code(text: str) -> str:
