@@ -77,6 +77,33 @@ def test_the_api_reference_lists_each_process_routes(rendered: dict[str, str]) -
                 "| PUT | `/services/llm/api/quotas/{user}` |"):
         assert row in text
     assert "| OPTIONS |" not in text  # only the methods Orpheus implements
+    assert ("| POST | `/user/<username>/orpheus/api/sessions` | `orpheus.sessions`: execute |"
+            in text)
+    assert "| GET | `/user/<username>/orpheus/api/projects` | `orpheus.projects`: read |" in text
+    assert "| none |" not in text  # every user-server method is authorized
+
+
+def test_an_undecorated_method_reads_as_not_authorized() -> None:
+    from jupyter_server.auth.decorator import authorized
+    from tornado.web import RequestHandler
+
+    class Plain(RequestHandler):
+        auth_resource = "orpheus.test"
+
+        def get(self) -> None:
+            """Nothing checked."""
+
+        @authorized
+        def put(self) -> None:
+            """Checked, action from the method."""
+
+        @authorized("execute")
+        def post(self) -> None:
+            """Checked, explicit action."""
+
+    assert docs.permission(Plain, "GET") == "none"
+    assert docs.permission(Plain, "PUT") == "`orpheus.test`: write"
+    assert docs.permission(Plain, "POST") == "`orpheus.test`: execute"
 
 
 @pytest.mark.parametrize(("pattern", "paths"), [

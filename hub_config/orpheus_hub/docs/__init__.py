@@ -24,12 +24,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .api import API_GROUPS, api_md, route_paths
+from .api import API_GROUPS, api_md, permission, route_paths
 from .configure import CONFIG_GROUPS, configure_md, orpheus_configurables, portable
 from .text import DOCS_DIR, load
 
 __all__ = ["API_GROUPS", "CONFIG_GROUPS", "DOCS_DIR", "load", "main", "orpheus_configurables",
-           "portable", "render", "route_paths", "stale"]
+           "permission", "portable", "render", "route_paths", "stale"]
 
 #: Environment variables dropped before rendering (they feed some defaults).
 SCRUBBED_PREFIXES = ("ORPHEUS_", "JUPYTERHUB_", "JPY_", "ANTHROPIC_", "OPENAI_")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -88,6 +89,24 @@ def handler_methods(handler: type) -> Iterator[tuple[str, str]]:
         yield method, first_line(func) or first_line(handler)
 
 
+def permission(handler: type, method: str) -> str:
+    """``resource: action`` a user-server method asks jupyter_server's Authorizer for: the
+    action given to ``@authorized`` (found along the decorators' ``__wrapped__`` chain), else
+    the one jupyter_server infers from the HTTP method; "none" if the method is not
+    decorated."""
+    func: Any = getattr(handler, method.lower())
+    while func is not None:
+        try:
+            names = inspect.getclosurevars(func).nonlocals
+        except TypeError:
+            names = {}
+        if "action" in names and "resource" in names:
+            action = names["action"] or ("read" if method in ("GET", "HEAD") else "write")
+            return f"`{getattr(handler, 'auth_resource', '?')}`: {action}"
+        func = getattr(func, "__wrapped__", None)
+    return "none"
+
+
 def routes(module_specs: list[str]) -> Iterator[tuple[str, str, list[tuple[str, Any]]]]:
     """(module name, module summary, its ``default_handlers``) for each route module."""
     for spec in module_specs:
@@ -103,17 +122,22 @@ def api_md() -> str:
            "Every route Orpheus adds, generated from the route tables (`default_handlers`) and "
            "the handler classes' docstrings. Paths are shown under each process's public prefix; "
            "`{name}` parts are path parameters. What each request takes and answers is "
-           "described in the [user guide](use/index.md).", ""]
+           "described in the [user guide](use/index.md). On the user server every method asks "
+           "jupyter_server's Authorizer for one feature resource and an action (`read`, `write`, "
+           "or `execute` where it starts a process or runs code); the column *authorization* "
+           "says which.", ""]
     for title, prefix, specs in API_GROUPS:
+        user_server = prefix.startswith("/user/")
         out += [f"## {title}", "", f"Under `{prefix}`.", ""]
         for module, summary, table in routes(specs):
+            head = ["method", "path", *(["authorization"] if user_server else []), "summary"]
             out += [f"### `{module}`", "", summary, "",
-                    "| method | path | summary |", "| --- | --- | --- |"]
-            for rule in table:
-                pattern, handler = rule[0], rule[1]
+                    "| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
+            for pattern, handler, *_ in table:
                 for method, text in handler_methods(handler):
+                    auth = f"{permission(handler, method)} | " if user_server else ""
                     for path in route_paths(pattern):
                         full = prefix.rstrip("/") + "/" + path.lstrip("/")
-                        out.append(f"| {method} | {code(full)} | {cell(text)} |")
+                        out.append(f"| {method} | {code(full)} | {auth}{cell(text)} |")
             out.append("")
     return "\n".join(out)
