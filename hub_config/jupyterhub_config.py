@@ -1,7 +1,8 @@
-"""Orpheus embedded default: SQLite, one local process per user, JupyterLab, Orpheus accounts.
+"""Orpheus embedded default: SQLite, one sandboxed uid per user, JupyterLab, Orpheus accounts.
 
-Every value below can be changed by environment (see README) or by a file named
-in ``ORPHEUS_HUB_EXTRA_CONFIG``, loaded last (production profiles, test harnesses).
+Every value below can be changed by environment (see docs/install.md, "Environment") or by
+a file named in ``ORPHEUS_HUB_EXTRA_CONFIG``, loaded last (test harnesses, site settings);
+``ORPHEUS_PROFILE=production`` loads ``profiles/production.py`` first.
 """
 
 import os
@@ -192,6 +193,21 @@ c.JupyterHub.load_roles.append({
     "name": "orpheus-enforcer", "services": ["orpheus-enforcer"],
     "scopes": ["custom:orpheus:account-state", "read:users", "read:servers", "servers", "tokens"],
 })
+
+# --- service "idle-culler": servers idle for ORPHEUS_IDLE_TIMEOUT seconds are stopped --
+# jupyterhub-idle-culler with the role its documentation gives; 0 turns it off. (Claude
+# sessions have their own idle and age limits inside the server; see the sessions guide.)
+idle_timeout = int(os.environ.get("ORPHEUS_IDLE_TIMEOUT", "3600"))
+if idle_timeout > 0:
+    c.JupyterHub.services.append({
+        "name": "idle-culler",
+        "command": [sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={idle_timeout}"],
+        "display": False,
+    })
+    c.JupyterHub.load_roles.append({
+        "name": "idle-culler", "services": ["idle-culler"],
+        "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
+    })
 
 # --- profiles: ORPHEUS_PROFILE=production loads profiles/production.py over the above ---
 profile = os.environ.get("ORPHEUS_PROFILE", "embedded")

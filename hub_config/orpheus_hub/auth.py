@@ -1,8 +1,8 @@
 """``OrpheusAuthenticator``: password accounts with sign-up, trials, approval and lockout.
 
 Only documented ``Authenticator`` hooks are overridden. State lives in our own
-database (``accounts.store``); the rules are in ARCHITECTURE section 5 and the
-README's "Accounts" section. A hub user without an Orpheus record (created by
+database (``accounts.store``); the rules are in docs/use/accounts.md and
+docs/accounts.md. A hub user without an Orpheus record (created by
 an admin through the hub API) may log in and spawn only if they are a hub
 admin; everyone else waits for an admin to approve them.
 """

@@ -1,6 +1,6 @@
 """Password login with per-address and per-name backoff (``OrpheusAuthenticator.authenticate``).
 
-The design (README "Accounts", and ``docs/accounts.md``):
+The design (``docs/use/accounts.md`` and ``docs/accounts.md``):
 
 - every failed login counts against the client address (as the trusted proxy saw
   it) *and* against the submitted name, whether or not an account has that name;
