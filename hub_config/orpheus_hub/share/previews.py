@@ -2,13 +2,14 @@
 
 - text: syntax highlighting by pygments (escaped by the formatter);
 - Markdown: mistune, then bleach with an allow-list (no script, no handlers, no style);
-- CSV/TSV/Excel: pandas, one page of rows, cells escaped by the template;
+- CSV/TSV/Excel: the csv module and openpyxl, one page of rows, cells escaped by the template;
 - images: served raw under a sandbox CSP, shown by ``<img>``;
 - notebooks: nbconvert HTML rendered once at intake, served only in a sandbox.
 """
 
 from __future__ import annotations
 
+import csv
 import html
 import json
 import math
@@ -117,23 +118,42 @@ def _nofollow(attrs: dict[Any, str], new: bool = False) -> dict[Any, str]:
 
 
 def table_page(path: Path, page: int, rows: int) -> dict[str, Any]:
-    """One page of a CSV/TSV/Excel file: columns, rows (strings), page count."""
-    import pandas as pd
+    """One page of a CSV/TSV/Excel file: columns, rows (strings), page count.
 
-    suffix = path.suffix.lower()
+    Read with the standard ``csv`` module and openpyxl (the share service carries no
+    pandas): the first row names the columns, a row with more cells than that is
+    skipped as malformed, a shorter one is padded, blank lines are ignored.
+    """
     try:
-        if suffix in (".xlsx", ".xls"):
-            frame = pd.read_excel(path, sheet_name=0, dtype=str)
-        else:
-            frame = pd.read_csv(path, sep="\t" if suffix == ".tsv" else ",", dtype=str,
-                                on_bad_lines="skip", encoding_errors="replace")
-    except Exception as e:  # pandas raises many types for malformed files
+        header, body = _read_table(path)
+    except Exception as e:  # csv and openpyxl raise many types for malformed files
         raise PreviewError(f"could not read this table ({type(e).__name__}); download it to view") from None
-    pages = max(1, math.ceil(len(frame) / rows))
+    width = len(header)
+    body = [row + [""] * (width - len(row)) for row in body if len(row) <= width]
+    pages = max(1, math.ceil(len(body) / rows))
     page = min(max(page, 1), pages)
-    chunk = frame.iloc[(page - 1) * rows: page * rows].fillna("")
-    return {"columns": [str(c) for c in frame.columns], "rows": chunk.astype(str).values.tolist(),
-            "page": page, "pages": pages, "total": len(frame)}
+    return {"columns": header, "rows": body[(page - 1) * rows: page * rows],
+            "page": page, "pages": pages, "total": len(body)}
+
+
+def _read_table(path: Path) -> tuple[list[str], list[list[str]]]:
+    """Header and rows as strings (empty cells as ``""``)."""
+    if path.suffix.lower() in (".xlsx", ".xls"):
+        from openpyxl import load_workbook
+
+        book = load_workbook(path, read_only=True, data_only=True)
+        try:
+            found = [["" if v is None else str(v) for v in row] for row in book.worksheets[0].iter_rows(values_only=True)]
+        finally:
+            book.close()
+    else:
+        delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+        with path.open(newline="", encoding="utf-8", errors="replace") as f:
+            found = [row for row in csv.reader(f, delimiter=delimiter)]
+    found = [row for row in found if any(cell.strip() for cell in row)]
+    if not found:
+        raise ValueError("no rows")
+    return found[0], found[1:]
 
 
 def render_notebook(path: Path) -> str:
