@@ -9,7 +9,10 @@ from collections.abc import Sequence
 
 from orpheus_hub import paths
 
-from .datastudio import cli as analyze_cli
+try:
+    from .datastudio import cli as analyze_cli
+except ImportError:  # a hub-only install (orpheus[hub]) has no Data Studio engine
+    analyze_cli = None  # type: ignore[assignment]
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -26,7 +29,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     run = sub.add_parser("run", help="start JupyterHub with the Orpheus embedded default")
     run.add_argument("hub_args", nargs=argparse.REMAINDER, help="extra jupyterhub arguments")
     run.set_defaults(func=_run)
-    analyze_cli.add_parser(sub)
+    if analyze_cli is not None:
+        analyze_cli.add_parser(sub)
     args = parser.parse_args(argv)
     result: int = args.func(args)
     return result
