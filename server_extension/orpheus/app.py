@@ -64,7 +64,7 @@ class OrpheusApp(ExtensionApp):
     name = "orpheus"
     load_other_extensions = True
     # Listed so that --help-all and --generate-config describe their settings.
-    classes = [*ExtensionApp.classes, HubClient, ProjectManager, NoteManager, DataImporter,
+    classes = [*ExtensionApp.classes, HubClient, ShareClient, ProjectManager, NoteManager, DataImporter,
                VideoManager, RenderQueue, ClaudeSessionManager, DataStudioManager, LLMClient,
                ChatKernels]
 

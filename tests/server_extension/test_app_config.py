@@ -15,6 +15,7 @@ import pytest
 
 from orpheus.hub_client import HubClient
 from orpheus.projects import ProjectManager
+from orpheus.shares.client import ShareClient
 
 SECRET = "hub-token-that-must-not-be-printed-4f1c"
 
@@ -27,19 +28,25 @@ def test_orpheus_help_all_does_not_print_the_hub_token(tmp_path: Path) -> None:
          "--help-all"],
         env=env, capture_output=True, text=True, timeout=120, check=True,
     ).stdout
-    assert "HubClient.api_token" in out  # the help does describe the client's traits
+    # the help does describe the clients' traits
+    assert "HubClient.api_token" in out
+    assert "ShareClient.api_token" in out
     assert SECRET not in out
 
 
-def test_hub_client_reads_its_environment_when_built(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_clients_read_their_environment_when_built(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("JUPYTERHUB_API_TOKEN", SECRET)
     monkeypatch.setenv("JUPYTERHUB_API_URL", "http://hub.invalid/hub/api")
     client = HubClient()
     assert client.api_token == SECRET
     assert client.api_url == "http://hub.invalid/hub/api"
     assert client.enabled
+    monkeypatch.setenv("ORPHEUS_SHARE_URL", "http://share.invalid/services/share/")
+    assert ShareClient().api_token == SECRET
+    assert ShareClient().service_url == "http://share.invalid/services/share/"
     monkeypatch.delenv("JUPYTERHUB_API_TOKEN")
     assert not HubClient().enabled
+    assert not ShareClient().enabled
 
 
 class StubHubClient(HubClient):

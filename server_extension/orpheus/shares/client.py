@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
-from traitlets import Float, Integer, Unicode
+from traitlets import Float, Integer, Unicode, default
 from traitlets.config import LoggingConfigurable
 
 from .builder import Snapshot
@@ -34,22 +34,33 @@ class ShareClient(LoggingConfigurable):
     """Create, list, refresh and revoke this user's shares on the share service."""
 
     service_url = Unicode(
-        os.environ.get("ORPHEUS_SHARE_URL", ""),
-        help="Base URL of the share service as this server reaches it (ORPHEUS_SHARE_URL, "
+        help="Base URL of the share service as this server reaches it (default: ORPHEUS_SHARE_URL, "
         "e.g. http://127.0.0.1:8082/services/share/); empty disables sharing.",
     ).tag(config=True)
     public_url = Unicode(
-        os.environ.get("ORPHEUS_PUBLIC_URL", ""),
-        help="Public base URL of the hub (ORPHEUS_PUBLIC_URL); links are <public_url>/services/share/s/<token>.",
+        help="Public base URL of the hub (default: ORPHEUS_PUBLIC_URL); links are "
+        "<public_url>/services/share/s/<token>.",
     ).tag(config=True)
     api_token = Unicode(
-        os.environ.get("JUPYTERHUB_API_TOKEN", ""),
-        help="This server's hub API token (JUPYTERHUB_API_TOKEN), sent to the share service.",
+        help="This server's hub API token, sent to the share service (default: "
+        "JUPYTERHUB_API_TOKEN, read when the client is built, so help never shows it).",
     ).tag(config=True)
     max_snapshot_bytes = Integer(
         50_000_000, help="Largest snapshot this server builds (the service has its own limit too).",
     ).tag(config=True)
     timeout = Float(120.0, help="Seconds to wait for the share service.").tag(config=True)
+
+    @default("service_url")
+    def _service_url_default(self) -> str:
+        return os.environ.get("ORPHEUS_SHARE_URL", "")
+
+    @default("public_url")
+    def _public_url_default(self) -> str:
+        return os.environ.get("ORPHEUS_PUBLIC_URL", "")
+
+    @default("api_token")
+    def _api_token_default(self) -> str:
+        return os.environ.get("JUPYTERHUB_API_TOKEN", "")
 
     @property
     def enabled(self) -> bool:
