@@ -123,7 +123,7 @@ def baseline(tmp: Path, users: int) -> list[float]:
         singleuser=str(paths.venv_bin_dir() / "jupyterhub-singleuser")))
     env = {**os.environ, "CONFIGPROXY_AUTH_TOKEN": secrets.token_hex(16), "ORPHEUS_DATA_DIR": str(tmp)}
     with (tmp / "hub.log").open("wb") as log:
-        proc = subprocess.Popen([str(paths.venv_bin_dir() / "jupyterhub"), "-f", str(config)],  # noqa: S603
+        proc = subprocess.Popen([str(paths.venv_bin_dir() / "jupyterhub"), "-f", str(config)],
                                 cwd=tmp, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
             _wait(f"http://127.0.0.1:{port}/hub/health")

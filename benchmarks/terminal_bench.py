@@ -116,7 +116,8 @@ async def bulk(term: Term, megabytes: int) -> float:
     """MB/s of ``megabytes`` of shell output received through the websocket."""
     size = megabytes * 1_000_000
     # 'DO''NE' keeps the typed command's echo from matching the marker.
-    cmd = f"yes 0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz | head -c {size}; echo __BENCH_DO''NE__\r"
+    line = "0123456789abcdefghijklmnopqrstuvwxyz" * 2
+    cmd = f"yes {line} | head -c {size}; echo __BENCH_DO''NE__\r"
     start = time.perf_counter()
     await term.send(cmd)
     received = await term.read_until(DONE, timeout=600)
@@ -219,7 +220,7 @@ def main() -> int:
         config.write_text(server_config(root, token, port))
         proc = subprocess.Popen(
             [sys.executable, "-m", "jupyter_server", f"--config={config}"],
-            stdout=subprocess.DEVNULL, stderr=open(Path(tmp) / "server.log", "wb"),  # noqa: SIM115
+            stdout=subprocess.DEVNULL, stderr=open(Path(tmp) / "server.log", "wb"),
             env={**os.environ, "JUPYTER_CONFIG_DIR": str(Path(tmp) / "cfg")},
         )
         base = f"http://127.0.0.1:{port}"

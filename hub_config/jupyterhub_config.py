@@ -233,7 +233,7 @@ for _service in c.JupyterHub.services:
 
 # Never a silent fallback: if the sandbox cannot work here, say what is missing and stop.
 if c.JupyterHub.spawner_class == "orpheus_hub.sandbox.SandboxSpawner":
-    from orpheus_hub.sandbox import preflight  # noqa: E402
+    from orpheus_hub.sandbox import preflight
 
     try:
         preflight.check_config(c.SandboxSpawner)

@@ -169,14 +169,14 @@ class Notifier(LoggingConfigurable):  # type: ignore[misc]
         """Tell the admins' channels about a new account; returns without waiting."""
         try:
             self._schedule_signup(username, email or "")
-        except Exception as e:  # noqa: BLE001 - a notification must never fail a sign-up
+        except Exception as e:
             self.log.warning("Sign-up notifications not scheduled: %s", type(e).__name__)
 
     async def notify_approved(self, username: str, email: str | None) -> None:
         """Tell the user (their hooks) and the JSON webhooks about an approval."""
         try:
             self._schedule_approved(username, email or "")
-        except Exception as e:  # noqa: BLE001 - a notification must never fail an approval
+        except Exception as e:
             self.log.warning("Approval notifications not scheduled: %s", type(e).__name__)
 
     def _schedule_signup(self, username: str, email: str) -> None:
@@ -299,5 +299,5 @@ class Notifier(LoggingConfigurable):  # type: ignore[misc]
             raise
         except asyncio.TimeoutError:
             self.log.warning("Notification %s timed out after %ss", what, self.timeout)
-        except Exception as e:  # noqa: BLE001 - a notification must never escape
+        except Exception as e:
             self.log.warning("Notification %s failed: %s", what, type(e).__name__)

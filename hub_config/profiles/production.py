@@ -15,7 +15,8 @@ Environment (all optional except the four database URLs):
 
 | variable | default | meaning |
 | --- | --- | --- |
-| ``ORPHEUS_HUB_DB_URL``, ``ORPHEUS_DB_URL``, ``ORPHEUS_SHARE_DB_URL``, ``ORPHEUS_LLM_DB_URL`` | required | SQLAlchemy URLs (e.g. ``postgresql+psycopg://orpheus@/jupyterhub?host=/run/postgresql``) |
+| ``ORPHEUS_HUB_DB_URL``, ``ORPHEUS_DB_URL``, ``ORPHEUS_SHARE_DB_URL``, ``ORPHEUS_LLM_DB_URL`` | required |
+  SQLAlchemy URLs (e.g. ``postgresql+psycopg://orpheus@/jupyterhub?host=/run/postgresql``) |
 | ``ORPHEUS_IMAGE`` | ``orpheus/singleuser:latest`` | the single-user image (must exist locally) |
 | ``ORPHEUS_DOCKER_NETWORK`` | ``bridge`` | Docker network of the user containers |
 | ``ORPHEUS_DOCKER_GATEWAY`` | that network's gateway, asked from Docker | host address the containers reach |

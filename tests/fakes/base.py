@@ -274,7 +274,7 @@ class FakeUpstream:
 def serve_forever(fake: FakeUpstream) -> None:
     """Run ``fake`` in the foreground (``python -m tests.fakes.anthropic``), printing its URL."""
     fake.start()
-    print(fake.url, flush=True)  # noqa: T201
+    print(fake.url, flush=True)
     try:
         threading.Event().wait()
     except KeyboardInterrupt:

@@ -63,9 +63,7 @@ class OIDCProvider:
         """Issuer base URL."""
         return f"http://127.0.0.1:{self.port}"
 
-    def login_as(
-        self, username: str, email: str = "", private_email: str = "", orgs: tuple[str, ...] = ()
-    ) -> None:
+    def login_as(self, username: str, email: str = "", private_email: str = "", orgs: tuple[str, ...] = ()) -> None:
         """The identity the next ``/authorize`` approves (``orgs``: its GitHub organizations)."""
         self.identity = {
             "sub": hashlib.sha256(username.encode()).hexdigest()[:16],
@@ -199,7 +197,9 @@ class _GitHubUser(_UserInfo):
         identity = self.identity()
         if identity is not None:
             uid = int(identity["sub"], 16) % 10**8
-            self.finish({"login": identity["login"], "id": uid, "name": identity["name"], "email": identity["email"] or None})
+            self.finish(
+                {"login": identity["login"], "id": uid, "name": identity["name"], "email": identity["email"] or None}
+            )
 
 
 class _GitHubEmails(_UserInfo):

@@ -7,7 +7,7 @@ import requests
 
 from tests.harness.hub import Hub
 
-pytestmark = [pytest.mark.hub, pytest.mark.slow]
+pytestmark = [pytest.mark.slow]
 
 
 def test_spawned_server_serves_lab_and_orpheus_info(hub: Hub) -> None:

@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, expect
 from .conftest import STANDIN_MARK
 from .lab import Lab, show_panel
 
-pytestmark = [pytest.mark.hub, pytest.mark.slow]
+pytestmark = [pytest.mark.slow]
 
 PROJECT = "e2e-demo"
 TITLE = "First look at sales"
@@ -50,7 +50,9 @@ def test_02_launcher_creates_a_claude_session_with_an_uploaded_file(lab: Lab) ->
     dialog.get_by_role("button", name="Create the session").click()
     terminal = page.locator(".orpheus-SessionTerminal")
     expect(terminal).to_be_visible()
-    expect(terminal.locator(".xterm-accessibility")).to_contain_text(re.compile(rf"{STANDIN_MARK} files=\S*sales\.csv"), timeout=60_000)
+    expect(terminal.locator(".xterm-accessibility")).to_contain_text(
+        re.compile(rf"{STANDIN_MARK} files=\S*sales\.csv"), timeout=60_000
+    )
     expect(page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text=TITLE)).to_be_visible()
     terminal.locator(".xterm").click()
     page.keyboard.type("hello orpheus\n")
@@ -192,16 +194,20 @@ def test_06_generate_a_dashboard_and_open_it_as_voila(lab: Lab) -> None:
         voila.locator(".js-plotly-plot").first.wait_for(timeout=240_000)
     except Exception:
         text = voila.evaluate("document.body ? document.body.innerText.slice(0, 2000) : ''")
-        raise AssertionError(f"no plotly figure at {voila.url}; page text:\n{text}\nconsole:\n"
-                             + "\n".join(console[-30:])) from None
+        raise AssertionError(
+            f"no plotly figure at {voila.url}; page text:\n{text}\nconsole:\n" + "\n".join(console[-30:])
+        ) from None
     assert voila.locator(".js-plotly-plot").count() >= 1
     lab.shot("voila-dashboard", voila)
     voila.close()
 
 
 def test_07_dark_theme(lab: Lab) -> None:
-    r = lab.api("PUT", "lab/api/settings/@jupyterlab/apputils-extension:themes",
-                data=json.dumps({"raw": json.dumps({"theme": "JupyterLab Dark"})}))
+    r = lab.api(
+        "PUT",
+        "lab/api/settings/@jupyterlab/apputils-extension:themes",
+        data=json.dumps({"raw": json.dumps({"theme": "JupyterLab Dark"})}),
+    )
     assert r.status_code in (200, 204), r.text
     page = lab.page
     page.reload()
@@ -216,9 +222,12 @@ def test_07_dark_theme(lab: Lab) -> None:
 
 def test_08_share_a_notebook_from_its_toolbar(lab: Lab) -> None:
     path = f"projects/{PROJECT}/findings.ipynb"
-    notebook = {"cells": [{"cell_type": "markdown", "metadata": {}, "source": "# Findings from the toolbar"}],
-                "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
-                "nbformat": 4, "nbformat_minor": 5}
+    notebook = {
+        "cells": [{"cell_type": "markdown", "metadata": {}, "source": "# Findings from the toolbar"}],
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
     r = lab.api("PUT", f"api/contents/{path}", data=json.dumps({"type": "notebook", "content": notebook}))
     assert r.status_code in (200, 201), r.text
     page = lab.page
@@ -290,12 +299,12 @@ def test_11_render_the_starter_video_from_the_panel(lab: Lab) -> None:
     quality.select_option("low")
     panel.get_by_role("button", name="Render scene starter").click()
     progress = panel.locator(f"[data-render='{PROJECT}/starter']")
-    expect(progress.get_by_role("status")).to_contain_text(re.compile(r"100 % Rendered starter-.*\.mp4"),
-                                                           timeout=180_000)
+    expect(progress.get_by_role("status")).to_contain_text(
+        re.compile(r"100 % Rendered starter-.*\.mp4"), timeout=180_000
+    )
     video = page.locator(".orpheus-Video video")
     expect(video).to_be_visible()
-    page.wait_for_function("() => document.querySelector('.orpheus-Video video')?.readyState >= 1",
-                           timeout=60_000)
+    page.wait_for_function("() => document.querySelector('.orpheus-Video video')?.readyState >= 1", timeout=60_000)
     lab.shot("video-rendered")
     files = [v["file"] for v in lab.api("GET", f"orpheus/api/projects/{PROJECT}/video/renders").json()]
     assert any(f.startswith("starter-") for f in files), files

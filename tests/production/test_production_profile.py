@@ -27,7 +27,7 @@ from .stack import (
     terminal_run,
 )
 
-pytestmark = [pytest.mark.hub, pytest.mark.slow, pytest.mark.timeout(3600)]
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(3600)]
 
 USERS = ("alice", "bob")
 SECRET = "alice's private numbers: 4 8 15 16 23 42"

@@ -8,7 +8,7 @@ import pytest
 
 from tests.harness.hub import make_hub
 
-pytestmark = [pytest.mark.hub, pytest.mark.slow]
+pytestmark = [pytest.mark.slow]
 
 
 def test_production_without_database_urls_refuses_to_start(tmp_path: Path) -> None:

@@ -32,7 +32,7 @@ from tests.hub.accounts.helpers import (
     xsrf,
 )
 
-pytestmark = [pytest.mark.hub, pytest.mark.slow]
+pytestmark = [pytest.mark.slow]
 MAX_FAILURES = 3
 BASE_SECONDS = 300.0
 SIGNUP_LIMIT = 5

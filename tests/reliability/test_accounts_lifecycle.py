@@ -27,7 +27,7 @@ from tests.hub.accounts.helpers import (
     xsrf,
 )
 
-pytestmark = [pytest.mark.hub, pytest.mark.slow]
+pytestmark = [pytest.mark.slow]
 READER_TOKEN = secrets.token_hex(16)
 READER = f"""
 c.JupyterHub.services.append({{"name": "acct-reader", "api_token": {READER_TOKEN!r}}})

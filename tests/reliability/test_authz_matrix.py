@@ -76,15 +76,19 @@ def user_server_routes(owner: str) -> list[Route]:
     for module in HANDLER_MODULES:
         for pattern, handler, *_ in importlib.import_module(module).default_handlers:
             for path in samples(pattern):
-                routes.append(Route(f"/user/{owner}{path}", own_methods(handler),
-                                    frozenset({"trial", "admin"})))  # the owner; admins may access servers
+                routes.append(
+                    Route(f"/user/{owner}{path}", own_methods(handler), frozenset({"trial", "admin"}))
+                )  # the owner; admins may access servers
     return routes
 
 
 # The approvals page is a browser page (cookie session + _xsrf): no token opens it, an
 # admin's included; test_approvals_page_needs_an_admin_session checks the sessions.
 HUB_POLICY: dict[str, frozenset[str] | None] = {
-    "SignupHandler": None, "MeAPIHandler": frozenset(ACTIVE), "ApprovalsHandler": frozenset()}
+    "SignupHandler": None,
+    "MeAPIHandler": frozenset(ACTIVE),
+    "ApprovalsHandler": frozenset(),
+}
 
 
 def hub_routes() -> list[Route]:
@@ -92,13 +96,19 @@ def hub_routes() -> list[Route]:
     for pattern, handler, *_ in hub_handlers:
         allowed = HUB_POLICY.get(handler.__name__, frozenset({"admin"}))
         for path in samples(pattern):
-            routes.append(Route(f"/hub{path}", own_methods(handler),
-                                None if allowed is None else frozenset(allowed)))
+            routes.append(Route(f"/hub{path}", own_methods(handler), None if allowed is None else frozenset(allowed)))
     return routes
 
 
-SHARE_PUBLIC = {"ShareViewHandler", "RenderHandler", "RecordingHandler", "FilePreviewHandler",
-                "DownloadHandler", "RawImageHandler", "HubOAuthCallbackHandler"}
+SHARE_PUBLIC = {
+    "ShareViewHandler",
+    "RenderHandler",
+    "RecordingHandler",
+    "FilePreviewHandler",
+    "DownloadHandler",
+    "RawImageHandler",
+    "HubOAuthCallbackHandler",
+}
 
 
 def share_routes() -> list[Route]:
@@ -163,15 +173,15 @@ def refused(r: requests.Response) -> bool:
     """401/403, or a redirect to a login or authorization page."""
     location = r.headers.get("Location", "")
     return r.status_code in (401, 403) or (
-        r.status_code in (302, 303) and ("login" in location or "oauth2/authorize" in location))
+        r.status_code in (302, 303) and ("login" in location or "oauth2/authorize" in location)
+    )
 
 
 def call(world: World, caller: str, method: str, url: str) -> requests.Response:
     token = world.tokens[caller]
     headers = {"Authorization": f"token {token}"} if token else {}
     body = None if method in ("GET", "DELETE") else b"{not json"
-    return requests.request(method, world.hub.url + url, headers=headers, data=body,
-                            allow_redirects=False, timeout=60)
+    return requests.request(method, world.hub.url + url, headers=headers, data=body, allow_redirects=False, timeout=60)
 
 
 def check(world: World, routes: list[Route], tally: Any, category: str) -> None:
@@ -181,7 +191,11 @@ def check(world: World, routes: list[Route], tally: Any, category: str) -> None:
             continue
         r = call(world, caller, method, route.url)
         where = f"{caller} {method} {route.url} -> {r.status_code}"
-        if r.status_code >= 500 and "/services/llm/anthropic" not in route.url and "/services/llm/openai" not in route.url:
+        if (
+            r.status_code >= 500
+            and "/services/llm/anthropic" not in route.url
+            and "/services/llm/openai" not in route.url
+        ):
             errors.append(where)
         if "Traceback" in r.text:
             errors.append(where + " (traceback)")
@@ -221,12 +235,23 @@ def test_r2_llm_gateway_routes(world: World, tally: Any) -> None:
 def test_r1_only_share_views_health_and_sign_up_are_public(world: World, tally: Any) -> None:
     """Anonymous callers: every non-public route refuses, and the public list is exactly this."""
     public = sorted({r.url for r in hub_routes() + share_routes() + llm_routes() if r.allowed is None})
-    assert public == sorted([
-        "/hub/signup", *(f"/services/share/{p}" for p in (
-            "oauth_callback", "s/probeprobeprobeprobe", "s/probeprobeprobeprobe/render",
-            "s/probeprobeprobeprobe/recording.cast", "s/probeprobeprobeprobe/files/probe",
-            "s/probeprobeprobeprobe/download/probe", "s/probeprobeprobeprobe/raw/probe")),
-    ])
+    assert public == sorted(
+        [
+            "/hub/signup",
+            *(
+                f"/services/share/{p}"
+                for p in (
+                    "oauth_callback",
+                    "s/probeprobeprobeprobe",
+                    "s/probeprobeprobeprobe/render",
+                    "s/probeprobeprobeprobe/recording.cast",
+                    "s/probeprobeprobeprobe/files/probe",
+                    "s/probeprobeprobeprobe/download/probe",
+                    "s/probeprobeprobeprobe/raw/probe",
+                )
+            ),
+        ]
+    )
     attempts = 0
     for route in user_server_routes("trialist") + hub_routes() + share_routes() + llm_routes():
         if route.allowed is None:
@@ -246,8 +271,12 @@ def test_approvals_page_needs_an_admin_session(world: World, tally: Any) -> None
     trial, r = login(hub, "trialist", PASSWORD)
     assert r.status_code == 302, r.text[:300]
     page = trial.get(hub.url + "/hub/approvals", allow_redirects=False, timeout=30)
-    posted = trial.post(hub.url + "/hub/approvals", data={"_xsrf": xsrf(trial), "user": "other",
-                        "action": "revoke"}, allow_redirects=False, timeout=30)
+    posted = trial.post(
+        hub.url + "/hub/approvals",
+        data={"_xsrf": xsrf(trial), "user": "other", "action": "revoke"},
+        allow_redirects=False,
+        timeout=30,
+    )
     assert refused(page), page.status_code
     assert refused(posted), posted.status_code
     tally.record("R2 authz: approvals page sessions", 2, 0)

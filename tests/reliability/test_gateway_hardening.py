@@ -14,7 +14,7 @@ from tests.fakes.base import Reply
 
 from .share_gateway_stack import Stack, stack_fixture
 
-pytestmark = [pytest.mark.hub, pytest.mark.slow]
+pytestmark = [pytest.mark.slow]
 
 MSG = [{"role": "user", "content": "hello"}]
 

@@ -16,7 +16,7 @@ import requests
 
 from tests.harness.hub import Hub
 
-pytestmark = [pytest.mark.hub, pytest.mark.slow]
+pytestmark = [pytest.mark.slow]
 
 
 def _raw(hub: Hub, method: str, path: str, token: str) -> tuple[int, bytes]:

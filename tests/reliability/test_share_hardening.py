@@ -15,7 +15,7 @@ from tests.hub.share.content import tar_bytes
 
 from .share_gateway_stack import Stack, stack_fixture
 
-pytestmark = [pytest.mark.hub, pytest.mark.slow]
+pytestmark = [pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from tests.server_extension.datastudio.specs import EXPECTED_TRACES, trial_spec
 
 from .share_gateway_stack import Stack, stack_fixture
 
-pytestmark = [pytest.mark.hub, pytest.mark.slow]
+pytestmark = [pytest.mark.slow]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -18,7 +18,7 @@ from tests.fakes.base import Reply
 
 from .share_gateway_stack import Stack, run_in_terminal, stack_fixture
 
-pytestmark = [pytest.mark.hub, pytest.mark.slow]
+pytestmark = [pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")

@@ -27,7 +27,7 @@ def bootstrap_password_admin(auth: OrpheusAuthenticator) -> None:
         except AccountExists:
             return
         if not configured:
-            print(f"Orpheus admin account {name!r} created with password: {password}", flush=True)  # noqa: T201
+            print(f"Orpheus admin account {name!r} created with password: {password}", flush=True)
         return
     if configured and account.password_hash is not None and not auth.hasher.verify(account.password_hash, configured):
         auth.store.set_password_hash(name, auth.hasher.hash(configured))

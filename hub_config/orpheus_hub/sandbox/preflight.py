@@ -84,5 +84,6 @@ def _probe(tmp: Path, bwrap_path: str, setpriv_path: str, runtime: list[str], ui
         detail = (done.stderr or done.stdout).strip()[-500:]
         hint = ""
         if "namespace" in detail.lower() or "operation not permitted" in detail.lower():
-            hint = " (unprivileged user namespaces look disabled: sysctl user.max_user_namespaces / kernel.unprivileged_userns_clone)"
+            hint = (" (unprivileged user namespaces look disabled: sysctl user.max_user_namespaces"
+                    " / kernel.unprivileged_userns_clone)")
         raise _fail(f"a test sandbox failed: {detail}{hint}")

@@ -48,41 +48,63 @@ class ShareService(Application):  # type: ignore[misc]
     data_dir = Unicode(help="Folder for the share database and snapshots (ORPHEUS_DATA_DIR).").tag(config=True)
     db_url = Unicode(
         help="SQLAlchemy URL of the share database (default: $ORPHEUS_SHARE_DB_URL, else "
-        "data_dir/shares.sqlite); SQLite or PostgreSQL, migrated by alembic at start.").tag(config=True)
+        "data_dir/shares.sqlite); SQLite or PostgreSQL, migrated by alembic at start."
+    ).tag(config=True)
     snapshot_dir = Unicode(help="Folder holding snapshots (default: data_dir/shares).").tag(config=True)
     static_dir = Unicode(
         help="Folder the service serves /static/ from; the asciinema player, plotly.js and "
-        "require.js are copied there at start-up (default: data_dir/share-static).").tag(config=True)
+        "require.js are copied there at start-up (default: data_dir/share-static)."
+    ).tag(config=True)
     player_dir = Unicode(
         help="Folder with asciinema-player.min.js and asciinema-player.css, from the npm package "
-        "(default: node_modules/asciinema-player/dist/bundle).").tag(config=True)
+        "(default: node_modules/asciinema-player/dist/bundle)."
+    ).tag(config=True)
     public_url = Unicode(
         help="Public base URL of the hub (ORPHEUS_PUBLIC_URL); share links are public_url + /services/share/s/TOKEN.",
     ).tag(config=True)
-    max_snapshot_bytes = Integer(50 * _MB, help="Largest snapshot (upload, and unpacked), in bytes; larger is a 413.").tag(config=True)
+    max_snapshot_bytes = Integer(
+        50 * _MB, help="Largest snapshot (upload, and unpacked), in bytes; larger is a 413."
+    ).tag(config=True)
     max_user_bytes = Integer(500 * _MB, help="Total bytes of one user's live shares; beyond is a 413.").tag(config=True)
     oversize_drain_bytes = Integer(
-        1_000_000_000, help="An upload over max_snapshot_bytes is still read (and thrown away) up "
+        1_000_000_000,
+        help="An upload over max_snapshot_bytes is still read (and thrown away) up "
         "to this size so that its 413 reaches the client through the proxy; beyond it the "
-        "connection is cut.").tag(config=True)
+        "connection is cut.",
+    ).tag(config=True)
     max_files = Integer(5000, help="Most entries (files and folders) in one snapshot.").tag(config=True)
-    max_expand_ratio = Float(200.0, help="Refuse archives that unpack to more than this many times their size (bombs).").tag(config=True)
-    default_expiry_hours = Float(24.0 * 30, help="Lifetime of a link when the owner sets none; 0 means no expiry.").tag(config=True)
-    max_expiry_hours = Float(24.0 * 365, help="Longest lifetime an owner may ask for; 0 means no limit.").tag(config=True)
-    preview_max_bytes = Integer(2 * _MB, help="Largest file shown as a text, Markdown or table preview (download works for any).").tag(config=True)
+    max_expand_ratio = Float(
+        200.0, help="Refuse archives that unpack to more than this many times their size (bombs)."
+    ).tag(config=True)
+    default_expiry_hours = Float(24.0 * 30, help="Lifetime of a link when the owner sets none; 0 means no expiry.").tag(
+        config=True
+    )
+    max_expiry_hours = Float(24.0 * 365, help="Longest lifetime an owner may ask for; 0 means no limit.").tag(
+        config=True
+    )
+    preview_max_bytes = Integer(
+        2 * _MB, help="Largest file shown as a text, Markdown or table preview (download works for any)."
+    ).tag(config=True)
     table_page_rows = Integer(50, help="Rows per page of a CSV/Excel preview.").tag(config=True)
     expired_retention_hours = Float(
-        24.0 * 7, help="Expired links answer 410 this long; then their snapshot is deleted and they "
-        "answer 404 (0: keep expired snapshots forever).").tag(config=True)
+        24.0 * 7,
+        help="Expired links answer 410 this long; then their snapshot is deleted and they "
+        "answer 404 (0: keep expired snapshots forever).",
+    ).tag(config=True)
     purge_interval_seconds = Float(3600.0, help="How often expired snapshots are purged.").tag(config=True)
     token_cache_seconds = Integer(
-        15, help="Seconds a hub token or login checked with the hub is cached (HubOAuth.cache_max_age); "
-        "keep it at or below the hub's OrpheusAuthenticator.enforce_interval (30 s).").tag(config=True)
+        15,
+        help="Seconds a hub token or login checked with the hub is cached (HubOAuth.cache_max_age); "
+        "keep it at or below the hub's OrpheusAuthenticator.enforce_interval (30 s).",
+    ).tag(config=True)
     owner_sweep_seconds = Float(
-        300.0, help="How often the owners of live shares are checked with the hub; the shares of "
-        "deleted accounts are revoked (their snapshots deleted).").tag(config=True)
+        300.0,
+        help="How often the owners of live shares are checked with the hub; the shares of "
+        "deleted accounts are revoked (their snapshots deleted).",
+    ).tag(config=True)
     clock_offset_file = Unicode(
-        "", help="File holding seconds added to the clock (tests move time to check expiry); empty: real time.",
+        "",
+        help="File holding seconds added to the clock (tests move time to check expiry); empty: real time.",
     ).tag(config=True)
 
     @default("data_dir")
@@ -126,8 +148,10 @@ class ShareService(Application):  # type: ignore[misc]
 
     def too_large_message(self) -> str:
         """The 413 text for an oversize upload, naming the limit."""
-        return (f"snapshot is larger than the limit of {self.max_snapshot_bytes / _MB:.1f} MB "
-                f"({self.max_snapshot_bytes} bytes)")
+        return (
+            f"snapshot is larger than the limit of {self.max_snapshot_bytes / _MB:.1f} MB "
+            f"({self.max_snapshot_bytes} bytes)"
+        )
 
     def limits(self) -> snapshots.Limits:
         """Intake limits for one snapshot."""
@@ -149,7 +173,10 @@ class ShareService(Application):  # type: ignore[misc]
         self.snapshots = SnapshotStore(Path(self.snapshot_dir))
         self.templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates_dir() / "share")),
-            autoescape=True, trim_blocks=True, lstrip_blocks=True)
+            autoescape=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
         self.templates.filters["when"] = when
         self.bundle_static()
 
@@ -157,8 +184,10 @@ class ShareService(Application):  # type: ignore[misc]
         """Copy the asciinema player and plotly.js next to our own files; never a CDN."""
         static = Path(self.static_dir)
         static.mkdir(parents=True, exist_ok=True)
-        wanted = {Path(self.player_dir) / "asciinema-player.min.js": "asciinema-player.min.js",
-                  Path(self.player_dir) / "asciinema-player.css": "asciinema-player.css"}
+        wanted = {
+            Path(self.player_dir) / "asciinema-player.min.js": "asciinema-player.min.js",
+            Path(self.player_dir) / "asciinema-player.css": "asciinema-player.css",
+        }
         spec = find_spec("plotly")
         if spec and spec.origin:
             wanted[Path(spec.origin).parent / "package_data" / "plotly.min.js"] = "plotly.min.js"
@@ -181,18 +210,22 @@ class ShareService(Application):  # type: ignore[misc]
         handlers: list[Any] = [(self.prefix + pattern, handler) for pattern, handler in routes]
         handlers.append((self.prefix + r"static/(.*)", views.StaticHandler, {"path": self.static_dir}))
         # Anything else is a 404 from our own handler: the same security headers as every answer.
-        return web.Application(handlers, share_service=self, xsrf_cookies=False,
-                               default_handler_class=NotFoundHandler,
-                               cookie_secret=os.urandom(32), static_path=None,
-                               log_function=self._log_request)
+        return web.Application(
+            handlers,
+            share_service=self,
+            xsrf_cookies=False,
+            default_handler_class=NotFoundHandler,
+            cookie_secret=os.urandom(32),
+            static_path=None,
+            log_function=self._log_request,
+        )
 
     def _log_request(self, handler: web.RequestHandler) -> None:
         """Access log with share tokens masked and no query strings (links are secrets)."""
         status = handler.get_status()
         log = self.log.info if status < 400 else self.log.warning
         path = mask_tokens(handler.request.path)
-        log("%s %s %s %.1fms", status, handler.request.method, path,
-            1000 * handler.request.request_time())
+        log("%s %s %s %.1fms", status, handler.request.method, path, 1000 * handler.request.request_time())
 
     async def intake(self, owner: str, share_id: str, kind: str, data: bytes, version: int) -> int:
         """Validate and store ``data`` as ``version`` of ``share_id``; 4xx and nothing kept if bad."""
@@ -201,8 +234,11 @@ class ShareService(Application):  # type: ignore[misc]
             size = await asyncio.to_thread(snapshots.extract, data, staged, kind, self.limits())
             used = await asyncio.to_thread(self.shares.owner_total, owner, share_id)
             if used + size > self.max_user_bytes:
-                raise web.HTTPError(413, f"your shares would hold {(used + size) / _MB:.1f} MB; "
-                                    f"the per-user limit is {self.max_user_bytes / _MB:.1f} MB")
+                raise web.HTTPError(
+                    413,
+                    f"your shares would hold {(used + size) / _MB:.1f} MB; "
+                    f"the per-user limit is {self.max_user_bytes / _MB:.1f} MB",
+                )
             await asyncio.to_thread(previews.derive, staged, kind)
             await asyncio.to_thread(self.snapshots.commit, staged, share_id, version)
         except snapshots.SnapshotError as e:

@@ -1,7 +1,8 @@
 """Owner API: ``/api/shares`` (create, list), ``/api/shares/{id}`` (read, revoke), ``/refresh``.
 
 Authenticated with the caller's hub token (``Authorization: token ...``, as the
-user server sends its own ``JUPYTERHUB_API_TOKEN``) and authorized by the ``access:services!service=share`` scope. Owners see and
+user server sends its own ``JUPYTERHUB_API_TOKEN``) and authorized by the
+``access:services!service=share`` scope. Owners see and
 change only their own shares; hub admins may list and revoke everyone's.
 Someone else's share answers 404, exactly like a missing one.
 """

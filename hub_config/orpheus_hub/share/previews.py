@@ -19,16 +19,59 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
-               ".gif": "image/gif", ".webp": "image/webp", ".svg": "image/svg+xml"}
-MEDIA_TYPES = {".mp4": "video/mp4", ".webm": "video/webm", ".mp3": "audio/mpeg",
-               ".wav": "audio/wav", ".ogg": "audio/ogg", ".m4a": "audio/mp4"}
+IMAGE_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".svg": "image/svg+xml",
+}
+MEDIA_TYPES = {
+    ".mp4": "video/mp4",
+    ".webm": "video/webm",
+    ".mp3": "audio/mpeg",
+    ".wav": "audio/wav",
+    ".ogg": "audio/ogg",
+    ".m4a": "audio/mp4",
+}
 INLINE_TYPES = {**IMAGE_TYPES, **MEDIA_TYPES}
 TABLE_TYPES = {".csv", ".tsv", ".xlsx", ".xls"}
 MARKDOWN_TYPES = {".md", ".markdown"}
-_MD_TAGS = {"a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4",
-            "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "strong", "table", "tbody",
-            "td", "th", "thead", "tr", "ul", "span", "sup", "sub"}
+_MD_TAGS = {
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "del",
+    "em",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "strong",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+    "span",
+    "sup",
+    "sub",
+}
 _IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]*)(")')
 _MD_ATTRS = {"a": ["href", "title"], "img": ["src", "alt", "title"], "th": ["align"], "td": ["align"]}
 
@@ -93,8 +136,7 @@ def markdown_html(text: str, image_base: str = "", folder: str = "") -> str:
 
     raw = mistune.html(text)
     assert isinstance(raw, str)  # noqa: S101 - mistune.html always renders to str
-    cleaned = bleach.clean(raw, tags=_MD_TAGS, attributes=_MD_ATTRS,
-                           protocols={"http", "https", "mailto"}, strip=True)
+    cleaned = bleach.clean(raw, tags=_MD_TAGS, attributes=_MD_ATTRS, protocols={"http", "https", "mailto"}, strip=True)
     linker = bleach.linkifier.Linker(callbacks=[_nofollow], skip_tags={"pre", "code"})
     linked = str(linker.linkify(cleaned))
     if not image_base:
@@ -132,8 +174,13 @@ def table_page(path: Path, page: int, rows: int) -> dict[str, Any]:
     body = [row + [""] * (width - len(row)) for row in body if len(row) <= width]
     pages = max(1, math.ceil(len(body) / rows))
     page = min(max(page, 1), pages)
-    return {"columns": header, "rows": body[(page - 1) * rows: page * rows],
-            "page": page, "pages": pages, "total": len(body)}
+    return {
+        "columns": header,
+        "rows": body[(page - 1) * rows : page * rows],
+        "page": page,
+        "pages": pages,
+        "total": len(body),
+    }
 
 
 def _read_table(path: Path) -> tuple[list[str], list[list[str]]]:
@@ -143,7 +190,9 @@ def _read_table(path: Path) -> tuple[list[str], list[list[str]]]:
 
         book = load_workbook(path, read_only=True, data_only=True)
         try:
-            found = [["" if v is None else str(v) for v in row] for row in book.worksheets[0].iter_rows(values_only=True)]
+            found = [
+                ["" if v is None else str(v) for v in row] for row in book.worksheets[0].iter_rows(values_only=True)
+            ]
         finally:
             book.close()
     else:

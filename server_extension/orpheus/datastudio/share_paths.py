@@ -69,7 +69,7 @@ def register(serverapp: Any, log: Logger) -> None:
         return
     try:
         ksm.get_kernel_spec(KERNEL)
-    except Exception:  # noqa: BLE001 - any lookup failure means: not installed
+    except Exception:
         folder = kernels_dir()
         if folder is not None and str(folder) not in ksm.kernel_dirs:
             ksm.kernel_dirs.append(str(folder))

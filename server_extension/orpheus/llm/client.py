@@ -45,8 +45,7 @@ class Turn:
     def as_message(self) -> dict[str, Any]:
         """This turn as an assistant message for the next request."""
         content: list[dict[str, Any]] = [{"type": "text", "text": self.text}] if self.text else []
-        content += [{"type": "tool_use", "id": t.id, "name": t.name, "input": t.input}
-                    for t in self.tool_uses]
+        content += [{"type": "tool_use", "id": t.id, "name": t.name, "input": t.input} for t in self.tool_uses]
         return {"role": "assistant", "content": content}
 
 
@@ -54,10 +53,13 @@ class LLMClient(LoggingConfigurable):
     """Calls the model through the gateway; every failure is a ``web.HTTPError`` with a message."""
 
     provider = CaselessStrEnum(
-        ["anthropic", "openai"], default_value="anthropic",
+        ["anthropic", "openai"],
+        default_value="anthropic",
         help="Which upstream API the Data Studio AI features use through the gateway.",
     ).tag(config=True)
-    model = Unicode(help="Model name (default: claude-sonnet-4-5 for anthropic, gpt-4o-mini for openai).").tag(config=True)
+    model = Unicode(help="Model name (default: claude-sonnet-4-5 for anthropic, gpt-4o-mini for openai).").tag(
+        config=True
+    )
     gateway_url = Unicode(
         help="Root URL of the hub's llm service (default: $ORPHEUS_LLM_URL; empty: no LLM).",
     ).tag(config=True)
@@ -85,11 +87,19 @@ class LLMClient(LoggingConfigurable):
     def require(self) -> None:
         """503 with a clear message when no LLM is configured."""
         if not self.enabled:
-            raise web.HTTPError(503, "No LLM is configured for this server: the AI features need the "
-                                     "hub's llm service (ORPHEUS_LLM_URL) and a hub API token.")
+            raise web.HTTPError(
+                503,
+                "No LLM is configured for this server: the AI features need the "
+                "hub's llm service (ORPHEUS_LLM_URL) and a hub API token.",
+            )
 
-    async def turn(self, system: str, messages: list[dict[str, Any]],
-                   tools: list[dict[str, Any]] | None = None, on_text: OnText | None = None) -> Turn:
+    async def turn(
+        self,
+        system: str,
+        messages: list[dict[str, Any]],
+        tools: list[dict[str, Any]] | None = None,
+        on_text: OnText | None = None,
+    ) -> Turn:
         """One model call (streamed when ``on_text`` is given); SDK errors become HTTP errors."""
         self.require()
         # The SDKs are imported on first use: importing them costs seconds, and every
@@ -102,43 +112,67 @@ class LLMClient(LoggingConfigurable):
                 return await self._anthropic(system, messages, tools or [], on_text)
             return await self._openai(system, messages, tools or [], on_text)
         except (anthropic.APIStatusError, openai.APIStatusError) as e:
-            raise web.HTTPError(_status(e.status_code), "The model call failed: %s",
-                                _message(e.body, e.status_code)) from None
+            raise web.HTTPError(
+                _status(e.status_code), "The model call failed: %s", _message(e.body, e.status_code)
+            ) from None
         except (anthropic.APIConnectionError, openai.APIConnectionError):
             raise web.HTTPError(503, "The hub's llm service could not be reached.") from None
 
-    async def _anthropic(self, system: str, messages: list[dict[str, Any]],
-                         tools: list[dict[str, Any]], on_text: OnText | None) -> Turn:
-        args: dict[str, Any] = {"model": self.model, "max_tokens": self.max_tokens,
-                                "system": system, "messages": messages}
+    async def _anthropic(
+        self, system: str, messages: list[dict[str, Any]], tools: list[dict[str, Any]], on_text: OnText | None
+    ) -> Turn:
+        args: dict[str, Any] = {
+            "model": self.model,
+            "max_tokens": self.max_tokens,
+            "system": system,
+            "messages": messages,
+        }
         if tools:
             args["tools"] = tools
         import anthropic
 
-        async with anthropic.AsyncAnthropic(
-            auth_token=self.api_token, api_key=None, max_retries=0, timeout=self.timeout,
-            base_url=self.gateway_url.rstrip("/") + "/anthropic",
-        ) as client, client.messages.stream(**args) as stream:
+        async with (
+            anthropic.AsyncAnthropic(
+                auth_token=self.api_token,
+                api_key=None,
+                max_retries=0,
+                timeout=self.timeout,
+                base_url=self.gateway_url.rstrip("/") + "/anthropic",
+            ) as client,
+            client.messages.stream(**args) as stream,
+        ):
             if on_text is not None:
                 async for text in stream.text_stream:
                     await on_text(text)
             final = await stream.get_final_message()
         text = "".join(b.text for b in final.content if b.type == "text")
-        uses = [ToolUse(b.id, b.name, dict(b.input)) for b in final.content  # type: ignore[arg-type]
-                if b.type == "tool_use"]
+        uses = [
+            ToolUse(b.id, b.name, dict(b.input))
+            for b in final.content  # type: ignore[arg-type]
+            if b.type == "tool_use"
+        ]
         return Turn(text, uses, final.model)
 
-    async def _openai(self, system: str, messages: list[dict[str, Any]],
-                      tools: list[dict[str, Any]], on_text: OnText | None) -> Turn:
-        args: dict[str, Any] = {"model": self.model, "max_tokens": self.max_tokens, "stream": True,
-                                "messages": openai_shape.messages(system, messages)}
+    async def _openai(
+        self, system: str, messages: list[dict[str, Any]], tools: list[dict[str, Any]], on_text: OnText | None
+    ) -> Turn:
+        args: dict[str, Any] = {
+            "model": self.model,
+            "max_tokens": self.max_tokens,
+            "stream": True,
+            "messages": openai_shape.messages(system, messages),
+        }
         if tools:
             args["tools"] = openai_shape.tools(tools)
         collected = openai_shape.StreamCollector()
         import openai
 
-        async with openai.AsyncOpenAI(api_key=self.api_token, max_retries=0, timeout=self.timeout,
-                                      base_url=self.gateway_url.rstrip("/") + "/openai/v1") as client:
+        async with openai.AsyncOpenAI(
+            api_key=self.api_token,
+            max_retries=0,
+            timeout=self.timeout,
+            base_url=self.gateway_url.rstrip("/") + "/openai/v1",
+        ) as client:
             async for chunk in await client.chat.completions.create(**args):
                 text = collected.add(chunk)
                 if text and on_text is not None:
@@ -164,8 +198,7 @@ class GatewayTokenError(Exception):
     """The llm service would not mint a gateway-only token (message safe to log)."""
 
 
-def mint_gateway_token(gateway_url: str, hub_token: str, lifetime: float, note: str,
-                       timeout: float) -> str:
+def mint_gateway_token(gateway_url: str, hub_token: str, lifetime: float, note: str, timeout: float) -> str:
     """A gateway-only token (model routes only) from ``POST <gateway>/api/tokens``.
 
     Blocking: called once when a session terminal starts. ``lifetime`` in seconds
@@ -177,8 +210,11 @@ def mint_gateway_token(gateway_url: str, hub_token: str, lifetime: float, note: 
     if lifetime > 0:
         body["expires_in"] = int(lifetime)
     req = urllib.request.Request(  # noqa: S310 - http(s) checked above
-        gateway_url.rstrip("/") + "/api/tokens", data=json.dumps(body).encode(), method="POST",
-        headers={"Authorization": f"token {hub_token}", "Content-Type": "application/json"})
+        gateway_url.rstrip("/") + "/api/tokens",
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Authorization": f"token {hub_token}", "Content-Type": "application/json"},
+    )
     try:
         with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - our own gateway URL
             token = json.loads(resp.read()).get("token")

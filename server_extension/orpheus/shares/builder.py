@@ -106,7 +106,7 @@ class _Tar:
 
     def __init__(self, max_bytes: int) -> None:
         self.buf = io.BytesIO()
-        self.tar = tarfile.open(fileobj=self.buf, mode="w:gz")  # noqa: SIM115 - closed in done()
+        self.tar = tarfile.open(fileobj=self.buf, mode="w:gz")
         self.max_bytes, self.total = max_bytes, 0
         self.matcher = Matcher(server_secrets())
 
@@ -253,7 +253,7 @@ def _static_export(path: Path, spec: dict[str, Any]) -> str | None:
         return None
     try:
         html = export(spec, path)
-    except Exception:  # noqa: BLE001 - any export failure falls back to the stored figures
+    except Exception:
         logging.getLogger(__name__).warning("Static export of %s failed; sharing its stored figures",
                                             path.name, exc_info=True)
         return None

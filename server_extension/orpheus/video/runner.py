@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         render(args.scene, args.out, args.quality, args.max_seconds)
-    except Exception as e:  # noqa: BLE001 - the scene's own error is the message the user needs
+    except Exception as e:
         tb = traceback.extract_tb(e.__traceback__)
         scene = args.scene.resolve()
         frames = [f for f in reversed(tb) if Path(f.filename).resolve() == scene]

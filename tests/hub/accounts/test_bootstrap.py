@@ -13,7 +13,7 @@ from tests.harness.hub import make_hub
 
 from .helpers import CHEAP_HASHING, accounts, login
 
-pytestmark = [pytest.mark.hub, pytest.mark.slow]
+pytestmark = [pytest.mark.slow]
 PRINTED = re.compile(r"Orpheus admin account 'boss' created with password: (\S+)")
 
 

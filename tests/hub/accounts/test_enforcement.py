@@ -16,7 +16,7 @@ from tests.harness.hub import Hub, make_hub
 
 from .helpers import PASSWORD, accounts, clock_extra, login, set_clock, signup, wait_until
 
-pytestmark = [pytest.mark.hub, pytest.mark.slow]
+pytestmark = [pytest.mark.slow]
 LOGIN_LIMIT = 15
 SIGNUP_LIMIT = 6
 

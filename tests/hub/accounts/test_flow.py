@@ -26,7 +26,7 @@ from .helpers import (
     xsrf,
 )
 
-pytestmark = [pytest.mark.hub, pytest.mark.slow]
+pytestmark = [pytest.mark.slow]
 ADMIN_PASSWORD = "admin-password-for-tests"
 
 
@@ -42,12 +42,14 @@ def hub(tmp_path_factory: pytest.TempPathFactory, receiver: WebhookReceiver) -> 
     """One hub for this module; rate limits off (test_enforcement covers them); a live
     and a dead JSON webhook."""
     dead = f"http://127.0.0.1:{free_port()}/nobody-listens"
-    extra = "\n".join([
-        "c.OrpheusAuthenticator.signup_rate_limit = 0",
-        "c.OrpheusAuthenticator.login_rate_limit = 0",
-        f"c.Notifier.json_webhooks = [{dead!r}, {receiver.url + '/hook/json'!r}]",
-        CHEAP_HASHING,
-    ])
+    extra = "\n".join(
+        [
+            "c.OrpheusAuthenticator.signup_rate_limit = 0",
+            "c.OrpheusAuthenticator.login_rate_limit = 0",
+            f"c.Notifier.json_webhooks = [{dead!r}, {receiver.url + '/hook/json'!r}]",
+            CHEAP_HASHING,
+        ]
+    )
     yield from running_hub(Path(tmp_path_factory.mktemp("accounts-flow")), extra_config=extra)
 
 
@@ -147,7 +149,9 @@ def test_non_admin_gets_403_on_every_admin_route(hub: Hub) -> None:
     assert 'href="/hub/approvals"' not in s.get(hub.url + "/hub/home", timeout=30).text
     page = s.get(hub.url + "/hub/approvals", timeout=30)
     assert page.status_code == 403
-    post = s.post(hub.url + "/hub/approvals", data={"_xsrf": xsrf(s), "action": "approve", "username": "hank"}, timeout=30)
+    post = s.post(
+        hub.url + "/hub/approvals", data={"_xsrf": xsrf(s), "action": "approve", "username": "hank"}, timeout=30
+    )
     assert post.status_code == 403
     assert accounts(hub)["hank"]["state"] == "trial"
     anonymous_page = requests.get(hub.url + "/hub/approvals", allow_redirects=False, timeout=30)
@@ -196,7 +200,9 @@ def test_approvals_page_approve_revoke_extend_delete(hub: Hub) -> None:
     assert act("delete").status_code == 200
     assert accounts(hub)["jack"]["state"] == "deleted"  # a tombstone keeps the name reserved
     assert hub.api("GET", "/users/jack").status_code == 404
-    unknown = admin.post(hub.url + "/hub/approvals", data={"_xsrf": xsrf(admin), "action": "zap", "username": "x"}, timeout=30)
+    unknown = admin.post(
+        hub.url + "/hub/approvals", data={"_xsrf": xsrf(admin), "action": "zap", "username": "x"}, timeout=30
+    )
     assert unknown.status_code == 400
     assert "Unknown action" in unknown.text
 
@@ -277,8 +283,6 @@ def test_only_signup_answers_without_credentials(hub: Hub) -> None:
             if pattern in PUBLIC and method == "GET":
                 assert r.status_code == 200, path
                 continue
-            denied = r.status_code in (403, 405) or (
-                r.status_code == 302 and "/hub/login" in r.headers["Location"]
-            )
+            denied = r.status_code in (403, 405) or (r.status_code == 302 and "/hub/login" in r.headers["Location"])
             assert denied, (method, path, r.status_code)
     assert accounts(hub)["pia"]["state"] == "trial"  # nothing was approved on the way

@@ -32,26 +32,35 @@ def run_sandboxed(tmp_path: Path, script: str, max_processes: int = 1024) -> sub
     (tmp_path / "passwd").write_text(passwd)
     (tmp_path / "group").write_text(group)
     plan = bwrap.SandboxPlan(
-        uid=UID, home=home, home_mount="/home/jovyan", passwd_file=tmp_path / "passwd",
-        group_file=tmp_path / "group", runtime=[runtime, Path(sys.base_prefix)],
+        uid=UID,
+        home=home,
+        home_mount="/home/jovyan",
+        passwd_file=tmp_path / "passwd",
+        group_file=tmp_path / "group",
+        runtime=[runtime, Path(sys.base_prefix)],
         hidden=[runtime / "data"],
     )
     argv = bwrap.command(plan, ["/bin/sh", "-c", script])
-    return subprocess.run(argv, capture_output=True, text=True, timeout=60, check=False,
-                          preexec_fn=bwrap.limits(max_processes))
+    return subprocess.run(
+        argv, capture_output=True, text=True, timeout=60, check=False, preexec_fn=bwrap.limits(max_processes)
+    )
 
 
 def test_the_sandbox_runs_as_the_uid_and_sees_only_what_it_should(tmp_path: Path) -> None:
-    done = run_sandboxed(tmp_path, (
-        "id -u; id -un; pwd; cat " f"{tmp_path}/runtime/tool.txt; "
-        f"ls -A {tmp_path}/runtime/data | wc -l; "
-        "ls /proc | grep -c '^[0-9]'; "
-        "touch /usr/forbidden 2>/dev/null && echo usr-writable || echo usr-readonly; "
-        "cat /etc/shadow >/dev/null 2>&1 && echo shadow-readable || echo shadow-refused; "
-        "grep -c : /etc/passwd; "
-        "echo hi > /home/jovyan/mine.txt && echo home-writable; "
-        "grep CapEff /proc/self/status"
-    ))
+    done = run_sandboxed(
+        tmp_path,
+        (
+            "id -u; id -un; pwd; cat "
+            f"{tmp_path}/runtime/tool.txt; "
+            f"ls -A {tmp_path}/runtime/data | wc -l; "
+            "ls /proc | grep -c '^[0-9]'; "
+            "touch /usr/forbidden 2>/dev/null && echo usr-writable || echo usr-readonly; "
+            "cat /etc/shadow >/dev/null 2>&1 && echo shadow-readable || echo shadow-refused; "
+            "grep -c : /etc/passwd; "
+            "echo hi > /home/jovyan/mine.txt && echo home-writable; "
+            "grep CapEff /proc/self/status"
+        ),
+    )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[:3] == [str(UID), "trial", "/home/jovyan"]
@@ -66,17 +75,23 @@ def test_the_sandbox_runs_as_the_uid_and_sees_only_what_it_should(tmp_path: Path
 def test_detached_children_die_with_the_sandbox(tmp_path: Path) -> None:
     marker = tmp_path / "home" / "survived"
     # the sandbox's main process exits at once; a setsid child would write after 2 s
-    done = run_sandboxed(tmp_path, "setsid sh -c 'sleep 2; touch /home/jovyan/survived' </dev/null >/dev/null 2>&1 & echo started")
+    done = run_sandboxed(
+        tmp_path, "setsid sh -c 'sleep 2; touch /home/jovyan/survived' </dev/null >/dev/null 2>&1 & echo started"
+    )
     assert done.stdout.strip() == "started", done.stderr
     subprocess.run(["sleep", "3"], check=True)
     assert not marker.exists()
 
 
 def test_a_fork_bomb_stops_at_the_process_cap(tmp_path: Path) -> None:
-    done = run_sandboxed(tmp_path, (
-        "grep 'Max processes' /proc/self/limits | awk '{print $3}'; "
-        "for i in $(seq 60); do (sleep 3) 2>/dev/null & done; echo started $(jobs -p | wc -l)"),
-        max_processes=20)
+    done = run_sandboxed(
+        tmp_path,
+        (
+            "grep 'Max processes' /proc/self/limits | awk '{print $3}'; "
+            "for i in $(seq 60); do (sleep 3) 2>/dev/null & done; echo started $(jobs -p | wc -l)"
+        ),
+        max_processes=20,
+    )
     lines = done.stdout.split()
     assert lines[0] == "20", done.stdout + done.stderr
     assert int(lines[-1]) <= 20, done.stdout + done.stderr  # not 60: the cap stopped the rest

@@ -13,7 +13,7 @@ from tests.fakes.base import Reply, ToolCall
 
 from .conftest import ANTHROPIC_KEY, OPENAI_KEY, LLMStack
 
-pytestmark = [pytest.mark.hub, pytest.mark.slow]
+pytestmark = [pytest.mark.slow]
 
 MSG = [{"role": "user", "content": "hello"}]
 

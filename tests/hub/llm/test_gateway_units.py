@@ -31,8 +31,7 @@ def test_limits_by_state_and_override() -> None:
 
 def test_daily_quota_message_names_limit_and_reset() -> None:
     policy = QuotaPolicy()
-    limits = policy.limits("trial", QuotaOverride(user="u", tokens_per_day=50, requests_per_minute=0,
-                                                  updated_at=NOW))
+    limits = policy.limits("trial", QuotaOverride(user="u", tokens_per_day=50, requests_per_minute=0, updated_at=NOW))
     policy.check_tokens(limits, 49, NOW)
     with pytest.raises(QuotaExceeded) as e:
         policy.check_tokens(limits, 50, NOW)
@@ -57,11 +56,13 @@ def test_requests_per_minute_window() -> None:
 
 
 def test_meter_reads_anthropic_stream_and_json() -> None:
-    message = build_message({"model": "m", "messages": []}, Reply(text="a b c d", input_tokens=9,
-                                                                   output_tokens=4, tool_calls=[ToolCall("t", {"x": 1})]))
+    message = build_message(
+        {"model": "m", "messages": []},
+        Reply(text="a b c d", input_tokens=9, output_tokens=4, tool_calls=[ToolCall("t", {"x": 1})]),
+    )
     raw = "".join(sse(e, d) for e, d in stream_events(message)).encode()
     meter = UsageMeter("anthropic", streaming=True)
-    passed = b"".join(meter.feed(raw[i:i + 7]) for i in range(0, len(raw), 7))  # odd chunking
+    passed = b"".join(meter.feed(raw[i : i + 7]) for i in range(0, len(raw), 7))  # odd chunking
     assert passed == raw
     assert (meter.model, meter.input_tokens, meter.output_tokens) == ("m", 9, 4)
     whole = UsageMeter("anthropic", streaming=False)
@@ -75,7 +76,7 @@ def test_meter_hides_the_usage_chunk_it_asked_for() -> None:
     chunks = stream_chunks(completion, include_usage=True)
     raw = "".join(f"data: {json.dumps(c)}\n\n" for c in chunks).encode() + b"data: [DONE]\n\n"
     meter = UsageMeter("openai", streaming=True, hide_usage_chunk=True)
-    passed = b"".join(meter.feed(raw[i:i + 11]) for i in range(0, len(raw), 11)) + meter.flush()
+    passed = b"".join(meter.feed(raw[i : i + 11]) for i in range(0, len(raw), 11)) + meter.flush()
     assert b'"choices": []' not in passed
     assert passed.endswith(b"data: [DONE]\n\n")
     assert passed.count(b"data: ") == len(chunks)  # every chunk but the usage one, plus [DONE]
@@ -84,21 +85,35 @@ def test_meter_hides_the_usage_chunk_it_asked_for() -> None:
 
 def test_upstream_errors_are_sanitized() -> None:
     provider = Provider("anthropic", "sk-ant-secret-123456", "http://x")
-    body = json.dumps({"type": "error", "error": {"type": "invalid_request_error",
-                                                  "message": "bad key sk-ant-secret-123456 or sk-other-abcdefgh"}})
+    body = json.dumps(
+        {
+            "type": "error",
+            "error": {"type": "invalid_request_error", "message": "bad key sk-ant-secret-123456 or sk-other-abcdefgh"},
+        }
+    )
     out = provider.sanitize_error(400, body.encode(), "invalid_request_error")
     text = json.dumps(out)
     assert "secret" not in text
     assert "abcdefgh" not in text
     assert out["error"]["type"] == "invalid_request_error"
     assert "from the anthropic API" in out["error"]["message"]
-    assert Provider("openai", "k", "http://x").sanitize_error(502, b"<html>", "api_error")["error"]["message"].startswith(
-        "The openai API answered 502")
+    assert (
+        Provider("openai", "k", "http://x")
+        .sanitize_error(502, b"<html>", "api_error")["error"]["message"]
+        .startswith("The openai API answered 502")
+    )
 
 
 def test_only_allowed_headers_are_forwarded_with_the_operator_key() -> None:
-    incoming = HTTPHeaders({"Authorization": "Bearer user-token", "x-api-key": "user-token",
-                            "anthropic-beta": "a,b", "Cookie": "c=1", "X-Stainless-Lang": "python"})
+    incoming = HTTPHeaders(
+        {
+            "Authorization": "Bearer user-token",
+            "x-api-key": "user-token",
+            "anthropic-beta": "a,b",
+            "Cookie": "c=1",
+            "X-Stainless-Lang": "python",
+        }
+    )
     headers = Provider("anthropic", "sk-op", "http://x").request_headers(incoming)
     assert headers["x-api-key"] == "sk-op"
     assert "user-token" not in json.dumps(headers)
@@ -106,14 +121,25 @@ def test_only_allowed_headers_are_forwarded_with_the_operator_key() -> None:
     assert HTTPHeaders(headers)["anthropic-beta"] == "a,b"
     openai_headers = Provider("openai", "sk-op", "http://x/v1").request_headers(incoming)
     assert openai_headers["Authorization"] == "Bearer sk-op"
-    assert Provider("openai", "k", "http://x/v1").upstream_url("v1/chat/completions", "") == "http://x/v1/chat/completions"
-    assert Provider("anthropic", "k", "http://x/").upstream_url("v1/messages", "beta=true") == "http://x/v1/messages?beta=true"
+    assert (
+        Provider("openai", "k", "http://x/v1").upstream_url("v1/chat/completions", "") == "http://x/v1/chat/completions"
+    )
+    assert (
+        Provider("anthropic", "k", "http://x/").upstream_url("v1/messages", "beta=true")
+        == "http://x/v1/messages?beta=true"
+    )
 
 
-@pytest.mark.parametrize(("headers", "token"), [
-    ({"Authorization": "Bearer abc"}, "abc"), ({"Authorization": "token abc"}, "abc"),
-    ({"x-api-key": "abc"}, "abc"), ({"Authorization": "Basic abc"}, ""), ({}, ""),
-])
+@pytest.mark.parametrize(
+    ("headers", "token"),
+    [
+        ({"Authorization": "Bearer abc"}, "abc"),
+        ({"Authorization": "token abc"}, "abc"),
+        ({"x-api-key": "abc"}, "abc"),
+        ({"Authorization": "Basic abc"}, ""),
+        ({}, ""),
+    ],
+)
 def test_token_from_headers(headers: dict[str, str], token: str) -> None:
     assert token_from_headers(HTTPHeaders(headers)) == token
 

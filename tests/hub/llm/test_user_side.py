@@ -17,7 +17,7 @@ from tests.fakes.base import Reply, ToolCall
 from .conftest import ANTHROPIC_KEY, OPENAI_KEY, LLMStack
 from .kernel import run_in_kernel
 
-pytestmark = [pytest.mark.hub, pytest.mark.slow]
+pytestmark = [pytest.mark.slow]
 
 PROBE = textwrap.dedent("""
     import json, os, subprocess, tempfile

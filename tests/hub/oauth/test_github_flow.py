@@ -15,7 +15,7 @@ from tests.fakes.oidc_provider import OIDCProvider, oidc_provider
 from tests.harness.hub import Hub, running_hub
 from tests.hub.oauth.browser import account, oauth_login
 
-pytestmark = [pytest.mark.slow, pytest.mark.hub]
+pytestmark = [pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")

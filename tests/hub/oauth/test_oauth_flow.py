@@ -24,7 +24,7 @@ from tests.harness.hub import Hub, running_hub
 from tests.harness.ports import free_port
 from tests.hub.oauth import browser
 
-pytestmark = [pytest.mark.slow, pytest.mark.hub]
+pytestmark = [pytest.mark.slow]
 
 
 @dataclass

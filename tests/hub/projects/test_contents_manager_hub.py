@@ -10,7 +10,7 @@ import requests
 
 from tests.harness.hub import Hub
 
-pytestmark = [pytest.mark.hub, pytest.mark.slow]
+pytestmark = [pytest.mark.slow]
 
 
 def test_spawned_server_uses_orpheus_contents_manager(hub: Hub) -> None:

@@ -19,7 +19,7 @@ from tests.fakes.anthropic import FakeAnthropic, Reply
 from tests.harness.hub import Hub, running_hub
 from tests.harness.ports import free_port
 
-pytestmark = [pytest.mark.hub, pytest.mark.slow]
+pytestmark = [pytest.mark.slow]
 
 OPERATOR_KEY = "sk-ant-operator-" + "C3" * 12
 REPLY = "Hub path reply: seventeen dashboards ready"

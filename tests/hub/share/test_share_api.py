@@ -13,7 +13,7 @@ import requests
 from .conftest import ShareEnv
 from .content import REPLAY_TEXT, SCRIPT_MARKER
 
-pytestmark = [pytest.mark.hub, pytest.mark.slow]
+pytestmark = [pytest.mark.slow]
 
 TARGETS = {
     "session": "projects/demo/sessions/s1",

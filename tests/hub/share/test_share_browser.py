@@ -13,7 +13,7 @@ from .conftest import ShareEnv
 from .content import REPLAY_TEXT, SCRIPT_MARKER
 from .test_share_api import create
 
-pytestmark = [pytest.mark.hub, pytest.mark.slow]
+pytestmark = [pytest.mark.slow]
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -15,7 +15,7 @@ from orpheus_hub.share import owner_api, pages, views
 from .conftest import MAX_SNAPSHOT, MAX_USER, ShareEnv
 from .content import bomb, special, tar_bytes
 
-pytestmark = [pytest.mark.hub, pytest.mark.slow]
+pytestmark = [pytest.mark.slow]
 
 GOOD_FILE = [("files/ok.txt", b"fine")]
 BAD = {

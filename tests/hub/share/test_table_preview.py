@@ -12,7 +12,9 @@ from orpheus_hub.share.previews import PreviewError, table_page
 
 def test_csv_rows_paged_padded_and_malformed_rows_skipped(tmp_path: Path) -> None:
     path = tmp_path / "t.csv"
-    path.write_text("name,value,note\nalpha,1,x\n\nbeta,2\ngamma,3,y,EXTRA\n" + "".join(f"r{i},{i},\n" for i in range(5)))
+    path.write_text(
+        "name,value,note\nalpha,1,x\n\nbeta,2\ngamma,3,y,EXTRA\n" + "".join(f"r{i},{i},\n" for i in range(5))
+    )
     first = table_page(path, 1, 3)
     assert first["columns"] == ["name", "value", "note"]
     assert first["rows"] == [["alpha", "1", "x"], ["beta", "2", ""], ["r0", "0", ""]]

@@ -192,7 +192,7 @@ def test_concurrent_runs_do_not_corrupt_metadata(tmp_path: Path) -> None:
     def run() -> None:
         try:
             analyze_folder(tmp_path / "p")
-        except BaseException as e:  # noqa: BLE001 - reported below
+        except BaseException as e:
             failures.append(e)
 
     threads = [threading.Thread(target=run) for _ in range(4)]

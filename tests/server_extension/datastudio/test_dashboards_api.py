@@ -74,8 +74,12 @@ async def test_generate_builds_valid_renderable_dashboard(jp_fetch, jp_root_dir)
     cache = folder / "dashboards" / ".cache" / spec["id"] / "data.parquet"
     table = pq.read_table(cache)
     assert table.num_rows == datasets.TRIAL_ROWS
-    used = {c for w in spec["widgets"] for c in [w.get("column"), *(w.get("encoding") or {}).values(),
-                                                *w.get("columns", [])] if c}
+    used = {
+        c
+        for w in spec["widgets"]
+        for c in [w.get("column"), *(w.get("encoding") or {}).values(), *w.get("columns", [])]
+        if c
+    }
     assert set(table.column_names) == used
     figures = static.figure_json(spec, pd.read_parquet(cache))
     assert all(len(fig["data"]) >= 1 for fig in figures.values())
@@ -108,8 +112,7 @@ async def test_crud_history_and_undo(jp_fetch, jp_root_dir):  # type: ignore[no-
     assert len(undone["spec"]["widgets"]) == len(specs.trial_spec()["widgets"])
     got = await call(jp_fetch, "trial", "dashboards", dash_id)
     assert got["spec"]["title"] == "Trial overview"
-    await expect_error(call(jp_fetch, "trial", "dashboards", dash_id, "undo", method="POST"),
-                       409, "no earlier version")
+    await expect_error(call(jp_fetch, "trial", "dashboards", dash_id, "undo", method="POST"), 409, "no earlier version")
 
     await jp_fetch("orpheus", "api", "projects", "trial", "dashboards", dash_id, method="DELETE")
     await expect_error(call(jp_fetch, "trial", "dashboards", dash_id), 404, "does not exist")
@@ -125,11 +128,17 @@ def _broken(mutate: Any) -> dict[str, Any]:
 BAD_SPECS = [
     (lambda s: s["widgets"][4].update(kind="pizza"), "widgets[4].kind"),
     (lambda s: s["widgets"][5]["encoding"].update(y="nope"), "widgets[5].encoding.y: column 'nope' does not exist"),
-    (lambda s: s["widgets"][7]["encoding"].update(x="treatment_arm"), "widgets[7].encoding.x: column 'treatment_arm' is categorical"),
+    (
+        lambda s: s["widgets"][7]["encoding"].update(x="treatment_arm"),
+        "widgets[7].encoding.x: column 'treatment_arm' is categorical",
+    ),
     (lambda s: s["widgets"][0]["position"].update(x=8, w=6), "widgets[0].position: x + w must be at most 12"),
     (lambda s: s["widgets"][1].update(id="arm"), "widgets[1].id: duplicate widget id 'arm'"),
     (lambda s: s["data_source"].update(file="../../secret.csv"), "data_source.file"),
-    (lambda s: s["widgets"][3].update(column="treatment_arm"), "widgets[3].column: column 'treatment_arm' is categorical"),
+    (
+        lambda s: s["widgets"][3].update(column="treatment_arm"),
+        "widgets[3].column: column 'treatment_arm' is categorical",
+    ),
     (lambda s: s.pop("widgets"), "'widgets' is a required property"),
     (lambda s: s["widgets"][2].update(colour="red"), "widgets[2]"),
 ]
@@ -139,8 +148,7 @@ BAD_SPECS = [
 async def test_invalid_specs_are_400_naming_the_field(jp_fetch, jp_root_dir, mutate, field):  # type: ignore[no-untyped-def]
     await project(jp_fetch, jp_root_dir)
     await call(jp_fetch, "trial", "analyze", method="POST", body={})
-    await expect_error(call(jp_fetch, "trial", "dashboards", method="POST", body=_broken(mutate)),
-                       400, field)
+    await expect_error(call(jp_fetch, "trial", "dashboards", method="POST", body=_broken(mutate)), 400, field)
 
 
 async def test_failed_put_keeps_previous_version(jp_fetch, jp_root_dir):  # type: ignore[no-untyped-def]
@@ -151,14 +159,19 @@ async def test_failed_put_keeps_previous_version(jp_fetch, jp_root_dir):  # type
     before = path.read_bytes()
     bad = copy.deepcopy(spec)
     bad["widgets"][4]["encoding"]["x"] = "missing_column"
-    await expect_error(call(jp_fetch, "trial", "dashboards", spec["id"], method="PUT", body=bad),
-                       400, "widgets[4].encoding.x")
-    await expect_error(call(jp_fetch, "trial", "dashboards", spec["id"], method="PUT", body="[1, 2"),
-                       400, "not valid JSON")
+    await expect_error(
+        call(jp_fetch, "trial", "dashboards", spec["id"], method="PUT", body=bad), 400, "widgets[4].encoding.x"
+    )
+    await expect_error(
+        call(jp_fetch, "trial", "dashboards", spec["id"], method="PUT", body="[1, 2"), 400, "not valid JSON"
+    )
     assert path.read_bytes() == before
     await expect_error(call(jp_fetch, "trial", "dashboards", "Bad..Id"), 400, "id:")
-    await expect_error(call(jp_fetch, "trial", "dashboards", "generate", method="POST",
-                            body={"table": "nope.csv"}), 404, "no analysed table")
+    await expect_error(
+        call(jp_fetch, "trial", "dashboards", "generate", method="POST", body={"table": "nope.csv"}),
+        404,
+        "no analysed table",
+    )
 
 
 async def test_static_export_inlines_plotly_and_data(jp_fetch, jp_root_dir):  # type: ignore[no-untyped-def]

@@ -31,14 +31,23 @@ async def chat_project(jp_fetch: Any, root: Any) -> Any:
     return folder, frame
 
 
-async def test_chat_runs_code_in_a_kernel_and_exports_a_runnable_notebook(jp_fetch, jp_root_dir, fake_llm: FakeAnthropic):  # type: ignore[no-untyped-def]
+async def test_chat_runs_code_in_a_kernel_and_exports_a_runnable_notebook(
+    jp_fetch, jp_root_dir, fake_llm: FakeAnthropic
+):  # type: ignore[no-untyped-def]
     folder, frame = await chat_project(jp_fetch, jp_root_dir)
     fake_llm.enqueue(
         Reply(text="Let me count.", tool_calls=[ToolCall("run_python", {"code": STEP1})]),
         Reply(text="", tool_calls=[ToolCall("run_python", {"code": STEP2})]),
-        Reply(text=f"There are {len(frame)} patients in three arms."))
-    stream = await api(jp_fetch, "trial", "chat", method="POST", body={"message": "How many patients?"},
-                       headers={"Accept": "text/event-stream"})
+        Reply(text=f"There are {len(frame)} patients in three arms."),
+    )
+    stream = await api(
+        jp_fetch,
+        "trial",
+        "chat",
+        method="POST",
+        body={"message": "How many patients?"},
+        headers={"Accept": "text/event-stream"},
+    )
     evs = events(stream)
     assert [d["code"] for e, d in evs if e == "tool"] == [STEP1, STEP2]
     first, second = [d["outputs"] for e, d in evs if e == "result"]
@@ -75,20 +84,30 @@ async def test_chat_runs_code_in_a_kernel_and_exports_a_runnable_notebook(jp_fet
 
 async def test_follow_up_reuses_the_kernel_state_and_bad_input_is_4xx(jp_fetch, jp_root_dir, fake_llm: FakeAnthropic):  # type: ignore[no-untyped-def]
     await chat_project(jp_fetch, jp_root_dir)
-    fake_llm.enqueue(Reply(text="", tool_calls=[ToolCall("run_python", {"code": "answer = 41 + 1"})]),
-                     Reply(text="Stored."))
+    fake_llm.enqueue(
+        Reply(text="", tool_calls=[ToolCall("run_python", {"code": "answer = 41 + 1"})]), Reply(text="Stored.")
+    )
     first = await api(jp_fetch, "trial", "chat", method="POST", body={"message": "remember 42"})
-    fake_llm.enqueue(Reply(text="", tool_calls=[ToolCall("run_python", {"code": "print(answer)"})]),
-                     Reply(text="It is 42."))
-    second = await api(jp_fetch, "trial", "chat", method="POST",
-                       body={"message": "what was it?", "conversation_id": first["conversation_id"]})
+    fake_llm.enqueue(
+        Reply(text="", tool_calls=[ToolCall("run_python", {"code": "print(answer)"})]), Reply(text="It is 42.")
+    )
+    second = await api(
+        jp_fetch,
+        "trial",
+        "chat",
+        method="POST",
+        body={"message": "what was it?", "conversation_id": first["conversation_id"]},
+    )
     assert second["conversation_id"] == first["conversation_id"]
     conv = await api(jp_fetch, "trial", "chat", first["conversation_id"])
     assert conv["steps"][-1]["outputs"][0]["text"] == "42\n"
     assert [m["role"] for m in conv["messages"]] == ["user", "assistant", "user", "assistant"] * 2
-    for body, code, word in [({}, 400, "message"), ({"message": "x", "conversation_id": "zz"}, 400, "hexadecimal"),
-                             ({"message": "x", "conversation_id": "0" * 12}, 404, "no conversation"),
-                             ({"message": "x", "other": 1}, 400, "other")]:
+    for body, code, word in [
+        ({}, 400, "message"),
+        ({"message": "x", "conversation_id": "zz"}, 400, "hexadecimal"),
+        ({"message": "x", "conversation_id": "0" * 12}, 404, "no conversation"),
+        ({"message": "x", "other": 1}, 400, "other"),
+    ]:
         with pytest.raises(HTTPClientError) as e:
             await api(jp_fetch, "trial", "chat", method="POST", body=body)
         assert e.value.code == code
@@ -98,11 +117,15 @@ async def test_follow_up_reuses_the_kernel_state_and_bad_input_is_4xx(jp_fetch, 
     assert e.value.code == 404
 
 
-async def test_failing_code_is_fed_back_and_steps_are_capped(jp_fetch, jp_root_dir, jp_serverapp, fake_llm: FakeAnthropic):  # type: ignore[no-untyped-def]
+async def test_failing_code_is_fed_back_and_steps_are_capped(
+    jp_fetch, jp_root_dir, jp_serverapp, fake_llm: FakeAnthropic
+):  # type: ignore[no-untyped-def]
     await chat_project(jp_fetch, jp_root_dir)
     next(iter(jp_serverapp.extension_manager.extension_apps["orpheus"])).chat_kernels.max_steps = 1
-    fake_llm.enqueue(Reply(text="", tool_calls=[ToolCall("run_python", {"code": "1/0"})]),
-                     Reply(text="", tool_calls=[ToolCall("run_python", {"code": "print('again')"})]))
+    fake_llm.enqueue(
+        Reply(text="", tool_calls=[ToolCall("run_python", {"code": "1/0"})]),
+        Reply(text="", tool_calls=[ToolCall("run_python", {"code": "print('again')"})]),
+    )
     out = await api(jp_fetch, "trial", "chat", method="POST", body={"message": "divide"})
     assert out["reply"] == "(Stopped after 1 steps.)"
     assert out["steps"] == 1

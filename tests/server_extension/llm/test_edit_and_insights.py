@@ -32,11 +32,24 @@ def widget(spec: dict[str, Any], wid: str) -> dict[str, Any]:
 
 async def test_valid_edit_is_saved_as_one_undoable_version(jp_fetch, jp_root_dir, fake_llm: FakeAnthropic):  # type: ignore[no-untyped-def]
     await analysed_project(jp_fetch, jp_root_dir)
-    fake_llm.enqueue(Reply(text="Turning it into a pie.", tool_calls=[
-        ToolCall("update_widget", {"widget_id": "by-arm", "changes": {"kind": "pie", "title": "Arms"}}),
-        ToolCall("remove_widget", {"widget_id": "ages"})]))
-    out = await api(jp_fetch, "trial", "dashboards", "overview", "edit", method="POST",
-                    body={"request": "make the arm chart a pie and drop the ages", "widget_id": "by-arm"})
+    fake_llm.enqueue(
+        Reply(
+            text="Turning it into a pie.",
+            tool_calls=[
+                ToolCall("update_widget", {"widget_id": "by-arm", "changes": {"kind": "pie", "title": "Arms"}}),
+                ToolCall("remove_widget", {"widget_id": "ages"}),
+            ],
+        )
+    )
+    out = await api(
+        jp_fetch,
+        "trial",
+        "dashboards",
+        "overview",
+        "edit",
+        method="POST",
+        body={"request": "make the arm chart a pie and drop the ages", "widget_id": "by-arm"},
+    )
     assert out["changed"] is True
     assert widget(out["spec"], "by-arm")["kind"] == "pie"
     assert "ages" not in [w["id"] for w in out["spec"]["widgets"]]
@@ -45,7 +58,12 @@ async def test_valid_edit_is_saved_as_one_undoable_version(jp_fetch, jp_root_dir
     sent = fake_llm.message_requests()[-1]
     assert sent.credential() == SERVER_TOKEN
     assert {t["name"] for t in sent.json["tools"]} == {
-        "update_widget", "add_widget", "remove_widget", "set_layout", "set_filter"}
+        "update_widget",
+        "add_widget",
+        "remove_widget",
+        "set_layout",
+        "set_filter",
+    }
     assert "by-arm" in sent.json["messages"][0]["content"]
     undone = await api(jp_fetch, "trial", "dashboards", "overview", "undo", method="POST")
     assert widget(undone["spec"], "by-arm")["kind"] == "bar"
@@ -56,10 +74,21 @@ async def test_invalid_edit_is_retried_once_then_422_and_spec_unchanged(jp_fetch
     folder = await analysed_project(jp_fetch, jp_root_dir)
     before = (folder / "dashboards" / "overview.json").read_text()
     bad = ToolCall("update_widget", {"widget_id": "bp-trend", "changes": {"encoding": {"y": "no_such_column"}}})
-    fake_llm.enqueue(Reply(text="", tool_calls=[bad]), Reply(text="", tool_calls=[
-        ToolCall("add_widget", {"widget": {"type": "chart", "kind": "donut", "encoding": {"x": "age"}}})]))
-    await expect_error(api(jp_fetch, "trial", "dashboards", "overview", "edit", method="POST",
-                           body={"request": "plot something"}), 422, "nothing was changed", "kind")
+    fake_llm.enqueue(
+        Reply(text="", tool_calls=[bad]),
+        Reply(
+            text="",
+            tool_calls=[
+                ToolCall("add_widget", {"widget": {"type": "chart", "kind": "donut", "encoding": {"x": "age"}}})
+            ],
+        ),
+    )
+    await expect_error(
+        api(jp_fetch, "trial", "dashboards", "overview", "edit", method="POST", body={"request": "plot something"}),
+        422,
+        "nothing was changed",
+        "kind",
+    )
     calls = fake_llm.message_requests()
     assert len(calls) == 2
     feedback = calls[1].json["messages"][-1]["content"][0]
@@ -75,10 +104,16 @@ async def test_edit_streams_progress_events_and_recovers_on_retry(jp_fetch, jp_r
     await analysed_project(jp_fetch, jp_root_dir)
     fake_llm.enqueue(
         Reply(text="", tool_calls=[ToolCall("remove_widget", {"widget_id": "missing"})]),
-        Reply(text="Adding a note at the bottom.", tool_calls=[ToolCall("add_widget", {"widget": {
-            "id": "note", "type": "markdown", "text": "Data as of today."}})]))
-    stream = await api(jp_fetch, "trial", "dashboards", "overview", "edit", method="POST",
-                       body={"request": "add a note"}, headers=SSE)
+        Reply(
+            text="Adding a note at the bottom.",
+            tool_calls=[
+                ToolCall("add_widget", {"widget": {"id": "note", "type": "markdown", "text": "Data as of today."}})
+            ],
+        ),
+    )
+    stream = await api(
+        jp_fetch, "trial", "dashboards", "overview", "edit", method="POST", body={"request": "add a note"}, headers=SSE
+    )
     kinds = [e for e, _ in events(stream)]
     assert kinds[0] == "status"
     assert kinds[-1] == "complete"
@@ -96,12 +131,13 @@ async def test_edit_bad_input_and_no_tool_call(jp_fetch, jp_root_dir, fake_llm: 
     edit = ("trial", "dashboards", "overview", "edit")
     await expect_error(api(jp_fetch, *edit, method="POST", body={}), 400, "request")
     await expect_error(api(jp_fetch, *edit, method="POST", body={"request": "x", "extra": 1}), 400, "extra")
-    await expect_error(api(jp_fetch, *edit, method="POST", body={"request": "x", "widget_id": "nope"}),
-                       404, "nope")
-    await expect_error(api(jp_fetch, "trial", "dashboards", "ghost", "edit", method="POST",
-                           body={"request": "x"}), 404, "ghost")
-    await expect_error(api(jp_fetch, "nothere", "dashboards", "overview", "edit", method="POST",
-                           body={"request": "x"}), 404)
+    await expect_error(api(jp_fetch, *edit, method="POST", body={"request": "x", "widget_id": "nope"}), 404, "nope")
+    await expect_error(
+        api(jp_fetch, "trial", "dashboards", "ghost", "edit", method="POST", body={"request": "x"}), 404, "ghost"
+    )
+    await expect_error(
+        api(jp_fetch, "nothere", "dashboards", "overview", "edit", method="POST", body={"request": "x"}), 404
+    )
     fake_llm.enqueue(Reply(text="I cannot do that: there is no revenue column."))
     out = await api(jp_fetch, *edit, method="POST", body={"request": "show revenue"})
     assert out["changed"] is False
@@ -133,8 +169,9 @@ async def test_insights_need_an_analysis_and_an_llm(jp_fetch, jp_root_dir, jp_se
     app = jp_serverapp.extension_manager.extension_apps["orpheus"]
     next(iter(app)).llm.gateway_url = ""
     await expect_error(api(jp_fetch, "trial", "analysis", "insights", method="POST"), 503, "No LLM is configured")
-    await expect_error(api(jp_fetch, "trial", "dashboards", "overview", "edit", method="POST",
-                           body={"request": "x"}), 503, "No LLM")
+    await expect_error(
+        api(jp_fetch, "trial", "dashboards", "overview", "edit", method="POST", body={"request": "x"}), 503, "No LLM"
+    )
     await expect_error(api(jp_fetch, "trial", "analysis", "insights", method="POST", body={"x": 1}), 400)
 
 
@@ -145,11 +182,19 @@ async def test_openai_provider_edit_with_feedback_in_openai_shape(jp_fetch, jp_r
         llm.provider, llm.model = "openai", "gpt-test"
         llm.gateway_url = f"http://127.0.0.1:{fake.port}/services/llm"
         fake.enqueue(
-            Reply(text="", tool_calls=[ToolCall("set_filter", {"filters": [{"column": "nope", "op": "eq", "value": 1}]})]),
-            Reply(text="Filtered.", tool_calls=[ToolCall("set_filter", {"filters": [
-                {"column": "treatment_arm", "op": "eq", "value": "A"}]})]))
-        out = await api(jp_fetch, "trial", "dashboards", "overview", "edit", method="POST",
-                        body={"request": "only arm A"})
+            Reply(
+                text="", tool_calls=[ToolCall("set_filter", {"filters": [{"column": "nope", "op": "eq", "value": 1}]})]
+            ),
+            Reply(
+                text="Filtered.",
+                tool_calls=[
+                    ToolCall("set_filter", {"filters": [{"column": "treatment_arm", "op": "eq", "value": "A"}]})
+                ],
+            ),
+        )
+        out = await api(
+            jp_fetch, "trial", "dashboards", "overview", "edit", method="POST", body={"request": "only arm A"}
+        )
         assert out["changed"] is True
         assert out["spec"]["data_source"]["filters"][0]["column"] == "treatment_arm"
         first, second = (r.json for r in fake.model_requests())
@@ -182,6 +227,9 @@ async def test_edit_refuses_to_overwrite_a_concurrent_save(jp_fetch, jp_root_dir
         return Reply(text="", tool_calls=[ToolCall("remove_widget", {"widget_id": "ages"})])
 
     fake_llm.responder = someone_else_saves_meanwhile
-    await expect_error(api(jp_fetch, "trial", "dashboards", "overview", "edit", method="POST",
-                           body={"request": "drop ages"}), 409, "changed while the model")
+    await expect_error(
+        api(jp_fetch, "trial", "dashboards", "overview", "edit", method="POST", body={"request": "drop ages"}),
+        409,
+        "changed while the model",
+    )
     assert json.loads(path.read_text())["title"] == "Theirs"

@@ -45,7 +45,9 @@ def api(jp_fetch: Fetch) -> Callable[..., Awaitable[tuple[int, Any, HTTPResponse
 
 
 @pytest.fixture
-def raw_api(http_server_client: Any, jp_base_url: str, jp_auth_header: dict[str, str]) -> Callable[..., Awaitable[tuple[int, Any]]]:
+def raw_api(
+    http_server_client: Any, jp_base_url: str, jp_auth_header: dict[str, str]
+) -> Callable[..., Awaitable[tuple[int, Any]]]:
     """Fetch an already-escaped URL path (for names holding ``%2F``, ``%00``, ``..``)."""
 
     async def call(method: str, escaped_path: str, body: Any = None) -> tuple[int, Any]:

@@ -23,13 +23,18 @@ ROUTES = [
 
 
 @pytest.mark.parametrize(("method", "path"), ROUTES)
-async def test_route_needs_credentials(http_server_client, jp_base_url: str, jp_root_dir, method: str, path: str) -> None:  # type: ignore[no-untyped-def]
+async def test_route_needs_credentials(
+    http_server_client, jp_base_url: str, jp_root_dir, method: str, path: str
+) -> None:  # type: ignore[no-untyped-def]
     (jp_root_dir / "projects" / "p" / "notes").mkdir(parents=True)
     (jp_root_dir / "projects" / "p" / "notes" / "n.md").write_text("secret note")
     kw = {"body": "{}"} if method in ("POST", "PUT", "PATCH") else {}
     r = await http_server_client.fetch(
-        jp_base_url + path, method=method, raise_error=False,
-        allow_nonstandard_methods=True, **kw,
+        jp_base_url + path,
+        method=method,
+        raise_error=False,
+        allow_nonstandard_methods=True,
+        **kw,
     )
     assert r.code == 403
     assert b"secret note" not in r.body

@@ -31,7 +31,9 @@ async def test_contents_manager_in_effect(jp_serverapp) -> None:  # type: ignore
         ("data.csv", {"format": "base64", "content": _b64(b"a,b\n\x00\x00")}, "binary data"),
     ],
 )
-async def test_upload_with_wrong_magic_is_415_and_nothing_written(api, jp_root_dir: Path, name: str, model: dict[str, str], reason: str) -> None:  # type: ignore[no-untyped-def]
+async def test_upload_with_wrong_magic_is_415_and_nothing_written(
+    api, jp_root_dir: Path, name: str, model: dict[str, str], reason: str
+) -> None:  # type: ignore[no-untyped-def]
     code, body, _ = await api("PUT", "api", "contents", name, body={"type": "file", **model})
     assert code == 415, body
     assert reason in body["message"]
@@ -41,16 +43,22 @@ async def test_upload_with_wrong_magic_is_415_and_nothing_written(api, jp_root_d
 
 async def test_wrong_magic_does_not_replace_an_existing_file(api, jp_root_dir: Path) -> None:  # type: ignore[no-untyped-def]
     (jp_root_dir / "pic.png").write_bytes(PNG)
-    code, _, _ = await api("PUT", "api", "contents", "pic.png", body={"type": "file", "format": "text", "content": "oops"})
+    code, _, _ = await api(
+        "PUT", "api", "contents", "pic.png", body={"type": "file", "format": "text", "content": "oops"}
+    )
     assert code == 415
     assert (jp_root_dir / "pic.png").read_bytes() == PNG
 
 
 async def test_good_uploads_pass(api, jp_root_dir: Path) -> None:  # type: ignore[no-untyped-def]
-    code, _, _ = await api("PUT", "api", "contents", "ok.png", body={"type": "file", "format": "base64", "content": _b64(PNG)})
+    code, _, _ = await api(
+        "PUT", "api", "contents", "ok.png", body={"type": "file", "format": "base64", "content": _b64(PNG)}
+    )
     assert code == 201
     assert (jp_root_dir / "ok.png").read_bytes() == PNG
-    code, _, _ = await api("PUT", "api", "contents", "ok.csv", body={"type": "file", "format": "text", "content": "a,b\n1,2\n"})
+    code, _, _ = await api(
+        "PUT", "api", "contents", "ok.csv", body={"type": "file", "format": "text", "content": "a,b\n1,2\n"}
+    )
     assert code == 201
     # JupyterLab's "New File" saves empty content: nothing to check, allowed.
     code, _, _ = await api("POST", "api", "contents", body={"type": "file", "ext": ".txt"})
@@ -71,14 +79,21 @@ async def test_chunked_upload_checks_the_first_chunk(api, jp_root_dir: Path) -> 
     data = PNG + b"\x01" * 1000
     first, rest = data[:300], data[300:]
     for chunk, part in ((1, first), (-1, rest)):
-        code, _, _ = await api("PUT", "api", "contents", "big.png",
-                               body={"type": "file", "format": "base64", "content": _b64(part), "chunk": chunk})
+        code, _, _ = await api(
+            "PUT",
+            "api",
+            "contents",
+            "big.png",
+            body={"type": "file", "format": "base64", "content": _b64(part), "chunk": chunk},
+        )
         assert code in (200, 201)
     assert (jp_root_dir / "big.png").read_bytes() == data
 
 
 async def test_invalid_base64_is_400(api, jp_root_dir: Path) -> None:  # type: ignore[no-untyped-def]
-    code, body, _ = await api("PUT", "api", "contents", "x.png", body={"type": "file", "format": "base64", "content": "!!!notbase64!!!"})
+    code, body, _ = await api(
+        "PUT", "api", "contents", "x.png", body={"type": "file", "format": "base64", "content": "!!!notbase64!!!"}
+    )
     assert code == 400
     assert "base64" in body["message"]
     assert not (jp_root_dir / "x.png").exists()
@@ -95,7 +110,9 @@ async def test_symlink_to_etc_is_refused_everywhere(api, jp_fetch, jp_root_dir: 
         assert code == 403, (path, body)
         assert "leads outside your Jupyter root" in body["message"]
         assert "/etc" not in body["message"]
-    code, _, _ = await api("PUT", "api", "contents", "etc-link/evil.txt", body={"type": "file", "format": "text", "content": "x"})
+    code, _, _ = await api(
+        "PUT", "api", "contents", "etc-link/evil.txt", body={"type": "file", "format": "text", "content": "x"}
+    )
     assert code == 403
     assert not Path("/etc/evil.txt").exists()
     code, _, _ = await api("PATCH", "api", "contents", "host-link", body={"path": "renamed"})

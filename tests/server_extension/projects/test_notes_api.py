@@ -26,8 +26,13 @@ def _on_disk(root: Path, note_id: str) -> tuple[dict[str, object], str]:
 
 async def test_note_crud_round_trip(api, jp_root_dir: Path) -> None:  # type: ignore[no-untyped-def]
     project = await make_project(api)
-    code, note, r = await api("POST", *P, project, "notes",
-                              body={"title": "Kick-off ✨", "body": "# Plan\n\n- one\n", "tags": ["a", "b", "a"]})
+    code, note, r = await api(
+        "POST",
+        *P,
+        project,
+        "notes",
+        body={"title": "Kick-off ✨", "body": "# Plan\n\n- one\n", "tags": ["a", "b", "a"]},
+    )
     assert code == 201, note
     assert note["id"] == "kick-off"
     assert note["tags"] == ["a", "b"]
@@ -44,8 +49,9 @@ async def test_note_crud_round_trip(api, jp_root_dir: Path) -> None:  # type: ig
     assert got["body"] == "# Plan\n\n- one\n"
     assert got["revision"] == note["revision"]
 
-    code, upd, r2 = await api("PUT", *P, project, "notes", "kick-off", body={"body": "changed"},
-                              headers={"If-Match": r.headers["ETag"]})
+    code, upd, r2 = await api(
+        "PUT", *P, project, "notes", "kick-off", body={"body": "changed"}, headers={"If-Match": r.headers["ETag"]}
+    )
     assert code == 200, upd
     assert upd["title"] == "Kick-off ✨"
     assert upd["body"] == "changed"
@@ -73,25 +79,35 @@ async def test_stale_update_is_409_and_both_versions_survive(api, jp_root_dir: P
     _, note, r = await api("POST", *P, project, "notes", body={"title": "Shared", "body": "v1"})
     etag = r.headers["ETag"]
     # Two editors load revision 1; the first saves.
-    code, first, _ = await api("PUT", *P, project, "notes", "shared", body={"body": "alice's edit"},
-                               headers={"If-Match": etag})
+    code, first, _ = await api(
+        "PUT", *P, project, "notes", "shared", body={"body": "alice's edit"}, headers={"If-Match": etag}
+    )
     assert code == 200
     # The second, still on revision 1, is refused and told why.
-    code, err, _ = await api("PUT", *P, project, "notes", "shared", body={"body": "bob's edit"},
-                             headers={"If-Match": etag})
+    code, err, _ = await api(
+        "PUT", *P, project, "notes", "shared", body={"body": "bob's edit"}, headers={"If-Match": etag}
+    )
     assert code == 409
     assert "changed since you loaded it" in err["message"]
     assert first["revision"] in err["message"]
     assert _on_disk(jp_root_dir, "shared")[1] == "alice's edit"
     # Bob reloads, merges, and saves against the current revision.
     _, cur, r = await api("GET", *P, project, "notes", "shared")
-    code, merged, _ = await api("PUT", *P, project, "notes", "shared",
-                                body={"body": cur["body"] + "\nbob's edit"}, headers={"If-Match": r.headers["ETag"]})
+    code, merged, _ = await api(
+        "PUT",
+        *P,
+        project,
+        "notes",
+        "shared",
+        body={"body": cur["body"] + "\nbob's edit"},
+        headers={"If-Match": r.headers["ETag"]},
+    )
     assert code == 200
     assert merged["body"] == "alice's edit\nbob's edit"
     # updated_at works as the revision too; a stale delete is refused.
-    code, _, _ = await api("PUT", *P, project, "notes", "shared",
-                           body={"body": "late", "updated_at": note["updated_at"]})
+    code, _, _ = await api(
+        "PUT", *P, project, "notes", "shared", body={"body": "late", "updated_at": note["updated_at"]}
+    )
     assert code == 409
     code, _, _ = await api("DELETE", *P, project, "notes", "shared", headers={"If-Match": etag})
     assert code == 409
@@ -111,12 +127,19 @@ async def test_jupyterlab_edit_and_api_agree(api) -> None:  # type: ignore[no-un
     assert got["body"] == "edited in lab"
     assert got["title"] == "Lab v2"
     # The API's old revision is now stale.
-    code, _, _ = await api("PUT", *P, project, "notes", "lab", body={"body": "x"}, headers={"If-Match": r.headers["ETag"]})
+    code, _, _ = await api(
+        "PUT", *P, project, "notes", "lab", body={"body": "x"}, headers={"If-Match": r.headers["ETag"]}
+    )
     assert code == 409
 
     # A note made in the file browser without front matter is listed and editable.
-    code, _, _ = await api("PUT", "api", "contents", f"projects/{project}/notes/My Ideas.md",
-                           body={"type": "file", "format": "text", "content": "# Big idea\nbody"})
+    code, _, _ = await api(
+        "PUT",
+        "api",
+        "contents",
+        f"projects/{project}/notes/My Ideas.md",
+        body={"type": "file", "format": "text", "content": "# Big idea\nbody"},
+    )
     assert code == 201
     _, listed, _ = await api("GET", *P, project, "notes")
     plain = next(n for n in listed["notes"] if n["id"] == "My Ideas")
@@ -169,7 +192,12 @@ async def test_bad_note_input(api, jp_root_dir: Path, body: dict[str, object], s
 
 async def test_bad_note_ids_in_url(api, raw_api) -> None:  # type: ignore[no-untyped-def]
     project = await make_project(api)
-    for escaped, reason in [("a%2Fb", "path separators"), ("%2E%2E", "path segment is never an id"), ("%2Ex", "start with a dot"), ("x%00", "control")]:
+    for escaped, reason in [
+        ("a%2Fb", "path separators"),
+        ("%2E%2E", "path segment is never an id"),
+        ("%2Ex", "start with a dot"),
+        ("x%00", "control"),
+    ]:
         code, body = await raw_api("GET", f"orpheus/api/projects/{project}/notes/{escaped}")
         assert code == 400, body
         assert reason in body["message"]
@@ -196,8 +224,13 @@ async def test_notes_never_reach_through_links(api, jp_root_dir: Path, tmp_path:
     (outside / "secret.md").write_text("secret")
     notes = jp_root_dir / "projects" / project / "notes"
     notes.symlink_to(outside)
-    for method, parts, body in [("GET", ("secret",), None), ("PUT", ("secret",), {"body": "x"}),
-                                ("DELETE", ("secret",), None), ("POST", (), {"title": "t"}), ("GET", (), None)]:
+    for method, parts, body in [
+        ("GET", ("secret",), None),
+        ("PUT", ("secret",), {"body": "x"}),
+        ("DELETE", ("secret",), None),
+        ("POST", (), {"title": "t"}),
+        ("GET", (), None),
+    ]:
         code, err, _ = await api(method, *P, project, "notes", *parts, body=body)
         assert code == 403, (method, parts, err)
         assert "link" in err["message"]

@@ -67,13 +67,19 @@ async def test_bad_names_are_400_with_reason(api, jp_root_dir: Path, name: objec
 
 @pytest.mark.parametrize(
     ("escaped", "reason"),
-    [("a%2Fb", "path separators"), ("nul%00x", "control characters"), ("%2E%2E", "start with a dot"),
-     ("%20%20", "empty"), ("%2Ehidden", "start with a dot")],
+    [
+        ("a%2Fb", "path separators"),
+        ("nul%00x", "control characters"),
+        ("%2E%2E", "start with a dot"),
+        ("%20%20", "empty"),
+        ("%2Ehidden", "start with a dot"),
+    ],
 )
 async def test_bad_names_in_the_url_are_400(raw_api, escaped: str, reason: str) -> None:  # type: ignore[no-untyped-def]
     for method in ("GET", "PATCH", "DELETE"):
-        code, body = await raw_api(method, f"orpheus/api/projects/{escaped}",
-                                   body={"description": "x"} if method == "PATCH" else None)
+        code, body = await raw_api(
+            method, f"orpheus/api/projects/{escaped}", body={"description": "x"} if method == "PATCH" else None
+        )
         assert code == 400, (method, body)
         assert reason in body["message"]
 
@@ -172,7 +178,9 @@ async def test_trash_lists_restores_and_purges(api, jp_root_dir: Path) -> None: 
     code, err, _ = await api("POST", "orpheus", "api", "trash", entry["entry"], "restore")
     assert code == 409
     assert "restore under another name" in err["message"]
-    code, restored, _ = await api("POST", "orpheus", "api", "trash", entry["entry"], "restore", body={"name": "Keep Old"})
+    code, restored, _ = await api(
+        "POST", "orpheus", "api", "trash", entry["entry"], "restore", body={"name": "Keep Old"}
+    )
     assert code == 201
     assert restored["name"] == "keep-old"
     assert restored["description"] == "mine"

@@ -51,7 +51,9 @@ class SignupHandler(BaseHandler):  # type: ignore[misc]
         shown = {"username": fields["username"][:64], "email": fields["email"][:254]}
         try:
             auth.rate_limit(auth.signup_limiter, self, "sign-up")
-            data = check_signup(fields["username"], fields["email"], self.get_body_argument("password", ""), auth.policy)
+            data = check_signup(
+                fields["username"], fields["email"], self.get_body_argument("password", ""), auth.policy
+            )
             await self._create(data)
         except FormError as e:
             await self._render(str(e), e.status, **shown)

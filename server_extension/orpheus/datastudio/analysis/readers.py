@@ -42,7 +42,7 @@ class ReadError(Exception):
     """A file that cannot be analysed; ``str(error)`` is the user-facing reason."""
 
 
-class SchemaRetry(Exception):  # noqa: N818 - a control-flow signal, not an error
+class SchemaRetry(Exception):
     """A later CSV block did not fit the types inferred from the first: start again."""
 
 

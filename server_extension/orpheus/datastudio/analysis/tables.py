@@ -57,7 +57,7 @@ def read_ahead(batches: Iterator[pa.RecordBatch], depth: int = 2) -> Iterator[pa
                 if stop.is_set():
                     return
             items.put(_END)
-        except BaseException as e:  # noqa: BLE001 - handed to the consumer, raised there
+        except BaseException as e:
             items.put(e)
 
     thread = threading.Thread(target=produce, name="orpheus-read-ahead", daemon=True)

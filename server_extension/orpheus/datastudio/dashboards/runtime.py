@@ -101,7 +101,7 @@ class Dashboard:
         for wid in self.views:
             try:
                 self._update(wid, df)
-            except Exception as e:  # noqa: BLE001 - one broken widget must not stop the others
+            except Exception as e:
                 self._show_error(wid, e)
 
     def _show_error(self, wid: str, error: Exception) -> None:
