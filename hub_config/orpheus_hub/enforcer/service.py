@@ -3,9 +3,9 @@
 Every ``interval`` seconds, or at once when an admin revokes or deletes someone (the
 hub answers ``GET /hub/api/orpheus/accounts?since=N&wait=S`` as soon as an account
 changes), the service lists every account's state and, for each blocked account
-(expired, revoked, deleted) that still has a server or tokens, stops its servers
-(``DELETE /users/{name}/server`` and ``/servers/{server}``) and deletes its API and
-OAuth tokens (``DELETE /users/{name}/tokens/{id}``). Open browser sessions of blocked
+(expired, revoked, deleted) that still has a server or tokens, first deletes its API
+and OAuth tokens (``DELETE /users/{name}/tokens/{id}``: access ends at once), then
+stops its servers (``DELETE /users/{name}/server`` and ``/servers/{server}``). Open browser sessions of blocked
 users end at their next refresh (``OrpheusAuthenticator.refresh_user``, every
 ``auth_refresh_age`` seconds).
 """
@@ -78,21 +78,21 @@ class EnforcerService(Application):  # type: ignore[misc]
         return int(answer["version"])
 
     async def enforce(self, name: str, state: str) -> None:
-        """Stop every server of ``name`` and delete every token of theirs."""
+        """Delete every token of ``name`` (access ends first), then stop every server."""
         user = quote(name, safe="")
         model = await self.call("GET", f"users/{user}")
         if model is None:
             return
-        for server in (model.get("servers") or {}):
-            path = f"users/{user}/server" if server == "" else f"users/{user}/servers/{quote(server, safe='')}"
-            self.log.info("Stopping server %r of %s (%s)", server, name, state)
-            await self.call("DELETE", path, timeout=300)
         tokens = await self.call("GET", f"users/{user}/tokens") or {}
         found = [*tokens.get("api_tokens", []), *tokens.get("oauth_tokens", [])]
         for token in found:
             await self.call("DELETE", f"users/{user}/tokens/{quote(token['id'], safe='')}")
         if found:
             self.log.info("Deleted %d token(s) of %s (%s)", len(found), name, state)
+        for server in model.get("servers") or {}:
+            path = f"users/{user}/server" if server == "" else f"users/{user}/servers/{quote(server, safe='')}"
+            self.log.info("Stopping server %r of %s (%s)", server, name, state)
+            await self.call("DELETE", path, timeout=300)
 
     async def run(self) -> None:
         """Sweep forever; a failing hub is retried after a pause."""
@@ -111,4 +111,7 @@ def main() -> None:
     app = EnforcerService.instance()
     app.initialize([])
     app.log.info("Orpheus enforcer: every %g s and on every account change", app.interval)
-    asyncio.run(app.run())
+    try:
+        asyncio.run(app.run())
+    except KeyboardInterrupt:  # the hub stops its services with a signal
+        app.log.info("Orpheus enforcer stopping")
