@@ -17,13 +17,11 @@ from __future__ import annotations
 
 import os
 import secrets
-import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks.spawn_bench import _p, _run_users, _wait
+from benchmarks.spawn_bench import _run_users, report, run_bare_hub
 from orpheus_hub import paths
 from tests.harness.ports import free_ports
 from tests.production.dockerd import Daemon
@@ -64,20 +62,10 @@ def baseline(tmp: Path, daemon: Daemon, image: str, users: int) -> list[float]:
     """Bare JupyterHub + DummyAuthenticator + DockerSpawner on the same daemon and image."""
     port, hub_port, api_port = free_ports(3)
     token = secrets.token_hex(16)
-    config = tmp / "baseline_config.py"
-    config.write_text(BASELINE_CONFIG.format(
+    text = BASELINE_CONFIG.format(
         port=port, hub_port=hub_port, api_port=api_port, data=tmp, token=token, image=image,
-        gateway=daemon.gateway, mem=MEM_LIMIT, proxy=paths.node_tool("configurable-http-proxy")))
-    env = {**os.environ, **daemon.env, "CONFIGPROXY_AUTH_TOKEN": secrets.token_hex(16)}
-    with (tmp / "hub.log").open("wb") as log:
-        proc = subprocess.Popen([str(paths.venv_bin_dir() / "jupyterhub"), "-f", str(config)],
-                                cwd=tmp, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            _wait(f"http://127.0.0.1:{port}/hub/health")
-            return _run_users(f"http://127.0.0.1:{port}", token, users, sign_up=False)
-        finally:
-            proc.terminate()
-            proc.wait(timeout=120)
+        gateway=daemon.gateway, mem=MEM_LIMIT, proxy=paths.node_tool("configurable-http-proxy"))
+    return run_bare_hub(tmp, text, daemon.env, port, token, users)
 
 
 def main() -> int:
@@ -88,13 +76,8 @@ def main() -> int:
             ours = _run_users(prod.hub.url, prod.hub.admin_token, users, sign_up=True)
             prod.hub.stop()
             base = baseline(Path(a), prod.daemon, prod.image, users)
-    print(f"{users} users, container spawn -> /user/<name>/api/status 200 through the proxy")
-    print(f"{'hub':<48}{'p50 s':>8}{'p95 s':>8}{'max s':>8}")
-    rows = (("bare JupyterHub + Dummy + DockerSpawner", base), ("Orpheus production profile", ours))
-    for label, times in rows:
-        print(f"{label:<48}{statistics.median(times):>8.2f}{_p(times, 0.95):>8.2f}{max(times):>8.2f}")
-    print(f"ratio orpheus/baseline: p50 {statistics.median(ours) / statistics.median(base):.2f}x, "
-          f"p95 {_p(ours, 0.95) / _p(base, 0.95):.2f}x")
+    report(users, "container", (("bare JupyterHub + Dummy + DockerSpawner", base),
+                                ("Orpheus production profile", ours)))
     return 0
 
 
