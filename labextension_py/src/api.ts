@@ -50,6 +50,14 @@ export const api = {
     (await requestAPI<{ notes: INote[] }>(`projects/${q(project)}/notes`)).notes,
   createNote: (project: string, title: string): Promise<INote> =>
     sendJSON<INote>(`projects/${q(project)}/notes`, 'POST', { title, body: '' }),
+  /** One note with its Markdown body (front matter already split off by the server). */
+  getNote: (project: string, id: string): Promise<INote & { body: string }> =>
+    requestAPI<INote & { body: string }>(`projects/${q(project)}/notes/${q(id)}`),
+  /** Move a project to the trash (restorable from the trash). */
+  trashProject: (name: string): Promise<void> => requestAPI<void>(`projects/${q(name)}`, { method: 'DELETE' }),
+  /** Copy files (paths relative to the Jupyter root) into the project's `data/`. */
+  importData: (project: string, paths: string[], onConflict: 'rename' | 'overwrite' | 'error' = 'rename'): Promise<IImportResult> =>
+    sendJSON<IImportResult>(`projects/${q(project)}/data/import`, 'POST', { paths, on_conflict: onConflict }),
 
   listSessions: async (): Promise<ISession[]> =>
     (await requestAPI<{ sessions: ISession[] }>('sessions')).sessions,
@@ -64,7 +72,35 @@ export const api = {
   sessionRecording: async (id: string): Promise<string> =>
     (await fetchAPI(`sessions/${q(id)}/recording`)).text(),
   /** A browser URL (cookie auth) for the session folder as a zip. */
-  sessionArchiveUrl: (id: string): string => apiUrl(`sessions/${q(id)}/archive`)
+  sessionArchiveUrl: (id: string): string => apiUrl(`sessions/${q(id)}/archive`),
+  /** A shallow clone of a git repository into the session folder. */
+  cloneIntoSession: (id: string, url: string, branch: string): Promise<{ path: string; name: string }> =>
+    sendJSON<{ path: string; name: string }>(`sessions/${q(id)}/clone`, 'POST', branch ? { url, branch } : { url }),
+  /** A web page saved as Markdown in the session folder. */
+  fetchIntoSession: (id: string, url: string): Promise<{ path: string; title: string; url: string; bytes: number }> =>
+    sendJSON<{ path: string; title: string; url: string; bytes: number }>(`sessions/${q(id)}/fetch`, 'POST', { url })
+};
+
+/** `POST /projects/{name}/data/import`: what was copied where. */
+export interface IImportResult {
+  project: string;
+  imported: { source: string; path: string; name: string; size: number; renamed: boolean; replaced: boolean }[];
+}
+
+/** One deleted project in `GET /trash`. */
+export interface ITrashEntry {
+  entry: string;
+  name: string;
+  deleted_at: string;
+  path: string;
+}
+
+export const trashApi = {
+  list: async (): Promise<ITrashEntry[]> => (await requestAPI<{ trash: ITrashEntry[] }>('trash')).trash,
+  /** Put the project back (under `name` when given, e.g. when its old name is taken). */
+  restore: (entry: string, name?: string): Promise<IProject> =>
+    sendJSON<IProject>(`trash/${q(entry)}/restore`, 'POST', name ? { name } : {}),
+  purge: (entry: string): Promise<void> => requestAPI<void>(`trash/${q(entry)}`, { method: 'DELETE' })
 };
 
 export interface IRender {
@@ -100,7 +136,9 @@ export const videoApi = {
     sendJSON<Record<string, unknown>>(`projects/${q(project)}/video`, 'POST', {}),
   renders: (project: string): Promise<IRender[]> => requestAPI<IRender[]>(`projects/${q(project)}/video/renders`),
   /** A browser URL (cookie auth, HTTP ranges) of one rendered MP4. */
-  renderUrl: (project: string, file: string): string => apiUrl(`projects/${q(project)}/video/renders/${q(file)}`)
+  renderUrl: (project: string, file: string): string => apiUrl(`projects/${q(project)}/video/renders/${q(file)}`),
+  deleteRender: (project: string, file: string): Promise<void> =>
+    requestAPI<void>(`projects/${q(project)}/video/renders/${q(file)}`, { method: 'DELETE' })
 };
 
 export interface IShare {
@@ -191,12 +229,19 @@ export const studioApi = {
     signal?: AbortSignal
   ): Promise<void> => streamAPI(`projects/${q(project)}/dashboards/${q(id)}/edit`, { request }, onEvents, signal),
   undo: (project: string, id: string): Promise<IDashboard> =>
-    sendJSON<IDashboard>(`projects/${q(project)}/dashboards/${q(id)}/undo`, 'POST', {})
+    sendJSON<IDashboard>(`projects/${q(project)}/dashboards/${q(id)}/undo`, 'POST', {}),
+  /** The stored LLM insights of the analysis (a 404 before the first ones). */
+  insights: (project: string): Promise<unknown> => requestAPI<unknown>(`projects/${q(project)}/analysis/insights`),
+  /** Ask the model for insights; its words arrive as server-sent events. */
+  explain: (project: string, onEvents: (events: ISSEEvent[]) => void, signal?: AbortSignal): Promise<void> =>
+    streamAPI(`projects/${q(project)}/analysis/insights`, {}, onEvents, signal)
 };
 
 /** `GET /orpheus/api/llm`: whether the AI features are available here. */
 export interface ILLMStatus {
   enabled: boolean;
+  /** Why AI is off, in words for the user (null when it is on). */
+  message?: string | null;
   provider: string | null;
   model: string | null;
   usage: Record<string, unknown> | null;
@@ -222,3 +267,19 @@ export const chatApi = {
   exportNotebook: async (project: string, conversationId: string): Promise<string> =>
     (await sendJSON<{ path: string }>(`projects/${q(project)}/chat/${q(conversationId)}/export`, 'POST', {})).path
 };
+
+let llmStatusCache: Promise<ILLMStatus> | null = null;
+
+/**
+ * Whether AI features are available here, asked once per page (`fresh` asks
+ * again). A server that cannot say counts as on: the feature's own endpoint
+ * then answers with its message.
+ */
+export function llmStatus(fresh = false): Promise<ILLMStatus> {
+  if (!llmStatusCache || fresh) {
+    llmStatusCache = chatApi.status().catch(
+      (): ILLMStatus => ({ enabled: true, message: null, provider: null, model: null, usage: null })
+    );
+  }
+  return llmStatusCache;
+}

@@ -1,4 +1,7 @@
+import { Dialog, showDialog } from '@jupyterlab/apputils';
 import { LabIcon } from '@jupyterlab/ui-components';
+
+import { when } from './logic/words';
 
 /** A tiny DOM builder for the panels (no framework needed for lists of rows). */
 
@@ -50,4 +53,25 @@ export function iconButton(label: string, icon: LabIcon | string, onClick: () =>
     },
     face
   );
+}
+
+/** A one-line text that ellipsizes when cut, with the whole text as its tooltip. */
+export function clip(text: string, className = 'orpheus-Row-label'): HTMLElement {
+  return h('span', { className: `${className} orpheus-Clip`, title: text }, text);
+}
+
+/** "3 min ago" as a `<time>` with the full date and time as its tooltip (empty when unreadable). */
+export function timeLabel(iso: string | null | undefined, className = 'orpheus-Muted'): HTMLElement {
+  const t = when(iso);
+  return h('time', { className, datetime: iso ?? undefined, title: t.full || undefined }, t.text);
+}
+
+/** Ask before something that cannot be undone; true when the user confirmed. */
+export async function confirmAction(title: string, body: string, okLabel: string): Promise<boolean> {
+  const result = await showDialog({
+    title,
+    body,
+    buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: okLabel, ariaLabel: okLabel })]
+  });
+  return result.button.accept;
 }

@@ -1,26 +1,22 @@
 import { JupyterFrontEnd } from '@jupyterlab/application';
 import { InputDialog } from '@jupyterlab/apputils';
-import { Contents } from '@jupyterlab/services';
-import {
-  addIcon,
-  caretDownIcon,
-  caretRightIcon,
-  newFolderIcon,
-  refreshIcon,
-  shareIcon
-} from '@jupyterlab/ui-components';
+import { caretDownIcon, caretRightIcon, deleteIcon, newFolderIcon, refreshIcon, shareIcon } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 
-import { api, IDashboardSummary, INote, IProject, ISession, IVideoModel, studioApi, videoApi } from './api';
-import { h, iconButton } from './dom';
+import { api, IProject, ISession } from './api';
+import { clip, h, iconButton, timeLabel } from './dom';
 import { claudeIcon } from './icons';
-import { ago } from './logic/format';
+import { plural } from './logic/words';
+import { notesSection } from './notes';
 import { notifyError } from './notify';
 import { OrpheusError } from './request';
-import { pickFiles, section } from './rows';
-import { IRowContext, sessionSection, videoSection } from './sessionRows';
+import { ProjectData } from './projectData';
+import { pickFiles } from './rows';
+import { IRowContext, sessionSection } from './sessionRows';
 import { StudioSections } from './studio';
+import { openTrash, trashProject } from './trash';
 import { uploadFiles } from './upload';
+import { videoSection } from './videoRows';
 
 /** Hooks the panel calls for things other modules own (launcher, share dialog, ...). */
 export interface IPanelActions {
@@ -29,7 +25,13 @@ export interface IPanelActions {
   myShares(): Promise<unknown>;
 }
 
-const SINGULAR: Record<string, string> = { sessions: 'session', notes: 'note', data: 'data file', dashboards: 'dashboard' };
+const SINGULAR: Record<string, string> = {
+  sessions: 'session',
+  notes: 'note',
+  data: 'data file',
+  dashboards: 'dashboard',
+  videos: 'video'
+};
 
 /**
  * The Orpheus side panel: every project, and inside each its sessions, notes
@@ -40,14 +42,9 @@ export class OrpheusPanel extends Widget {
   private _projects: IProject[] = [];
   /** null while the sessions API is not on this server. */
   private _sessions: ISession[] | null = [];
-  private _notes = new Map<string, INote[]>();
-  private _data = new Map<string, Contents.IModel[]>();
-  /** null for a project when the dashboards API is not on this server. */
-  private _dashboards = new Map<string, IDashboardSummary[] | null>();
+  private _content: ProjectData;
   private _studio: StudioSections;
   private _rowContext: IRowContext;
-  /** null for a project without a Video Studio folder. */
-  private _videos = new Map<string, IVideoModel | null>();
   private _expanded = new Set<string>();
   private _list: HTMLElement;
   private _status: HTMLElement;
@@ -59,6 +56,7 @@ export class OrpheusPanel extends Widget {
     private _actions: IPanelActions
   ) {
     super();
+    this._content = new ProjectData(_app);
     this.id = 'orpheus-panel';
     this.addClass('orpheus-Panel');
     this.title.caption = 'Orpheus projects';
@@ -69,6 +67,7 @@ export class OrpheusPanel extends Widget {
       iconButton('New Claude session', claudeIcon, () => void this._actions.newSession()),
       iconButton('New project', newFolderIcon, () => void this._newProject()),
       iconButton('My shares', shareIcon, () => void this._actions.myShares()),
+      iconButton('Trash', deleteIcon, () => openTrash(this._app, () => void this.refresh())),
       iconButton('Refresh', refreshIcon, () => void this.refresh())
     );
     this._status = h('div', { className: 'orpheus-Panel-status', role: 'status', 'aria-live': 'polite' });
@@ -190,19 +189,7 @@ export class OrpheusPanel extends Widget {
       this._expanded.delete(name);
       return;
     }
-    const [notes, data, dashboards, videos] = await Promise.all([
-      api.listNotes(name).catch(() => [] as INote[]),
-      this._app.serviceManager.contents
-        .get(`${project.path}/data`, { content: true })
-        .then(m => (m.content as Contents.IModel[]).filter(f => f.type !== 'directory'))
-        .catch(() => [] as Contents.IModel[]),
-      studioApi.dashboards(name).catch(error => (error instanceof OrpheusError && error.status === 404 ? null : [])),
-      videoApi.model(name).catch(() => null)
-    ]);
-    this._videos.set(name, videos);
-    this._notes.set(name, notes);
-    this._data.set(name, data);
-    this._dashboards.set(name, dashboards);
+    await this._content.load(project);
   }
 
   private _render(): void {
@@ -217,9 +204,9 @@ export class OrpheusPanel extends Widget {
     const open = this._expanded.has(project.name);
     const bodyId = `orpheus-project-${project.name}`;
     const counts = project.contents ?? {};
-    const summary = ['sessions', 'notes', 'data', 'dashboards']
+    const summary = Object.keys(SINGULAR)
       .filter(k => counts[k]?.count)
-      .map(k => `${counts[k].count} ${counts[k].count === 1 ? SINGULAR[k] : k}`)
+      .map(k => plural(counts[k].count, SINGULAR[k], k === 'data' ? 'data files' : k))
       .join(', ');
     const toggle = h(
       'button',
@@ -236,54 +223,33 @@ export class OrpheusPanel extends Widget {
       h(
         'span',
         { className: 'orpheus-Project-text' },
-        h('span', { className: 'orpheus-Project-name' }, project.name),
-        h('span', { className: 'orpheus-Muted' }, summary || ago(project.last_change))
+        clip(project.name, 'orpheus-Project-name'),
+        summary ? clip(summary, 'orpheus-Muted') : timeLabel(project.last_change)
       )
     );
     const item = h('div', { className: 'orpheus-Project', role: 'listitem' }, toggle);
     if (open) {
+      const c = this._content;
+      const dashboards = c.dashboards.get(project.name);
+      const videos = c.videos.get(project.name);
       item.append(
         h(
           'div',
           { id: bodyId, className: 'orpheus-Project-body' },
+          h(
+            'div',
+            { className: 'orpheus-Project-tools' },
+            iconButton(`Move ${project.name} to the trash`, deleteIcon, () => void this._trash(project.name), 'orpheus-Project-trash')
+          ),
           this._sessions !== null ? sessionSection(this._rowContext, project, this._sessions) : null,
-          this._notesSection(project),
-          this._studio.dataSection(project, this._data.get(project.name) ?? [], () => void this._upload(project)),
-          this._dashboards.get(project.name)
-            ? this._studio.dashboardSection(project, this._dashboards.get(project.name) ?? [])
-            : null,
-          this._videos.get(project.name) ? videoSection(this._rowContext, project, this._videos.get(project.name) as IVideoModel) : null
+          notesSection(this._app, project, c.notes.get(project.name) ?? [], () => this.refresh()),
+          this._studio.dataSection(project, c.data.get(project.name) ?? [], () => void this._upload(project)),
+          dashboards ? this._studio.dashboardSection(project, dashboards) : null,
+          videos ? videoSection(this._rowContext, project, videos) : null
         )
       );
     }
     return item;
-  }
-
-  private _notesSection(project: IProject): HTMLElement {
-    const notes = this._notes.get(project.name) ?? [];
-    return section(
-      'Notes',
-      [iconButton(`New note in ${project.name}`, addIcon, () => void this._newNote(project.name))],
-      notes.map(n =>
-        h(
-          'li',
-          { className: 'orpheus-Row' },
-          h(
-            'button',
-            {
-              type: 'button',
-              className: 'orpheus-Row-main',
-              'data-key': `note:${n.path}`,
-              title: `Open ${n.path} in the Markdown editor`,
-              onclick: () => void this._openFile(n.path)
-            },
-            h('span', { className: 'orpheus-Row-label' }, n.title),
-            h('span', { className: 'orpheus-Muted' }, ago(n.updated_at))
-          )
-        )
-      ),
-      'No notes.'
-    );
   }
 
   private async _toggle(name: string): Promise<void> {
@@ -310,25 +276,10 @@ export class OrpheusPanel extends Widget {
     }
   }
 
-  private async _newNote(project: string): Promise<void> {
-    const result = await InputDialog.getText({ title: `New note in ${project}`, label: 'Title', okLabel: 'Create' });
-    if (!result.button.accept || !result.value) {
-      return;
-    }
-    try {
-      const note = await api.createNote(project, result.value);
-      await this._openFile(note.path);
+  private async _trash(name: string): Promise<void> {
+    if (await trashProject(name, api.trashProject)) {
+      this._expanded.delete(name);
       await this.refresh();
-    } catch (error) {
-      notifyError(error, 'Could not create the note');
-    }
-  }
-
-  private async _openFile(path: string): Promise<void> {
-    try {
-      await this._app.commands.execute('docmanager:open', { path, factory: 'Editor' });
-    } catch (error) {
-      notifyError(error, `Could not open ${path}`);
     }
   }
 

@@ -33,7 +33,7 @@ export function when(iso: string | null | undefined, now = Date.now()): IWhen {
   if (Number.isNaN(t)) {
     return { text: '', full: '' };
   }
-  const full = new Date(t).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  const full = new Date(t).toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
   const s = Math.round((now - t) / 1000);
   if (s < 0) {
     return { text: s > -MINUTE ? 'just now' : `in ${span(-s)}`, full };
@@ -50,7 +50,7 @@ export function when(iso: string | null | undefined, now = Date.now()): IWhen {
   if (s < 30 * DAY) {
     return { text: `${plural(Math.floor(s / DAY), 'day')} ago`, full };
   }
-  return { text: new Date(t).toLocaleDateString(undefined, { dateStyle: 'medium' }), full };
+  return { text: new Date(t).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' }), full };
 }
 
 function span(seconds: number): string {
