@@ -39,6 +39,9 @@ ERROR_TYPES = frozenset({
     "timeout_error", "server_error", "insufficient_quota", "invalid_api_key", "model_not_found",
     "context_length_exceeded",
 })
+#: What every caller reads when the operator gave no key for a provider (no address, no
+#: variable names: it is shown verbatim by the SDKs, the ``claude`` CLI and the Lab).
+NO_KEY_MESSAGE = "No AI model is configured on this hub: ask its operator to add an API key."
 _KEYLIKE = re.compile(r"sk-[A-Za-z0-9_\-]{6,}|bearer\s+\S+|[A-Za-z0-9+/_=-]{32,}", re.IGNORECASE)
 
 

@@ -1,4 +1,5 @@
-"""``/services/llm/api/...``: usage (own and, for admins, everyone's) and quota overrides."""
+"""``/services/llm/api/...``: whether a model is configured, usage (own and, for admins,
+everyone's) and quota overrides."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 from tornado import web
 
+from ..providers import NO_KEY_MESSAGE
 from ..quotas import day_start, next_midnight
 from ..usage import iso, override_model
 from .base import GatewayHandler
@@ -142,7 +144,20 @@ class UserQuotaHandler(GatewayHandler):
         self.finish()
 
 
+class StatusHandler(GatewayHandler):
+    """``GET /api/status``: whether any model is configured, so clients can show AI as off
+    before anyone types (any caller's token, gateway-only ones included)."""
+
+    async def get(self) -> None:
+        """``{"configured", "providers", "message"}``; ``message`` is null when configured."""
+        await self.authenticate(gateway_token_ok=True)
+        names = [name for name, p in self.gateway.providers.items() if p.configured]
+        self.write_json({"configured": bool(names), "providers": names,
+                         "message": None if names else NO_KEY_MESSAGE})
+
+
 default_handlers = [
+    (r"/api/status", StatusHandler),
     (r"/api/usage", OwnUsageHandler),
     (r"/api/usage/users", AllUsageHandler),
     (r"/api/usage/users/([^/]+)", UserUsageHandler),

@@ -16,7 +16,14 @@ from tornado import web
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 from tornado.httputil import HTTPHeaders, parse_response_start_line
 
-from ..providers import FORWARD_RESPONSE_HEADERS, MODEL_CALLS, Provider, UsageMeter, route_methods
+from ..providers import (
+    FORWARD_RESPONSE_HEADERS,
+    MODEL_CALLS,
+    NO_KEY_MESSAGE,
+    Provider,
+    UsageMeter,
+    route_methods,
+)
 from ..quotas import QuotaExceeded, day_start, estimate_tokens
 from ..usage import Usage
 from .base import GatewayHandler
@@ -35,6 +42,9 @@ class ProxyHandler(GatewayHandler):
     upstream_status = 0
     started = False
     client_gone = False
+    #: an answer no retry can change (no key): ``x-should-retry: false``, which the SDKs and
+    #: the ``claude`` CLI honour before any status-based retry
+    no_retry = False
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         """Errors in the provider's own envelope so the SDKs and the CLI show the message."""
@@ -44,6 +54,8 @@ class ProxyHandler(GatewayHandler):
         self.set_header("Content-Type", "application/json")
         if self.retry_after:
             self.set_header("Retry-After", str(self.retry_after))
+        if self.no_retry:
+            self.set_header("x-should-retry", "false")
         self.finish(json.dumps(provider.error_body(self.error_message(status_code, kwargs),
                                                    error_type=error_type(status_code))))
 
@@ -75,7 +87,10 @@ class ProxyHandler(GatewayHandler):
             raise web.HTTPError(405, "The LLM gateway offers /%s for %s with %s only.",
                                 path[:100], provider_name, ", ".join(sorted(methods)))
         if not self.provider.configured:
-            raise web.HTTPError(503, "no key configured for %s", provider_name)
+            # A 4xx in the provider's envelope, not a 503: the CLI shows a 4xx message as it
+            # is and retries 5xx for minutes, calling them "usually temporary".
+            self.no_retry = True
+            raise web.HTTPError(400, "%s", NO_KEY_MESSAGE)
         body, meter, data = self.prepare_body(path)
         model_call = path in MODEL_CALLS
         held = estimate_tokens(data, self.gateway.quotas.default_max_tokens) if model_call else 0
