@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Awaitable, Callable
@@ -17,12 +18,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tornado import web
+from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 from traitlets import CaselessStrEnum, Float, Integer, Unicode, default
 from traitlets.config import LoggingConfigurable
 
 from . import openai_shape
 
 OnText = Callable[[str], Awaitable[None]]
+#: Said when this server has no gateway or no token at all (the gateway words its own).
+NOT_CONFIGURED = ("No AI model is configured for this server: ask the hub's operator to enable "
+                  "the AI service.")
 
 
 @dataclass
@@ -66,6 +71,11 @@ class LLMClient(LoggingConfigurable):
     api_token = Unicode(help="Token sent to the gateway (default: $JUPYTERHUB_API_TOKEN).").tag(config=True)
     max_tokens = Integer(2048, help="Largest reply, in tokens, the AI features ask for.").tag(config=True)
     timeout = Float(120.0, help="Seconds one model call may take.").tag(config=True)
+    status_cache_seconds = Float(
+        10.0, help="Seconds the gateway's answer to 'is a model configured?' (GET <gateway>/api/status) "
+        "is reused by GET /orpheus/api/llm; 0 asks every time.",
+    ).tag(config=True)
+    _status_cache: tuple[float, bool, str | None] | None = None
 
     @default("model")
     def _model(self) -> str:
@@ -83,6 +93,35 @@ class LLMClient(LoggingConfigurable):
     def enabled(self) -> bool:
         """Whether a gateway and a token are configured."""
         return bool(self.gateway_url and self.api_token)
+
+    async def availability(self) -> tuple[bool, str | None]:
+        """(enabled, message): off with the gateway's own message when it has no model key.
+
+        A gateway that cannot say (unreachable, an error) is not reported off: its calls
+        will tell. Cached ``status_cache_seconds``.
+        """
+        if not self.enabled:
+            return False, NOT_CONFIGURED
+        now = time.monotonic()
+        cached = self._status_cache
+        if cached is not None and cached[0] > now:
+            return cached[1], cached[2]
+        answer = await self._gateway_status()
+        self._status_cache = (now + self.status_cache_seconds, *answer)
+        return answer
+
+    async def _gateway_status(self) -> tuple[bool, str | None]:
+        """Ask ``GET <gateway>/api/status``; (True, None) when it cannot say."""
+        req = HTTPRequest(self.gateway_url.rstrip("/") + "/api/status",
+                          headers={"Authorization": f"Bearer {self.api_token}"}, request_timeout=10)
+        try:
+            resp = await AsyncHTTPClient().fetch(req, raise_error=False)
+            body = json.loads(resp.body or b"null")
+        except (OSError, ValueError):
+            return True, None
+        if resp.code != 200 or not isinstance(body, dict) or body.get("configured") is not False:
+            return True, None
+        return False, str(body.get("message") or NOT_CONFIGURED)[:500]
 
     def require(self) -> None:
         """503 with a clear message when no LLM is configured."""

@@ -1,5 +1,8 @@
 """``GET /orpheus/api/llm``: whether AI features are available here, with which model, and
-the user's gateway usage and limits today (so the Lab UI needs no token of its own)."""
+the user's gateway usage and limits today (so the Lab UI needs no token of its own).
+
+``enabled`` is false, with ``message`` saying why in plain words, when this server has no
+gateway or the gateway has no model key; the Lab shows AI as off before anyone types."""
 
 from __future__ import annotations
 
@@ -24,9 +27,10 @@ class LLMStatusHandler(OrpheusHandler):
     async def get(self) -> None:
         """The status document."""
         llm = self.orpheus.llm
-        doc: dict[str, Any] = {"enabled": llm.enabled, "provider": llm.provider, "model": llm.model,
-                               "usage": None}
-        if llm.enabled:
+        enabled, message = await llm.availability()
+        doc: dict[str, Any] = {"enabled": enabled, "message": message, "provider": llm.provider,
+                               "model": llm.model, "usage": None}
+        if enabled:
             doc["usage"] = await self.usage(llm.gateway_url.rstrip("/") + "/api/usage", llm.api_token)
         self.write_json(doc)
 
