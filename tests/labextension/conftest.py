@@ -1,38 +1,33 @@
-"""A real hub (share service included) whose user servers run a stand-in ``claude``, and Chromium."""
+"""A real hub (share service, LLM gateway to a fake model) whose sessions run the real ``claude``, and Chromium."""
 
 from __future__ import annotations
 
 import json
 import os
 import re
-import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import requests
 from playwright.sync_api import Browser, sync_playwright
 
+from tests.fakes.anthropic import FakeAnthropic
 from tests.harness.hub import Hub, make_hub
 from tests.harness.ports import free_port
 
 from .lab import CSV, PASSWORD, USER, Lab
+from .model import Model
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "labextension"
 BUILT = REPO / "labextension_py" / "orpheus_lab" / "labextension"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
-STANDIN_MARK = "ORPHEUS-STANDIN-OK"
-
-# The stand-in ``claude``: says where it runs and which files it was given, then echoes lines.
-STANDIN = f"""#!{sys.executable}
-import os, sys
-print("{STANDIN_MARK} files=" + ",".join(sorted(f for f in os.listdir(".") if not f.startswith("."))), flush=True)
-for line in sys.stdin:
-    print("ECHO: " + line.strip(), flush=True)
-"""
+CLAUDE = REPO / "node_modules" / ".bin" / "claude"
+OPERATOR_KEY = "sk-ant-e2e-operator-key"
 
 
 @pytest.fixture(autouse=True)
@@ -43,17 +38,6 @@ def jp_asyncio_loop() -> None:
 @pytest.fixture(autouse=True)
 def jp_server_cleanup() -> None:
     """No in-process Jupyter server here (the hub runs the user's), so nothing to clean up."""
-
-
-@pytest.fixture(scope="package")
-def standin_bin(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder holding an executable ``claude`` stand-in, to put first on PATH."""
-    folder = Path(tmp_path_factory.mktemp("standin-bin"))
-    folder.chmod(0o755)  # bound read-only into each user's sandbox, readable by their uid
-    script = folder / "claude"
-    script.write_text(STANDIN)
-    script.chmod(0o755)
-    return folder
 
 
 def wait_for_share_service(hub: Hub, seconds: float = 60) -> None:
@@ -93,21 +77,38 @@ def built_extension(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="package")
-def lab_hub(tmp_path_factory: pytest.TempPathFactory, standin_bin: Path, built_extension: Path) -> Iterator[Hub]:
-    """The Orpheus hub with its share service; user servers find the stand-in first on PATH."""
-    env = {"ORPHEUS_SHARE_PORT": str(free_port()), "ORPHEUS_LLM_PORT": str(free_port())}
-    # The hub config puts the venv and the repo's node bin (the real CLI) first; go before them.
-    path = os.pathsep.join([str(standin_bin), str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+def model() -> Iterator[Model]:
+    """The fake Anthropic upstream the hub's gateway forwards to, with the e2e's script."""
+    with FakeAnthropic(api_key=OPERATOR_KEY) as fake:
+        yield Model(fake)
+
+
+def start_lab_hub(folder: Path, built_extension: Path, env: dict[str, str]) -> Hub:
+    """The Orpheus hub with its share service, user servers loading this checkout's build."""
+    env = {"ORPHEUS_SHARE_PORT": str(free_port()), "ORPHEUS_LLM_PORT": str(free_port()), **env}
     jupyter_path = [str(built_extension), *filter(None, os.environ.get("JUPYTER_PATH", "").split(os.pathsep))]
-    spawner_env = {"PATH": path, "JUPYTER_PATH": os.pathsep.join(jupyter_path)}
-    # The sandbox shows user servers only the runtime: bind the stand-in and the build too.
-    extra_ro = [str(standin_bin), str(built_extension)]
+    spawner_env = {"JUPYTER_PATH": os.pathsep.join(jupyter_path)}
+    # The sandbox shows user servers only the runtime: bind the build too.
     extra = (f"c.Spawner.environment.update({spawner_env!r})\n"
-             f"c.SandboxSpawner.extra_runtime_paths = {extra_ro!r}")
-    hub = make_hub(Path(tmp_path_factory.mktemp("lab-hub")), env=env, extra_config=extra)
+             f"c.SandboxSpawner.extra_runtime_paths = {[str(built_extension)]!r}")
+    hub = make_hub(folder, env=env, extra_config=extra)
     hub.start()
     try:
         wait_for_share_service(hub)
+    except BaseException:
+        hub.stop()
+        raise
+    return hub
+
+
+@pytest.fixture(scope="package")
+def lab_hub(tmp_path_factory: pytest.TempPathFactory, built_extension: Path, model: Model) -> Iterator[Hub]:
+    """The hub whose gateway reaches the fake model; sessions run the real ``claude`` CLI."""
+    if not CLAUDE.exists():
+        pytest.fail(f"the claude CLI is missing ({CLAUDE}): `make test` installs it", pytrace=False)
+    env = {"ANTHROPIC_API_KEY": OPERATOR_KEY, "ANTHROPIC_BASE_URL": model.fake.url}
+    hub = start_lab_hub(Path(tmp_path_factory.mktemp("lab-hub")), built_extension, env)
+    try:
         yield hub
     finally:
         hub.stop()
@@ -129,22 +130,22 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-@pytest.fixture(scope="module")
-def lab(lab_hub: Hub, browser: Browser, artifacts: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
-    """Sign up in the browser and wait for JupyterLab to load in the user's own server."""
+@contextmanager
+def signed_up_lab(hub: Hub, browser: Browser, artifacts: Path, files: Path, user: str = USER,
+                  prefix: str = "") -> Iterator[Lab]:
+    """Sign ``user`` up in the browser and wait for JupyterLab to load in their own server."""
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
     page.set_default_timeout(60_000)
-    page.goto(f"{lab_hub.url}/hub/signup")
-    page.fill("#username_input", USER)
-    page.fill("#email_input", f"{USER}@example.org")
+    page.goto(f"{hub.url}/hub/signup")
+    page.fill("#username_input", user)
+    page.fill("#email_input", f"{user}@example.org")
     page.fill("#password_input", PASSWORD)
     page.click("#signup_submit")
-    page.wait_for_url(re.compile(rf"/user/{USER}/lab"), timeout=180_000)
-    r = lab_hub.api("POST", f"/users/{USER}/tokens", json={"note": "e2e checks"})
+    page.wait_for_url(re.compile(rf"/user/{user}/lab"), timeout=180_000)
+    r = hub.api("POST", f"/users/{user}/tokens", json={"note": "e2e checks"})
     assert r.status_code in (200, 201), r.text
-    base = f"{lab_hub.url}/user/{USER}/"
-    state = Lab(lab_hub, context, page, base, r.json()["token"], artifacts)
+    state = Lab(hub, context, page, f"{hub.url}/user/{user}/", r.json()["token"], artifacts, prefix=prefix)
     # Lab's terminal draws on a canvas; its screen-reader mode also keeps the text in the DOM.
     r = state.api("PUT", "lab/api/settings/@jupyterlab/terminal-extension:plugin",
                   data=json.dumps({"raw": json.dumps({"screenReaderMode": True})}))
@@ -155,10 +156,16 @@ def lab(lab_hub: Hub, browser: Browser, artifacts: Path, tmp_path_factory: pytes
     assert r.status_code in (200, 204), r.text
     page.reload()
     page.locator("#jp-main-dock-panel").wait_for()
-    data = tmp_path_factory.mktemp("e2e-files")
-    (data / "sales.csv").write_text(CSV)
-    state.state["csv"] = data / "sales.csv"
+    (files / "sales.csv").write_text(CSV)
+    state.state["csv"] = files / "sales.csv"
     try:
         yield state
     finally:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def lab(lab_hub: Hub, browser: Browser, artifacts: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    """The signed-up user's Lab on the hub with a model."""
+    with signed_up_lab(lab_hub, browser, artifacts, tmp_path_factory.mktemp("e2e-files")) as state:
+        yield state

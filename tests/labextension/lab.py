@@ -31,6 +31,7 @@ class Lab:
     base: str
     token: str
     artifacts: Path
+    prefix: str = ""
     shots: list[str] = field(default_factory=list)
     state: dict[str, Any] = field(default_factory=dict)
 
@@ -41,7 +42,7 @@ class Lab:
 
     def shot(self, name: str, page: Page | None = None) -> None:
         """Save a screenshot of the step."""
-        path = self.artifacts / f"{len(self.shots) + 1:02d}-{name}.png"
+        path = self.artifacts / f"{self.prefix}{len(self.shots) + 1:02d}-{name}.png"
         (page or self.page).screenshot(path=str(path), timeout=60_000)
         self.shots.append(path.name)
 
