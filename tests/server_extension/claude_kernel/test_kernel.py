@@ -111,13 +111,16 @@ def test_proposed_code_becomes_a_new_cell_and_is_never_run(gateway: FakeGateway,
         assert payload[0]["replace"] is False
         cell = payload[0]["text"]
         assert cell.startswith(MARKER)
-        assert code1 in cell and code2 in cell and "ls" not in cell
+        assert code1 in cell
+        assert code2 in cell
+        assert "ls" not in cell
         assert cell.index(code1) < cell.index("# %%") < cell.index(code2)
         assert code1 in run.outputs()[0]["data"]["text/markdown"]  # shown in the output too
         # Running the new cell in the Claude kernel does not run it, nor send it to Claude.
         again = kernel.execute(cell)
     assert not side_effect.exists()
-    assert again.reply["status"] == "ok" and again.reply["payload"] == []
+    assert again.reply["status"] == "ok"
+    assert again.reply["payload"] == []
     assert "does not run code" in again.markdown()[0]
     assert len(gateway.message_requests()) == 1
 
@@ -125,7 +128,8 @@ def test_proposed_code_becomes_a_new_cell_and_is_never_run(gateway: FakeGateway,
 def test_no_model_configured_is_a_message_not_a_traceback(tmp_path: Path) -> None:
     with claude_kernel("", cwd=tmp_path) as kernel:
         run = kernel.execute("hello?")
-    assert run.reply["status"] == "error" and run.reply["traceback"] == []
+    assert run.reply["status"] == "error"
+    assert run.reply["traceback"] == []
     assert "No model is configured for this server" in run.markdown()[-1]
     assert run.outputs()[-1]["metadata"] == {"orpheus_claude": {"role": "error"}}
     assert not run.of_type("error", "stream")
@@ -137,7 +141,8 @@ def test_quota_exhausted_says_so(gateway: FakeGateway) -> None:
         run = kernel.execute("hello?")
     message = run.markdown()[-1]
     assert "Your model quota is used up for now: Daily token quota reached" in message
-    assert run.reply["status"] == "error" and not run.of_type("error")
+    assert run.reply["status"] == "error"
+    assert not run.of_type("error")
 
 
 def test_gateway_gone_after_the_start_is_a_network_message(gateway: FakeGateway) -> None:
@@ -145,7 +150,8 @@ def test_gateway_gone_after_the_start_is_a_network_message(gateway: FakeGateway)
         gateway.stop()
         run = kernel.execute("hello?")
     assert "could not be reached (network error)" in run.markdown()[-1]
-    assert run.reply["status"] == "error" and not run.of_type("error")
+    assert run.reply["status"] == "error"
+    assert not run.of_type("error")
 
 
 def test_gateway_unreachable_at_the_start_is_explained(tmp_path: Path) -> None:
@@ -160,7 +166,8 @@ def test_kernel_gets_a_gateway_only_token_and_no_hub_credential(gateway: FakeGat
     with claude_kernel(gateway.gateway) as kernel:
         env = kernel.environ()
         kernel.execute("hello")
-    assert "JUPYTERHUB_API_TOKEN" not in env and "JPY_API_TOKEN" not in env
+    assert "JUPYTERHUB_API_TOKEN" not in env
+    assert "JPY_API_TOKEN" not in env
     assert "JUPYTERHUB_EXTRA_SECRET" not in env
     assert HUB_TOKEN not in "\0".join(f"{k}={v}" for k, v in env.items())
     assert env["ORPHEUS_CLAUDE_TOKEN"] == GATEWAY_TOKEN
@@ -168,4 +175,5 @@ def test_kernel_gets_a_gateway_only_token_and_no_hub_credential(gateway: FakeGat
     assert mint.headers["Authorization"] == f"token {HUB_TOKEN}"
     assert mint.json["expires_in"] == 12 * 3600
     [call] = gateway.message_requests()
-    assert call.credential() == GATEWAY_TOKEN and call.json["model"] == "claude-test"
+    assert call.credential() == GATEWAY_TOKEN
+    assert call.json["model"] == "claude-test"
