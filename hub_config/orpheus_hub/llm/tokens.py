@@ -6,7 +6,8 @@ instead of its own hub token: whatever the terminal prints or leaks can spend
 the user's model quota until it expires, but cannot open terminals, read files
 or call the hub. Tokens are ``orpheus-llm-`` + ``secrets.token_urlsafe(32)``,
 stored only as SHA-256, checked with ``secrets.compare_digest``, refused once
-expired, and revoked when the owner's account is found blocked.
+expired, revoked by their owner (``DELETE /api/tokens/{id}``, when the session ends) and
+revoked when the owner's account is found blocked.
 """
 
 from __future__ import annotations
@@ -87,6 +88,16 @@ class TokenStore:
         if row is None or not matches or row.revoked_at is not None:
             return None
         return row.user if row.expires_at > naive_utc(now) else None
+
+    def revoke(self, token_id: str, user: str, now: datetime) -> bool:
+        """Revoke ``user``'s live token ``token_id``; False when there is no such live token."""
+        with self._sessions.begin() as s:
+            result = s.execute(update(GatewayToken)
+                               .where(GatewayToken.id == token_id, GatewayToken.user == user,
+                                      GatewayToken.revoked_at.is_(None),
+                                      GatewayToken.expires_at > naive_utc(now))
+                               .values(revoked_at=naive_utc(now)))
+            return bool(getattr(result, "rowcount", 0))
 
     def revoke_user(self, user: str, now: datetime) -> int:
         """Revoke every live token of ``user``; returns how many."""

@@ -1,9 +1,11 @@
-"""``POST /services/llm/api/tokens``: mint a gateway-only token for a session terminal.
+"""``POST /services/llm/api/tokens``: mint a gateway-only token for a session terminal;
+``DELETE /services/llm/api/tokens/{id}``: revoke one (the session ended).
 
 Authorized by the caller's own hub token (a user server sends its
-``JUPYTERHUB_API_TOKEN``); a gateway-only token cannot mint more. The answer
-is the token (shown this once) and its expiry, at most
-``LLMGateway.token_max_hours`` away.
+``JUPYTERHUB_API_TOKEN``); a gateway-only token cannot mint or revoke. The answer
+to a mint is the token (shown this once), its id and its expiry, at most
+``LLMGateway.token_max_hours`` away. Only the token's owner may revoke it; anyone
+else (and an unknown, expired or revoked id) gets the same 404.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from pydantic import BaseModel, ConfigDict, Field
+from tornado import web
 
 from .base import GatewayHandler
 
@@ -41,4 +44,19 @@ class TokensHandler(GatewayHandler):
                         status=201)
 
 
-default_handlers = [(r"/api/tokens", TokensHandler)]
+class TokenHandler(GatewayHandler):
+    """Revoke one of the caller's own tokens."""
+
+    async def delete(self, token_id: str) -> None:
+        """204, or 404 when the caller has no live token of that id."""
+        caller = await self.authenticate()
+        revoked = await self.in_db(self.gateway.tokens.revoke, token_id[:16], caller.name,
+                                   datetime.now(timezone.utc))
+        if not revoked:
+            raise web.HTTPError(404, "No live gateway token of yours has this id.")
+        self.gateway.log.info("Gateway token %s of %s revoked by its owner", token_id[:16], caller.name)
+        self.set_status(204)
+        self.finish()
+
+
+default_handlers = [(r"/api/tokens", TokensHandler), (r"/api/tokens/([^/]+)", TokenHandler)]
