@@ -14,8 +14,8 @@ from traitlets.config import LoggingConfigurable
 
 from .. import folders
 from ..fsutil import contain, is_within
-from ..names import sanitize_name
-from . import listing, records, trash
+from ..names import check_title, sanitize_name, slug_for, unique_slug
+from . import listing, records, trash, trashops
 
 
 class ProjectManager(LoggingConfigurable):  # type: ignore[misc]
@@ -128,85 +128,67 @@ class ProjectManager(LoggingConfigurable):  # type: ignore[misc]
         }
 
     # ---- blocking implementations (run in threads) -------------------------
-    def _create(self, name: str, description: str, app: str | None) -> dict[str, Any]:
-        slug, folder = self._folder(name)
-        with self._lock, records.filesystem_errors(f"project {slug!r}"):
-            if folder.exists() or folder.is_symlink():
+    def _free(self, slug: str) -> bool:
+        """Whether no project folder (nor link) of this slug exists."""
+        folder = self.root / slug
+        return not (folder.exists() or folder.is_symlink())
+
+    def _slug_of(self, title: str, name: str | None) -> str:
+        """The folder for a new project: ``name`` as asked (409 if taken), else the title's
+        slug made unique with -2, -3 …"""
+        if name is not None:
+            slug = self._folder(sanitize_name(name, "project name", fallback="project"))[0]
+            if not self._free(slug):
                 raise web.HTTPError(409, f"a project named {slug!r} already exists")
-            folder.mkdir(parents=True)
-            stamp = records.now_iso()
-            record = {"name": slug, "description": description, "created_at": stamp,
-                      "updated_at": stamp, "apps": [app] if app else []}
-            records.write_record(folder, record)
+            return slug
+        return unique_slug(slug_for(title, "project"), lambda s: not self._free(s))
+
+    def _create(self, title: str, name: str | None, description: str, app: str | None) -> dict[str, Any]:
+        with self._lock:
+            slug = self._slug_of(title, name)
+            folder = self._folder(slug)[1]
+            with records.filesystem_errors(f"project {slug!r}"):
+                folder.mkdir(parents=True)
+                stamp = records.now_iso()
+                record = {"name": slug, "title": title, "description": description, "created_at": stamp,
+                          "updated_at": stamp, "apps": [app] if app else []}
+                records.write_record(folder, record)
         self.log.info("Created project %s", slug)
         return self._model(slug, folder)
 
-    def _touch(self, name: str, app: str | None, create: bool) -> Path:
+    def _preview(self, title: str, kind: str) -> dict[str, Any]:
+        base = slug_for(title, kind)
+        with self._lock:
+            slug = unique_slug(base, lambda s: not self._free(s))
+        return {"title": title, "slug": slug, "available": slug == base}
+
+    def _touch(self, name: str, app: str | None, create: bool, title: str | None = None) -> Path:
         slug, folder = self._folder(name)
         with self._lock, records.filesystem_errors(f"project {slug!r}"):
-            if not folder.is_dir():
+            made = not folder.is_dir()
+            if made:
                 if not create:
                     raise web.HTTPError(404, f"project {slug!r} does not exist")
                 folder.mkdir(parents=True)
                 self.log.info("Created project %s for %s", slug, app)
             record = records.read_record(slug, folder, self.log)
             record["updated_at"] = records.now_iso()
+            if made and title:
+                record["title"] = title
             if app and app not in record["apps"]:
                 record["apps"].append(app)
             records.write_record(folder, record)
         return folder
 
-    def _update(self, name: str, description: str) -> dict[str, Any]:
+    def _update(self, name: str, changes: dict[str, str]) -> dict[str, Any]:
         folder = self.path(name)
         slug = folder.name
         with self._lock, records.filesystem_errors(f"project {slug!r}"):
             record = records.read_record(slug, folder, self.log)
-            record["description"] = description
+            record.update(changes)
             record["updated_at"] = records.now_iso()
             records.write_record(folder, record)
         return self._model(slug, folder)
-
-    def _delete(self, name: str, purge: bool) -> dict[str, Any]:
-        slug, folder = self._folder(name)
-        if folder.is_symlink():
-            raise web.HTTPError(403, f"project {slug!r} is a link, not a folder; remove the link in the file browser")
-        if not folder.is_dir():
-            raise web.HTTPError(404, f"project {slug!r} does not exist")
-        if purge and not self.allow_purge:
-            raise web.HTTPError(403, "purging projects is disabled on this server; delete without purge")
-        with self._lock, records.filesystem_errors(f"project {slug!r}"):
-            if purge:
-                trash.purge(folder)
-                self.log.info("Purged project %s", slug)
-                return {"name": slug, "purged": True, "trash_path": None}
-            target = trash.move_to_trash(folder, self.trash_root, slug)
-            for stale in trash.expired(self.trash_root, self.trash_keep_days):
-                trash.purge(stale)
-                self.log.info("Purged %s from the trash (older than %s days)", stale.name, self.trash_keep_days)
-        self.log.info("Moved project %s to the trash", slug)
-        return {"name": slug, "purged": False, "trash_path": self.relative(target)}
-
-    def _restore(self, entry: str, name: str | None) -> dict[str, Any]:
-        source = trash.entry_path(self.trash_root, entry)
-        slug, folder = self._folder(name or str(trash.ENTRY.match(entry)["name"]))  # type: ignore[index]
-        with self._lock, records.filesystem_errors(f"project {slug!r}"):
-            if folder.exists() or folder.is_symlink():
-                raise web.HTTPError(409, f"a project named {slug!r} exists; restore under another name")
-            self.root.mkdir(parents=True, exist_ok=True)
-            source.rename(folder)
-            record = records.read_record(slug, folder, self.log)
-            record.update(name=slug, updated_at=records.now_iso())
-            records.write_record(folder, record)
-        self.log.info("Restored project %s from the trash", slug)
-        return self._model(slug, folder)
-
-    def _purge_entry(self, entry: str) -> None:
-        source = trash.entry_path(self.trash_root, entry)
-        if not self.allow_purge:
-            raise web.HTTPError(403, "purging projects is disabled on this server")
-        with self._lock, records.filesystem_errors(f"trash entry {entry!r}"):
-            trash.purge(source)
-        self.log.info("Purged trash entry %s", entry)
 
     def _list(self) -> list[dict[str, Any]]:
         if not self.root.is_dir():
@@ -225,15 +207,29 @@ class ProjectManager(LoggingConfigurable):  # type: ignore[misc]
         return models
 
     # ---- the async API -----------------------------------------------------
-    async def create(self, name: str, description: str = "", app: str | None = None) -> dict[str, Any]:
-        """Create a project; 400 for a bad name, 409 if one with that folder exists."""
+    async def create(self, name: str | None = None, description: str = "", app: str | None = None,
+                     title: object = None) -> dict[str, Any]:
+        """Create a project from a ``title`` (any script; its folder is the title's slug, made
+        unique with -2, -3 …) and/or an explicit folder ``name`` (400 if unusable, 409 if
+        taken). With only ``name``, the name as given is also the title."""
+        if title is None and name is None:
+            raise web.HTTPError(400, "title is required")
+        checked = check_title(title) if title is not None else check_title(name, "project name")
         description = records.check_description(description)
         app = records.check_app(app) if app is not None else None
-        return await asyncio.to_thread(self._create, name, description, app)
+        return await asyncio.to_thread(self._create, checked, name, description, app)
 
-    async def ensure(self, name: str, app: str) -> Path:
-        """The project's folder, created if missing; records ``app`` as used."""
-        return await asyncio.to_thread(self._touch, name, records.check_app(app), True)
+    async def slug_preview(self, title: object, kind: str = "project") -> dict[str, Any]:
+        """``{"title", "slug", "available"}``: the folder a project titled so would get now
+        (``kind`` names the fallback for titles without ASCII letters or digits);
+        ``available`` is false when the title's own slug is taken and a suffix was added."""
+        return await asyncio.to_thread(self._preview, check_title(title), kind)
+
+    async def ensure(self, name: str, app: str, title: str | None = None) -> Path:
+        """The project's folder, created if missing (titled ``title`` when given; the slug
+        otherwise); records ``app`` as used."""
+        checked = check_title(title) if title is not None else None
+        return await asyncio.to_thread(self._touch, name, records.check_app(app), True, checked)
 
     async def touch(self, name: str, app: str | None = None) -> None:
         """Bump ``updated_at`` (and record ``app`` as used); 404 if missing."""
@@ -249,14 +245,18 @@ class ProjectManager(LoggingConfigurable):  # type: ignore[misc]
         """Every project, most recently changed first."""
         return await asyncio.to_thread(self._list)
 
-    async def update(self, name: str, description: str) -> dict[str, Any]:
-        """Change a project's description."""
-        description = records.check_description(description)
-        return await asyncio.to_thread(self._update, name, description)
+    async def update(self, name: str, description: object = None, title: object = None) -> dict[str, Any]:
+        """Change a project's description and/or title; the folder never moves."""
+        changes: dict[str, str] = {}
+        if description is not None:
+            changes["description"] = records.check_description(description)
+        if title is not None:
+            changes["title"] = check_title(title)
+        return await asyncio.to_thread(self._update, name, changes)
 
     async def delete(self, name: str, purge: bool = False) -> dict[str, Any]:
         """Move a project to the trash (or delete it for good with ``purge``)."""
-        return await asyncio.to_thread(self._delete, name, purge)
+        return await asyncio.to_thread(trashops.delete, self, name, purge)
 
     async def list_trash(self) -> builtins.list[dict[str, Any]]:
         """Deleted projects in the trash, most recently deleted first."""
@@ -265,8 +265,8 @@ class ProjectManager(LoggingConfigurable):  # type: ignore[misc]
 
     async def restore(self, entry: str, name: str | None = None) -> dict[str, Any]:
         """Move a trash entry back to the projects (as ``name``, default its old name)."""
-        return await asyncio.to_thread(self._restore, entry, name)
+        return await asyncio.to_thread(trashops.restore, self, entry, name)
 
     async def purge_trash(self, entry: str) -> None:
         """Delete one trash entry for good."""
-        await asyncio.to_thread(self._purge_entry, entry)
+        await asyncio.to_thread(trashops.purge_entry, self, entry)

@@ -23,7 +23,7 @@ from traitlets.config import LoggingConfigurable
 from .. import folders
 from ..fsutil import atomic_write_text
 from ..ids import NOTE_ID
-from ..names import sanitize_name, slugify
+from ..names import sanitize_name, slug_for
 from . import frontmatter, noteinput
 from .listing import iso
 from .manager import ProjectManager
@@ -148,7 +148,7 @@ class NoteManager(LoggingConfigurable):  # type: ignore[misc]
         return models
 
     def _new_id(self, folder: Path, title: str) -> str:
-        base = slugify(title) or "note"
+        base = slug_for(title, "note")  # "数据" → note-<hash>, not "note" for every CJK title
         candidate, n = base, 1
         while (folder / f"{candidate}{SUFFIX}").exists() or (folder / f"{candidate}{SUFFIX}").is_symlink():
             n += 1

@@ -41,8 +41,10 @@ def read_record(slug: str, folder: Path, log: logging.Logger | logging.LoggerAda
         raw = {}
     made = iso(folder.stat().st_mtime)
     apps = raw.get("apps")
+    title = raw.get("title")
     return {
         "name": slug,
+        "title": title.strip() if isinstance(title, str) and title.strip() else slug,
         "description": str(raw.get("description") or ""),
         "created_at": str(raw.get("created_at") or made),
         "updated_at": str(raw.get("updated_at") or made),

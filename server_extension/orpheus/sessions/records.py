@@ -17,7 +17,7 @@ from typing import Any
 
 from tornado import web
 
-from .. import folders, ids
+from .. import folders, ids, names
 from ..fsutil import atomic_write_json, contain, is_within
 
 RECORDS_DIR = folders.SESSION_RECORDS
@@ -26,7 +26,7 @@ SESSION_ID = ids.SESSION_ID
 # Project subfolders another app may run a session in (Video Studio: ``video``).
 SUBDIR = re.compile(r"^(video)$")
 STATUSES = ("created", "active", "disconnected", "terminated", "error")
-MAX_TITLE = 200
+MAX_TITLE = names.MAX_TITLE
 
 
 def new_session_id() -> str:
@@ -40,14 +40,35 @@ def check_session_id(raw: str) -> str:
 
 
 def check_title(raw: object) -> str:
-    """A display title: a non-empty string without control characters."""
-    if not isinstance(raw, str) or not raw.strip():
+    """A display title in any script, as :func:`orpheus.names.check_title` takes it."""
+    if isinstance(raw, str) and not raw.strip():
         raise web.HTTPError(400, "title must be a non-empty string")
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in raw):
-        raise web.HTTPError(400, "title contains control characters")
-    if len(raw) > MAX_TITLE:
-        raise web.HTTPError(400, f"title is longer than {MAX_TITLE} characters")
-    return raw.strip()
+    return names.check_title(raw)
+
+
+def session_names(project_dir: Path) -> set[str]:
+    """The slug names of the sessions recorded in a project."""
+    folder = project_dir / RECORDS_DIR
+    if not folder.is_dir() or not is_within(project_dir, folder):
+        return set()
+    found = set()
+    for path in folder.glob("*.json"):
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(raw, dict) and isinstance(raw.get("name"), str):
+            found.add(raw["name"])
+    return found
+
+
+def free_session_name(project_dir: Path, title: str) -> tuple[str, bool]:
+    """The slug a new session titled ``title`` gets in this project, and whether it is
+    the title's own slug (false when taken, so a -2, -3 … suffix was added)."""
+    base = names.slug_for(title, "session")
+    taken = session_names(project_dir)
+    slug = names.unique_slug(base, taken.__contains__)
+    return slug, slug == base
 
 
 def iso(timestamp: float) -> str:
@@ -109,7 +130,13 @@ class RecordStore:
         self.projects_root = projects_root
 
     def write(self, paths: SessionPaths, record: dict[str, Any]) -> None:
-        """Atomically replace the record (never through a link out of the project)."""
+        """Atomically replace the record (never through a link out of the project).
+
+        A record written without a ``name`` (a new session) gets its slug name here: the
+        title's slug, unique among the project's sessions; it never changes afterwards.
+        """
+        if not isinstance(record.get("name"), str) and isinstance(record.get("title"), str):
+            record["name"] = free_session_name(paths.project_dir, record["title"])[0]
         atomic_write_json(contain(paths.project_dir, paths.record, "the session record"), record)
 
     def read(self, paths: SessionPaths) -> dict[str, Any]:
@@ -120,6 +147,8 @@ class RecordStore:
             raise web.HTTPError(404, f"no such session: {paths.session_id}") from None
         if not isinstance(raw, dict):
             raise web.HTTPError(404, f"no such session: {paths.session_id}")
+        if not isinstance(raw.get("name"), str) and isinstance(raw.get("title"), str):
+            raw["name"] = names.slug_for(raw["title"], "session")  # a record older than names
         return raw
 
     def find(self, session_id: str) -> SessionPaths:

@@ -169,7 +169,7 @@ async def test_missing_command_is_an_error_status_not_a_500(jp_fetch, sessions):
         ({"title": "x", "mode": "root"}, 400, b"mode must be one of"),
         ({"title": "x", "project": "../etc"}, 400, b"project"),
         ({"title": "x", "cols": "abc", "rows": "20"}, 400, b"cols"),
-        ({"title": "t" * 201}, 400, b"longer than 200"),
+        ({"title": "t" * 101}, 400, b"longer than 100"),
         ({"title": "x", "mode": "shell"}, 403, b"shell sessions are only for members"),
     ],
 )
