@@ -19,6 +19,8 @@ from typing import Any
 from jupyterhub.spawner import LocalProcessSpawner
 from traitlets import Float, Integer, List, Unicode, default, validate
 
+from ..credentials import delivery
+from ..credentials.vault import vault_for
 from . import bwrap, procs
 from .preflight import default_runtime_paths
 from .uids import UidMap
@@ -145,6 +147,12 @@ class SandboxSpawner(LocalProcessSpawner):  # type: ignore[misc]
         """Cap the uid's processes; bwrap and setpriv change identity afterwards."""
         return bwrap.limits(self.max_processes)
 
+    def get_env(self) -> dict[str, str]:
+        """The hub's environment for the server, plus the granted credential sets' variables."""
+        env: dict[str, str] = super().get_env()
+        env.update(getattr(self, "_credential_env", {}))
+        return env
+
     def user_env(self, env: dict[str, str]) -> dict[str, str]:
         """HOME is the mount point inside the sandbox."""
         env["USER"] = self.user.name
@@ -157,13 +165,29 @@ class SandboxSpawner(LocalProcessSpawner):  # type: ignore[misc]
         uid = self._uid()
         procs.kill_uid(uid)  # leftovers of an earlier run (hub crash) never linger
         plan = self._prepare(uid)
+        credentials = await self._credentials(uid)
         # LocalProcessSpawner.start builds argv from self.cmd: wrap it for this one start.
         inner = [str(part) for part in self.cmd]  # type: ignore[has-type]
-        self.cmd = bwrap.command(plan, inner)
+        self.cmd = _with_bind(bwrap.command(plan, inner), credentials)
         try:
             return await super().start()
         finally:
             self.cmd = inner
+
+    async def _credentials(self, uid: int) -> list[str]:
+        """Research credentials (docs/credentials.md): the granted sets' variables for
+        ``get_env`` and their files, mounted read-only at ``~/.credentials``; returns the
+        extra bwrap arguments (none when no set is granted)."""
+        bundle = await delivery.bundle_for(self)
+        self._credential_env = bundle.env
+        folder = delivery.place_files(vault_for(self.authenticator), self.user.name, bundle, uid, uid)
+        if folder is None:
+            return []
+        mount = f"{self.home_mount}/{delivery.FOLDER}"
+        stale = self.home_dir / delivery.FOLDER
+        if stale.is_symlink() or (stale.exists() and not stale.is_dir()):
+            stale.unlink()  # only a directory can be a mount point; never follow a link
+        return ["--ro-bind", str(folder), mount]
 
     async def stop(self, now: bool = False) -> None:
         """SIGTERM the server inside, then end the sandbox and every process of the uid."""
@@ -194,6 +218,15 @@ class SandboxSpawner(LocalProcessSpawner):  # type: ignore[misc]
         deadline = loop.time() + self.stop_grace_seconds
         while loop.time() < deadline and await self.poll() is None:
             await asyncio.sleep(0.1)
+
+
+def _with_bind(argv: list[str], extra: list[str]) -> list[str]:
+    """``argv`` with ``extra`` mount arguments last among the outer bwrap's options (before
+    its first ``--``), so they apply over the home's bind."""
+    if not extra:
+        return argv
+    end = argv.index("--")
+    return [*argv[:end], *extra, *argv[end:]]
 
 
 def _chown_tree(root: Path, uid: int) -> None:
