@@ -1,15 +1,6 @@
 """Alembic environment: runs on the connection handed over by ``AccountStore.migrate``."""
 
-from alembic import context
-
 from orpheus_hub.accounts.models import Base
+from orpheus_hub.alembic_env import run_migrations
 
-connection = context.config.attributes["connection"]
-context.configure(
-    connection=connection,
-    target_metadata=Base.metadata,
-    version_table="orpheus_alembic_version",
-    render_as_batch=True,
-)
-with context.begin_transaction():
-    context.run_migrations()
+run_migrations(Base.metadata, version_table="orpheus_alembic_version")
