@@ -1,7 +1,7 @@
 import { Widget } from '@lumino/widgets';
 
 import { formatTimeLeft, ITrialState, trialState } from './logic/timeleft';
-import { requestAPI } from './request';
+import { IOrpheusAccount } from './tokens';
 
 /** What `GET /orpheus/api/info` answers. */
 export interface IInfo {
@@ -12,7 +12,8 @@ export interface IInfo {
 
 /**
  * A slim banner with the trial's time left; hidden for approved users and
- * off-hub servers. Re-reads the account every 10 minutes, ticks every 30 s.
+ * off-hub servers. Follows the account service (every answer re-renders it,
+ * so an extension or an approval shows without a reload) and ticks every 30 s.
  */
 export class TrialBanner extends Widget {
   private _state: ITrialState = { isTrial: false, msLeft: null };
@@ -20,7 +21,7 @@ export class TrialBanner extends Widget {
   private _tick: number | undefined;
   private _text: HTMLSpanElement;
 
-  constructor() {
+  constructor(private _account: IOrpheusAccount) {
     super();
     this.id = 'orpheus-trial-banner';
     this.addClass('orpheus-TrialBanner');
@@ -30,30 +31,16 @@ export class TrialBanner extends Widget {
     this._text = document.createElement('span');
     this.node.appendChild(this._text);
     this.hide();
-  }
-
-  /** Fetch `/info` now and start ticking. */
-  async start(): Promise<IInfo | null> {
-    const info = await this.refresh();
-    this._tick = window.setInterval(() => void this._onTick(), 30000);
-    return info;
-  }
-
-  async refresh(): Promise<IInfo | null> {
-    let info: IInfo;
-    try {
-      info = await requestAPI<IInfo>('info');
-    } catch {
-      return null; // no banner rather than a broken one; panels report their own errors
+    _account.changed.connect(this._onInfo, this);
+    if (_account.info) {
+      this._onInfo(_account, _account.info);
     }
-    this._state = trialState(info.account);
-    this._fetchedAt = Date.now();
-    this.render();
-    return info;
+    this._tick = window.setInterval(() => this.render(), 30000);
   }
 
   dispose(): void {
     window.clearInterval(this._tick);
+    this._account.changed.disconnect(this._onInfo, this);
     super.dispose();
   }
 
@@ -72,11 +59,13 @@ export class TrialBanner extends Widget {
     this.show();
   }
 
-  private async _onTick(): Promise<void> {
-    if (Date.now() - this._fetchedAt > 600000) {
-      await this.refresh();
-    } else {
-      this.render();
+  /** A new `/info` answer (a failed fetch keeps what is shown: no banner flicker). */
+  private _onInfo(_: IOrpheusAccount, info: IInfo | null): void {
+    if (!info) {
+      return;
     }
+    this._state = trialState(info.account);
+    this._fetchedAt = Date.now();
+    this.render();
   }
 }

@@ -1,0 +1,51 @@
+import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { ITerminalTracker } from '@jupyterlab/terminal';
+import { Signal } from '@lumino/signaling';
+
+import { ISession } from '../api';
+import { claudeIcon } from '../icons';
+import { newSession } from '../sessions';
+import { relabelRestoredTerminals } from '../terminal';
+import { CommandIDs, IOrpheusAccount, IOrpheusSessions } from '../tokens';
+
+/** The sessions service: the new-session dialog, and a signal when sessions change. */
+class SessionService implements IOrpheusSessions {
+  readonly changed: Signal<IOrpheusSessions, ISession> = new Signal<IOrpheusSessions, ISession>(this);
+
+  constructor(
+    private _app: JupyterFrontEnd,
+    private _account: IOrpheusAccount
+  ) {}
+
+  async newSession(project?: string): Promise<ISession | null> {
+    await this._account.ready;
+    const session = await newSession(this._app, this._account.mayOpenShells(), project ? { project } : undefined);
+    if (session) {
+      this.changed.emit(session);
+    }
+    return session;
+  }
+}
+
+/** Claude sessions: the new-session command and restored session terminals. */
+export const sessionsPlugin: JupyterFrontEndPlugin<IOrpheusSessions> = {
+  id: 'orpheus-lab:sessions',
+  description: 'Create Claude sessions and keep their terminal tabs right across reloads.',
+  autoStart: true,
+  requires: [IOrpheusAccount],
+  optional: [ITerminalTracker],
+  provides: IOrpheusSessions,
+  activate: (app: JupyterFrontEnd, account: IOrpheusAccount, terminals: ITerminalTracker | null): IOrpheusSessions => {
+    const service = new SessionService(app, account);
+    app.commands.addCommand(CommandIDs.newSession, {
+      label: args => (args.isLauncher ? 'Claude session' : 'New Claude Session…'),
+      caption: 'Start Claude in a project folder, with files you upload, in a terminal',
+      icon: claudeIcon,
+      execute: () => service.newSession()
+    });
+    if (terminals) {
+      void app.restored.then(() => relabelRestoredTerminals(terminals));
+    }
+    return service;
+  }
+};
