@@ -44,6 +44,7 @@ from .accounts import views
 from .accounts.models import APPROVED, DELETED
 from .accounts.store import AccountExists
 from .auth import OrpheusAuthenticator
+from .errors import http_error_text
 
 #: oauthenticator traits that, when set, restrict who may start a trial.
 _ALLOW_TRAITS = ("allowed_users", "allowed_groups", "allowed_scopes", "allowed_organizations")
@@ -62,8 +63,8 @@ class OrpheusOAuthCallbackHandler(OAuthCallbackHandler):  # type: ignore[misc]
         """Like tornado's, with ``path`` in place of ``uri``."""
         summary = f"{self.request.method} {self.request.path} ({self.request.remote_ip})"
         if isinstance(value, web.HTTPError):
-            if value.log_message:
-                message = value.log_message % value.args if value.args else value.log_message
+            message = http_error_text(value)
+            if message:
                 self.log.warning("%d %s: %s", value.status_code, summary, message)
         else:
             self.log.error("Uncaught exception %s", summary, exc_info=(typ, value, tb))

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from tornado import web
 
+from ..errors import ErrorAnswers
 from . import security
 
 if TYPE_CHECKING:
@@ -23,19 +24,9 @@ def mask_tokens(path: str) -> str:
     return _TOKEN_IN_PATH.sub(r"\1[token]", path)
 
 
-def error_message(status_code: int, reason: str, kwargs: dict[str, Any]) -> str:
-    """The message of an error answer: the HTTPError's own text, never a traceback."""
-    exc_info = kwargs.get("exc_info")
-    exc = exc_info[1] if exc_info else None
-    if isinstance(exc, web.HTTPError) and exc.log_message:
-        return exc.log_message % exc.args if exc.args else exc.log_message
-    if status_code >= 500:
-        return "internal error; the service log has the details"
-    return reason
-
-
-class ShareHandler(web.RequestHandler):
-    """Common base: ``self.share_app``, nosniff + CSP on everything, JSON errors."""
+class ShareHandler(ErrorAnswers, web.RequestHandler):
+    """Common base: ``self.share_app``, nosniff + CSP on everything, JSON errors
+    (:class:`orpheus_hub.errors.ErrorAnswers`)."""
 
     @property
     def share_app(self) -> ShareService:
@@ -62,13 +53,11 @@ class ShareHandler(web.RequestHandler):
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps(model))
 
-    def write_error(self, status_code: int, **kwargs: Any) -> None:
-        """``{"message", "reason"}``; no traceback or internal path ever reaches the body."""
+    def answer_error(self, status_code: int, reason: str, message: str) -> None:
+        """``{"message", "reason"}`` under the API headers, never as a download."""
         self.clear_header("Content-Disposition")
         security.apply_common(self, security.api_csp())
-        self.set_header("Content-Type", "application/json")
-        message = error_message(status_code, self._reason, kwargs)
-        self.finish(json.dumps({"message": message, "reason": self._reason}))
+        super().answer_error(status_code, reason, message)
 
 
 class HealthHandler(ShareHandler):

@@ -18,7 +18,7 @@ from tornado import web
 
 from . import previews, render, security
 from .accountstate import DELETED, DISABLED_STATES, AccountStateUnavailable
-from .base import ShareHandler, error_message
+from .base import ShareHandler
 from .snapshots import SnapshotError, check_name, manifest
 from .store import Share, iso
 
@@ -70,11 +70,10 @@ class PublicHandler(ShareHandler):
             nonce=nonce, static=self.share_app.prefix + "static/", **context)
         self.finish(html)
 
-    def write_error(self, status_code: int, **kwargs: Any) -> None:
-        """A small HTML page with the reason; never a traceback or a path."""
+    def answer_error(self, status_code: int, reason: str, message: str) -> None:
+        """A small HTML page with the reason and message (never a traceback or a path)."""
         self.clear_header("Content-Disposition")
-        message = error_message(status_code, self._reason, kwargs)
-        self.page("error.html", status=status_code, reason=self._reason, message=message)
+        self.page("error.html", status=status_code, reason=reason, message=message)
 
     def _handle_request_exception(self, e: BaseException) -> None:
         if isinstance(e, FileNotFoundError) and not self._finished:

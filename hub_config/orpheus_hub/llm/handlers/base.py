@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from tornado import web
 
 from ...bodies import parse_body
+from ...errors import ErrorAnswers, error_message, error_reason
 from ..auth import Caller, GatewayAuthError, token_from_headers
 from ..quotas import QuotaExceeded
 
@@ -21,11 +22,13 @@ T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
 
 
-class GatewayHandler(web.RequestHandler):
-    """Every gateway handler: token auth (no cookies, so no XSRF), ``{"message", "reason"}`` errors."""
+class GatewayHandler(ErrorAnswers, web.RequestHandler):
+    """Every gateway handler: token auth (no cookies, so no XSRF), ``{"message", "reason"}`` errors
+    (:class:`orpheus_hub.errors.ErrorAnswers`)."""
 
     caller: Caller | None = None
     retry_after = 0
+    internal_error = "Internal error in the LLM gateway; its log has the details."
 
     @property
     def gateway(self) -> LLMGateway:
@@ -55,7 +58,7 @@ class GatewayHandler(web.RequestHandler):
         try:
             gw.quotas.admit(caller.name, gw.quotas.limits(caller.state, gw.overrides.get(caller.name)))
         except QuotaExceeded as e:
-            self.retry_after = e.retry_after  # send_error clears headers: set in write_error
+            self.retry_after = e.retry_after  # send_error clears headers: set in answer_error
             raise web.HTTPError(429, "%s", e.message) from None
 
     async def require_admin(self) -> Caller:
@@ -80,21 +83,17 @@ class GatewayHandler(web.RequestHandler):
         self.finish(json.dumps(model))
 
     def error_message(self, status_code: int, kwargs: dict[str, Any]) -> str:
-        """The message of the error being answered (never a traceback)."""
-        exc = kwargs.get("exc_info", (None, None, None))[1]
-        if isinstance(exc, web.HTTPError) and exc.log_message:
-            return str(exc.log_message % exc.args if exc.args else exc.log_message)
-        if status_code >= 500:
-            return "Internal error in the LLM gateway; its log has the details."
-        return str(self._reason)
+        """The message of the error being answered (:func:`orpheus_hub.errors.error_message`),
+        for handlers that write their own error envelope (the provider proxy)."""
+        exc_info = kwargs.get("exc_info")
+        exc = exc_info[1] if exc_info else None
+        return error_message(status_code, error_reason(status_code, exc), exc, self.internal_error)
 
-    def write_error(self, status_code: int, **kwargs: Any) -> None:
-        """``{"message", "reason"}``."""
-        self.set_header("Content-Type", "application/json")
+    def answer_error(self, status_code: int, reason: str, message: str) -> None:
+        """``{"message", "reason"}``, with ``Retry-After`` after a rate limit."""
         if self.retry_after:
             self.set_header("Retry-After", str(self.retry_after))
-        self.finish(json.dumps({"message": self.error_message(status_code, kwargs),
-                                "reason": self._reason}))
+        super().answer_error(status_code, reason, message)
 
 
 class HealthHandler(GatewayHandler):
