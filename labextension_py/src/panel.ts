@@ -67,7 +67,7 @@ export class OrpheusPanel extends Widget {
       iconButton('New Claude session', claudeIcon, () => void this._actions.newSession()),
       iconButton('New project', newFolderIcon, () => void this._newProject()),
       iconButton('My shares', shareIcon, () => void this._actions.myShares()),
-      iconButton('Trash', deleteIcon, () => openTrash(this._app, () => void this.refresh())),
+      iconButton('Open the trash', deleteIcon, () => openTrash(this._app, () => void this.refresh())),
       iconButton('Refresh', refreshIcon, () => void this.refresh())
     );
     this._status = h('div', { className: 'orpheus-Panel-status', role: 'status', 'aria-live': 'polite' });

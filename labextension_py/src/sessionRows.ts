@@ -1,5 +1,5 @@
 import { JupyterFrontEnd } from '@jupyterlab/application';
-import { addIcon, deleteIcon, downloadIcon, editIcon, historyIcon, runIcon, shareIcon } from '@jupyterlab/ui-components';
+import { addIcon, editIcon, runIcon, shareIcon } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 
 import { api, IProject, ISession } from './api';
@@ -57,12 +57,12 @@ function sessionRow(ctx: IRowContext, session: ISession): HTMLElement {
       running ? null : iconButton(`Resume ${session.title}`, runIcon, () => after(resumeSession(ctx.app, session))),
       iconButton(`Rename ${session.title}`, editIcon, () => after(renameSession(ctx.app, session))),
       iconButton(`Share ${session.title}`, shareIcon, () => void ctx.share('session', session.path, session.title)),
-      iconButton(`Replay the recording of ${session.title}`, historyIcon, () => void replay(ctx.app, session)),
-      iconButton(`Download ${session.title} as a zip`, downloadIcon, () => download(api.sessionArchiveUrl(session.id))),
-      iconButton(`Delete ${session.title}`, deleteIcon, () => after(deleteSession(session))),
       menuButton(`More actions for ${session.title}`, [
+        { label: 'Replay the recording', run: () => replay(ctx.app, session) },
+        { label: 'Download the session folder as a zip', run: () => download(api.sessionArchiveUrl(session.id)) },
         { label: 'Clone a git repository into the session…', run: () => cloneIntoSession(ctx.app, session) },
-        { label: 'Save a web page into the session…', run: () => fetchIntoSession(ctx.app, session) }
+        { label: 'Save a web page into the session…', run: () => fetchIntoSession(ctx.app, session) },
+        { label: 'Delete the session…', run: () => after(deleteSession(session)) }
       ])
     )
   );

@@ -11,6 +11,12 @@ function parentOf(path: string): string {
   return path.split('/').slice(0, -1).join('/');
 }
 
+/** End a pending notification with the failure (the server's message as it is). */
+function failed(pending: string, error: unknown, what: string): void {
+  Notification.dismiss(pending);
+  notifyError(error, what);
+}
+
 function showInBrowser(app: JupyterFrontEnd, folder: string): void {
   void app.commands.execute('filebrowser:go-to-path', { path: `${folder}/` });
 }
@@ -40,8 +46,7 @@ export async function cloneIntoSession(app: JupyterFrontEnd, session: ISession):
       actions: [{ label: 'Show in the file browser', callback: () => showInBrowser(app, result.path) }]
     });
   } catch (error) {
-    Notification.dismiss(pending);
-    notifyError(error, 'The clone failed');
+    failed(pending, error, 'The clone failed');
   }
 }
 
@@ -73,7 +78,6 @@ export async function fetchIntoSession(app: JupyterFrontEnd, session: ISession):
       ]
     });
   } catch (error) {
-    Notification.dismiss(pending);
-    notifyError(error, 'Could not fetch the page');
+    failed(pending, error, 'Could not fetch the page');
   }
 }
