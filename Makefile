@@ -58,10 +58,11 @@ lint: $(VENV)/.test-deps
 typecheck: $(VENV)/.test-deps
 	$(BIN)/mypy
 
-# Front-end unit tests: node's test runner on labextension_py's pure logic modules.
+# Front-end unit tests (node's test runner on labextension_py's pure logic modules), then
+# Prettier and ESLint (typescript-eslint): a formatting or lint error fails `make test`.
 # (jlpm comes with jupyterlab in the venv; node_modules is there after the install built the extension.)
 labtest: install-test
-	cd labextension_py && PATH="$(abspath $(BIN)):$$PATH" jlpm install && PATH="$(abspath $(BIN)):$$PATH" jlpm test
+	cd labextension_py && export PATH="$(abspath $(BIN)):$$PATH" && jlpm install && jlpm test && jlpm lint:check
 
 test: install-test lint typecheck labtest
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -5,7 +5,16 @@ import { Widget } from '@lumino/widgets';
 import { chatApi } from './api';
 import { h } from './dom';
 import { dataIcon } from './icons';
-import { applyChatEvent, askChat, emptyChat, endChat, IChatState, IChatStep, IChatTurn, outputView } from './logic/chat';
+import {
+  applyChatEvent,
+  askChat,
+  emptyChat,
+  endChat,
+  IChatState,
+  IChatStep,
+  IChatTurn,
+  outputView
+} from './logic/chat';
 import { notifyError } from './notify';
 
 /**
@@ -48,7 +57,11 @@ export class ChatPanel extends Widget {
         }
       }
     }) as HTMLTextAreaElement;
-    this._send = h('button', { type: 'submit', className: 'jp-Button jp-mod-accept orpheus-Chat-send' }, 'Send') as HTMLButtonElement;
+    this._send = h(
+      'button',
+      { type: 'submit', className: 'jp-Button jp-mod-accept orpheus-Chat-send' },
+      'Send'
+    ) as HTMLButtonElement;
     this._export = h(
       'button',
       {
@@ -83,17 +96,21 @@ export class ChatPanel extends Widget {
       const status = await chatApi.status();
       if (status.enabled) {
         this._form.hidden = false;
-        this._log.append(h('p', { className: 'orpheus-Muted orpheus-Chat-hint' }, `Ask about the data files of ${this.project}.`));
+        this._log.append(
+          h('p', { className: 'orpheus-Muted orpheus-Chat-hint' }, `Ask about the data files of ${this.project}.`)
+        );
         this._input.focus();
         return;
       }
       // The chat endpoint says why in its own words (503 when no LLM is configured).
       const stop = new AbortController();
-      await chatApi.send(this.project, 'status', null, () => stop.abort(), stop.signal).catch(error => {
-        if (!stop.signal.aborted) {
-          throw error;
-        }
-      });
+      await chatApi
+        .send(this.project, 'status', null, () => stop.abort(), stop.signal)
+        .catch(error => {
+          if (!stop.signal.aborted) {
+            throw error;
+          }
+        });
       this._notice('AI features are not available on this server.');
     } catch (error) {
       this._notice(error instanceof Error ? error.message : String(error));
@@ -160,7 +177,9 @@ function turnNode(turn: IChatTurn): HTMLElement {
     h('div', { className: 'orpheus-Chat-who' }, mine ? 'You' : 'Orpheus'),
     ...turn.steps.map((s, i) => stepNode(s, i)),
     turn.text ? h('div', { className: 'orpheus-Chat-text' }, turn.text) : null,
-    !turn.done && turn.status ? h('div', { className: 'orpheus-Muted orpheus-Chat-status', role: 'status' }, turn.status) : null,
+    !turn.done && turn.status
+      ? h('div', { className: 'orpheus-Muted orpheus-Chat-status', role: 'status' }, turn.status)
+      : null,
     turn.error ? h('div', { className: 'orpheus-Error', role: 'alert' }, turn.error) : null
   );
 }
@@ -177,7 +196,11 @@ function stepNode(step: IChatStep, index: number): HTMLElement {
         return null;
       }
       if (view.kind === 'image') {
-        return h('img', { className: 'orpheus-Chat-image', src: `data:${view.mime};base64,${view.data}`, alt: 'Output image' });
+        return h('img', {
+          className: 'orpheus-Chat-image',
+          src: `data:${view.mime};base64,${view.data}`,
+          alt: 'Output image'
+        });
       }
       return h('pre', { className: `orpheus-Chat-output orpheus-mod-${view.kind}` }, view.text);
     })

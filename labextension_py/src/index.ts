@@ -13,7 +13,7 @@ import { videoPlugin } from './plugins/video';
 
 export * from './tokens';
 
-const plugins: JupyterFrontEndPlugin<any>[] = [
+const plugins: JupyterFrontEndPlugin<unknown>[] = [
   bannerPlugin,
   sessionsPlugin,
   panelPlugin,

@@ -21,7 +21,14 @@ test('a streamed answer with one code step', () => {
   );
   assert.equal(s.conversationId, 'c1');
   assert.equal(s.turns.length, 2);
-  assert.deepEqual(s.turns[0], { role: 'user', text: 'How many rows?', steps: [], status: '', error: null, done: true });
+  assert.deepEqual(s.turns[0], {
+    role: 'user',
+    text: 'How many rows?',
+    steps: [],
+    status: '',
+    error: null,
+    done: true
+  });
   const a = s.turns[1];
   assert.equal(a.text, 'There are 36 rows.');
   assert.equal(a.done, true);
@@ -41,7 +48,10 @@ test('text deltas accumulate while streaming', () => {
 
 test('a fatal error keeps the server message; a second question keeps the conversation', () => {
   let s = fold(askChat(emptyChat(), 'a'), 'event: complete\ndata: {"conversation_id": "c9", "reply": "ok"}\n\n');
-  s = fold(askChat(s, 'b'), 'event: error\ndata: {"message": "the gateway refused: quota", "status": 429, "fatal": true}\n\n');
+  s = fold(
+    askChat(s, 'b'),
+    'event: error\ndata: {"message": "the gateway refused: quota", "status": 429, "fatal": true}\n\n'
+  );
   assert.equal(s.conversationId, 'c9');
   assert.equal(s.turns.length, 4);
   assert.equal(s.turns[3].error, 'the gateway refused: quota');
@@ -58,14 +68,25 @@ test('a stream that stops early is an error; a non-fatal error only updates the 
 });
 
 test('outputs: stream, error without colour codes, image, plotly summary', () => {
-  assert.deepEqual(outputView({ output_type: 'stream', name: 'stdout', text: ['a\n', 'b'] }), { kind: 'text', text: 'a\nb' });
-  const err = outputView({ output_type: 'error', ename: 'KeyError', evalue: "'x'", traceback: ['\u001b[31mTrace\u001b[0m'] });
-  assert.deepEqual(err, { kind: 'error', text: "KeyError: 'x'\nTrace" });
-  assert.deepEqual(outputView({ output_type: 'display_data', data: { 'image/png': 'iVBO\nRw==', 'text/plain': '<Figure>' } }), {
-    kind: 'image',
-    mime: 'image/png',
-    data: 'iVBORw=='
+  assert.deepEqual(outputView({ output_type: 'stream', name: 'stdout', text: ['a\n', 'b'] }), {
+    kind: 'text',
+    text: 'a\nb'
   });
+  const err = outputView({
+    output_type: 'error',
+    ename: 'KeyError',
+    evalue: "'x'",
+    traceback: ['\u001b[31mTrace\u001b[0m']
+  });
+  assert.deepEqual(err, { kind: 'error', text: "KeyError: 'x'\nTrace" });
+  assert.deepEqual(
+    outputView({ output_type: 'display_data', data: { 'image/png': 'iVBO\nRw==', 'text/plain': '<Figure>' } }),
+    {
+      kind: 'image',
+      mime: 'image/png',
+      data: 'iVBORw=='
+    }
+  );
   const fig = { data: [{ type: 'bar' }, { type: 'bar' }, {}], layout: { title: { text: 'Units' } } };
   assert.equal(figureSummary(fig), 'Plotly figure "Units": 3 traces (2 bar, scatter)');
   assert.deepEqual(outputView({ output_type: 'display_data', data: { 'application/vnd.plotly.v1+json': fig } }), {

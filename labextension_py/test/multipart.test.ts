@@ -1,7 +1,14 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 
-import { formatBytes, ISessionForm, mergeFiles, projectSlug, sessionFormData, validateSessionForm } from '../src/logic/multipart';
+import {
+  formatBytes,
+  ISessionForm,
+  mergeFiles,
+  projectSlug,
+  sessionFormData,
+  validateSessionForm
+} from '../src/logic/multipart';
 
 function file(name: string, text = 'x'): File {
   return new File([text], name, { type: 'text/plain' });
@@ -17,7 +24,10 @@ test('the multipart body has the API field names and one files part per file', a
   assert.equal(body.get('project'), 'demo');
   assert.equal(body.get('mode'), 'claude');
   const files = body.getAll('files') as File[];
-  assert.deepEqual(files.map(f => f.name), ['a.csv', 'b.txt']);
+  assert.deepEqual(
+    files.map(f => f.name),
+    ['a.csv', 'b.txt']
+  );
   assert.equal(await files[0].text(), 'a,b\n1,2\n');
   // Round trip through a real multipart encoding.
   const encoded = new Response(body);
@@ -30,14 +40,23 @@ test('the multipart body has the API field names and one files part per file', a
 test('validation names what to fix', () => {
   assert.deepEqual(validateSessionForm(form()), []);
   assert.deepEqual(validateSessionForm(form({ project: ' ' })), ['Choose a project or name a new one.']);
-  assert.deepEqual(validateSessionForm(form({ project: '!!!', newProject: true })), ['A project name needs at least one letter or digit.']);
+  assert.deepEqual(validateSessionForm(form({ project: '!!!', newProject: true })), [
+    'A project name needs at least one letter or digit.'
+  ]);
   assert.equal(validateSessionForm(form({ files: [file('a'), file('a')] })).length, 1);
 });
 
 test('slugs, merging and sizes', () => {
   assert.equal(projectSlug(' Sales Q3 / 2026 '), 'sales-q3-2026');
   const merged = mergeFiles([file('a', '1'), file('b')], [file('a', '22'), file('c')]);
-  assert.deepEqual(merged.map(f => [f.name, f.size]), [['a', 2], ['b', 1], ['c', 1]]);
+  assert.deepEqual(
+    merged.map(f => [f.name, f.size]),
+    [
+      ['a', 2],
+      ['b', 1],
+      ['c', 1]
+    ]
+  );
   assert.equal(formatBytes(10), '10 B');
   assert.equal(formatBytes(1536), '1.5 KB');
   assert.equal(formatBytes(5 * 1024 * 1024), '5.0 MB');

@@ -8,10 +8,14 @@ test('events split across chunks anywhere', () => {
   for (let cut = 0; cut <= text.length; cut++) {
     const p = new SSEParser();
     const events = [...p.push(text.slice(0, cut)), ...p.push(text.slice(cut)), ...p.flush()];
-    assert.deepEqual(events, [
-      { event: 'progress', data: '{"progress": 0.5}' },
-      { event: 'done', data: '{"a":1}' }
-    ], `cut at ${cut}`);
+    assert.deepEqual(
+      events,
+      [
+        { event: 'progress', data: '{"progress": 0.5}' },
+        { event: 'done', data: '{"a":1}' }
+      ],
+      `cut at ${cut}`
+    );
   }
 });
 

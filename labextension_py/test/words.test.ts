@@ -82,14 +82,15 @@ test('insights stream: text, then the stored document', () => {
 
 test('insights stream: the server message of a fatal error, and a cut stream', () => {
   const failed = endInsights(
-    parseSSE('event: error\ndata: {"message": "AI is not configured on this hub.", "status": 503, "fatal": true}\n\n').reduce(
-      applyInsightsEvent,
-      startInsights()
-    )
+    parseSSE(
+      'event: error\ndata: {"message": "AI is not configured on this hub.", "status": 503, "fatal": true}\n\n'
+    ).reduce(applyInsightsEvent, startInsights())
   );
   assert.equal(failed.error, 'AI is not configured on this hub.');
   assert.equal(failed.running, false);
-  const cut = endInsights(parseSSE('event: text\ndata: {"text": "Sal"}\n\n').reduce(applyInsightsEvent, startInsights()));
+  const cut = endInsights(
+    parseSSE('event: text\ndata: {"text": "Sal"}\n\n').reduce(applyInsightsEvent, startInsights())
+  );
   assert.equal(cut.error, 'The insights stopped before they finished.');
   assert.equal(asInsightsDoc({ model: 'x' }), null);
 });

@@ -13,7 +13,13 @@ const PLUGIN_ID = 'orpheus-lab:launcher';
 const CARDS = [CommandIDs.newSession, CommandIDs.dataStudio, CommandIDs.chat, CommandIDs.videoStudio];
 
 /** Palette entries. */
-const PALETTE = [CommandIDs.newSession, CommandIDs.showPanel, CommandIDs.chat, CommandIDs.shareNotebook, CommandIDs.myShares];
+const PALETTE = [
+  CommandIDs.newSession,
+  CommandIDs.showPanel,
+  CommandIDs.chat,
+  CommandIDs.shareNotebook,
+  CommandIDs.myShares
+];
 
 /** The Orpheus launcher cards (setting `showLauncherCards`) and palette entries. */
 export const launcherPlugin: JupyterFrontEndPlugin<void> = {
