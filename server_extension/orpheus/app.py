@@ -17,6 +17,7 @@ from .llm.kernels import ChatKernels
 from .projects import ProjectManager
 from .projects.imports import DataImporter
 from .projects.notes import NoteManager
+from .sessions import terminal_guard
 from .sessions.manager import ClaudeSessionManager
 from .shares.client import ShareClient
 from .video.jobs import RenderQueue
@@ -100,6 +101,12 @@ class OrpheusApp(ExtensionApp):
     datastudio: DataStudioManager
     llm: LLMClient
     chat_kernels: ChatKernels
+
+    def _link_jupyter_server_extension(self, serverapp: Any) -> None:
+        """Link as every extension does, then reserve session terminal names in the terminals
+        extension (its manager is built later, when extensions load)."""
+        super()._link_jupyter_server_extension(serverapp)
+        terminal_guard.install(serverapp, self.log)
 
     def initialize_settings(self) -> None:
         """Build the managers the handlers use, each of its configured class."""

@@ -7,7 +7,9 @@ see a gateway with or without a key, and lets tests check which tokens were revo
 
 from __future__ import annotations
 
+import asyncio
 import secrets
+import threading
 from typing import Any
 
 from .base import FakeHandler, FakeUpstream
@@ -16,10 +18,16 @@ NO_KEY = "No AI model is configured on this hub: ask its operator to add an API 
 
 
 class _Authed(FakeHandler):
+    #: whether a minted (gateway-only) token is accepted here, as on the real status route
+    gateway_tokens_ok = False
+
     def authorized(self) -> bool:
         """Whether the caller sent the fake's token (401 written when not)."""
         fake: FakeGateway = self.fake  # type: ignore[assignment]
         sent = self.request.headers.get("Authorization", "").partition(" ")[2]
+        live = [t for i, t in fake.minted.items() if i not in fake.revoked]
+        if self.gateway_tokens_ok and sent in live:
+            return True
         if fake.api_key is not None and sent != fake.api_key:
             self.write_json(401, {"message": "Invalid token"})
             return False
@@ -27,6 +35,8 @@ class _Authed(FakeHandler):
 
 
 class _Status(_Authed):
+    gateway_tokens_ok = True
+
     def get(self) -> None:
         fake: FakeGateway = self.fake  # type: ignore[assignment]
         if not self.authorized():
@@ -46,10 +56,12 @@ class _Usage(_Authed):
 
 
 class _Tokens(_Authed):
-    def post(self) -> None:
+    async def post(self) -> None:
         fake: FakeGateway = self.fake  # type: ignore[assignment]
         if not self.authorized():
             return
+        while fake.hold_mint is not None and not fake.hold_mint.is_set():
+            await asyncio.sleep(0.02)
         token_id = secrets.token_hex(8)
         token = "orpheus-llm-" + secrets.token_urlsafe(32)
         fake.minted[token_id] = token
@@ -78,6 +90,8 @@ class FakeGateway(FakeUpstream):
         self.status_code = 200
         self.minted: dict[str, str] = {}
         self.revoked: set[str] = set()
+        #: while set and not yet triggered, token requests wait (a slow gateway)
+        self.hold_mint: threading.Event | None = None
 
     def routes(self) -> list[Any]:
         p = self.prefix

@@ -11,23 +11,20 @@ from __future__ import annotations
 import json
 import os
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from tornado import web
-from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 from traitlets import CaselessStrEnum, Float, Integer, Unicode, default
 from traitlets.config import LoggingConfigurable
 
 from . import openai_shape
+from .gateway_api import NOT_CONFIGURED, GatewayTokenError, gateway_status, mint_gateway_token
+
+__all__ = ["NOT_CONFIGURED", "GatewayTokenError", "LLMClient", "Turn", "mint_gateway_token", "tool_result"]
 
 OnText = Callable[[str], Awaitable[None]]
-#: Said when this server has no gateway or no token at all (the gateway words its own).
-NOT_CONFIGURED = ("No AI model is configured for this server: ask the hub's operator to enable "
-                  "the AI service.")
 
 
 @dataclass
@@ -112,16 +109,7 @@ class LLMClient(LoggingConfigurable):
 
     async def _gateway_status(self) -> tuple[bool, str | None]:
         """Ask ``GET <gateway>/api/status``; (True, None) when it cannot say."""
-        req = HTTPRequest(self.gateway_url.rstrip("/") + "/api/status",
-                          headers={"Authorization": f"Bearer {self.api_token}"}, request_timeout=10)
-        try:
-            resp = await AsyncHTTPClient().fetch(req, raise_error=False)
-            body = json.loads(resp.body or b"null")
-        except (OSError, ValueError):
-            return True, None
-        if resp.code != 200 or not isinstance(body, dict) or body.get("configured") is not False:
-            return True, None
-        return False, str(body.get("message") or NOT_CONFIGURED)[:500]
+        return await gateway_status(self.gateway_url, self.api_token, 10.0)
 
     def require(self) -> None:
         """503 with a clear message when no LLM is configured."""
@@ -231,39 +219,6 @@ def _message(body: Any, status: int) -> str:
         if isinstance(err, dict) and err.get("message"):
             return str(err["message"])[:500]
     return f"the gateway answered {status}"
-
-
-class GatewayTokenError(Exception):
-    """The llm service would not mint a gateway-only token (message safe to log)."""
-
-
-def mint_gateway_token(gateway_url: str, hub_token: str, lifetime: float, note: str, timeout: float) -> str:
-    """A gateway-only token (model routes only) from ``POST <gateway>/api/tokens``.
-
-    Blocking: called once when a session terminal starts. ``lifetime`` in seconds
-    (0: the gateway's longest). Raises :class:`GatewayTokenError`.
-    """
-    if not gateway_url.startswith(("http://", "https://")):
-        raise GatewayTokenError("the llm service URL is not http(s)")
-    body: dict[str, Any] = {"note": note[:200]}
-    if lifetime > 0:
-        body["expires_in"] = int(lifetime)
-    req = urllib.request.Request(  # noqa: S310 - http(s) checked above
-        gateway_url.rstrip("/") + "/api/tokens",
-        data=json.dumps(body).encode(),
-        method="POST",
-        headers={"Authorization": f"token {hub_token}", "Content-Type": "application/json"},
-    )
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - our own gateway URL
-            token = json.loads(resp.read()).get("token")
-    except urllib.error.HTTPError as e:
-        raise GatewayTokenError(f"the llm service answered {e.code}") from None
-    except (OSError, ValueError, AttributeError) as e:
-        raise GatewayTokenError(f"the llm service could not be reached ({e.__class__.__name__})") from None
-    if not isinstance(token, str) or not token:
-        raise GatewayTokenError("the llm service sent no token")
-    return token
 
 
 def tool_result(use_id: str, content: Any, is_error: bool = False) -> dict[str, Any]:

@@ -78,6 +78,11 @@ class SessionConfig(LoggingConfigurable):  # type: ignore[misc]
         10.0, help="Seconds to wait for the llm service when minting a session's token."
     ).tag(config=True)
 
+    stray_wait = Float(
+        10.0, help="Seconds Resume waits for a stray terminal holding a session's name (a plain "
+        "shell a restored tab opened) to end before it answers 409.",
+    ).tag(config=True)
+
     drop_env = List(
         Unicode(),
         default_value=list(OPERATOR_SECRETS),
@@ -133,8 +138,8 @@ class SessionConfig(LoggingConfigurable):  # type: ignore[misc]
             raise TraitError(f"ClaudeSessionManager.{proposal['trait'].name} must be >= 0")
         return float(proposal["value"])
 
-    @validate("reap_interval")
+    @validate("reap_interval", "stray_wait")
     def _check_interval(self, proposal: Any) -> float:
         if proposal["value"] <= 0:
-            raise TraitError("ClaudeSessionManager.reap_interval must be > 0")
+            raise TraitError(f"ClaudeSessionManager.{proposal['trait'].name} must be > 0")
         return float(proposal["value"])

@@ -12,7 +12,7 @@ from typing import Any
 from terminado.management import MaxTerminalsReached
 from tornado import web
 
-from . import terminal
+from . import model_access, terminal
 from .config import SessionConfig
 from .live import LiveSession
 from .recorder import AsciicastRecorder
@@ -34,6 +34,8 @@ class SessionLifecycle(SessionConfig):
         self._paths: dict[str, SessionPaths] = {}
         self._reaper: asyncio.Task[None] | None = None
         self._pending: set[asyncio.Future[Any]] = set()
+        # Gateway token ids of running terminals (revoked when their session ends).
+        self._token_ids: dict[str, str] = {}
         # Final records of sessions whose end is being written.
         self.ending: dict[str, dict[str, Any]] = {}
         # Recorders of ended sessions whose last writes may still be in flight.
@@ -66,9 +68,9 @@ class SessionLifecycle(SessionConfig):
         return tm
 
     def current(self, session_id: str) -> LiveSession | None:
-        """The live session if its terminal is still running."""
+        """The live session if its own terminal is still running (not a stray of its name)."""
         live = self.live.get(session_id)
-        if live is None or live.terminal_name not in self.terminal_manager.terminals:
+        if live is None or self.terminal_manager.terminals.get(live.terminal_name) is not live.terminal:
             return None
         return live
 
@@ -92,15 +94,23 @@ class SessionLifecycle(SessionConfig):
         now = self.clock()
         record = {**record, "status": "created", "started": iso(now), "last_activity": iso(now),
                   "ended": None, "error": None}
+        access = await model_access.prepare(self, paths.session_id, str(record.get("mode")))
         try:
-            live = terminal.start(self.terminal_manager, self, paths, record, resume, self.clock)
-        except (OSError, MaxTerminalsReached) as e:
+            await self._clear_stray(paths.session_id)
+            live = terminal.start(self.terminal_manager, self, paths, record, resume, self.clock, access)
+        except (OSError, MaxTerminalsReached, web.HTTPError) as e:
+            if access.token_id:
+                await model_access.revoke(self, paths.session_id, access.token_id)
+            if isinstance(e, web.HTTPError):
+                raise
             self.log.warning("Session %s: terminal did not start: %s", paths.session_id, e)
             why = str(e) if isinstance(e, MaxTerminalsReached) else "see the server log"
             mode = record.get("mode", "session")
             record.update(status="error", error=f"the {mode} command could not start ({why})")
             await asyncio.to_thread(self.store.write, paths, record)
             return record
+        if access.token_id:
+            self._token_ids[paths.session_id] = access.token_id
         live.base_commands = int(record.get("commands_executed") or 0)
         live.record = record
         live.recorder.on_died = lambda: self._on_died(live)
@@ -111,15 +121,37 @@ class SessionLifecycle(SessionConfig):
         self.log.info("Session %s: terminal %s started", paths.session_id, live.terminal_name)
         return record
 
+    async def _clear_stray(self, session_id: str) -> None:
+        """End a terminal holding the session's name that is not the session's own (a plain
+        shell a restored tab made), and wait until terminado has let the name go."""
+        tm, name = self.terminal_manager, terminal.terminal_name(session_id)
+        if name not in tm.terminals or self.current(session_id) is not None:
+            return
+        self.log.warning("Session %s: ending the stray terminal %s that holds its name", session_id, name)
+        await tm.terminate(name, force=True)
+        for _ in range(int(self.stray_wait / 0.05) + 1):
+            if name not in tm.terminals:
+                return
+            await asyncio.sleep(0.05)
+        raise web.HTTPError(409, "another terminal holds this session's name and did not end; "
+                                 "close it in the Running panel, then resume")
+
+    async def _revoke_token(self, session_id: str) -> None:
+        """Revoke the ended session's gateway token, if it had one."""
+        token_id = self._token_ids.pop(session_id, None)
+        if token_id:
+            await model_access.revoke(self, session_id, token_id)
+
     def _on_died(self, ended: LiveSession) -> None:
         """The terminal's output ended (terminado's on_pty_died; the recorder has closed)."""
         self._closing(ended)
         live = self.live.pop(ended.session_id, None)
         if live is None:
             return
-        future = asyncio.ensure_future(self._persist_end(live, "exited"))
-        self._pending.add(future)
-        future.add_done_callback(self._pending.discard)
+        for work in (self._persist_end(live, "exited"), self._revoke_token(live.session_id)):
+            future = asyncio.ensure_future(work)
+            self._pending.add(future)
+            future.add_done_callback(self._pending.discard)
 
     async def finish(self, session_id: str, reason: str) -> None:
         """Forget a live session whose terminal ended and persist its state (idempotent)."""
@@ -127,6 +159,7 @@ class SessionLifecycle(SessionConfig):
         if live is not None:
             self._closing(live)
             await self._persist_end(live, reason)
+            await self._revoke_token(session_id)
 
     async def stop_terminal(self, session_id: str, reason: str) -> None:
         """Terminate a running terminal and persist the session as terminated.
@@ -138,11 +171,12 @@ class SessionLifecycle(SessionConfig):
         if live is None:
             return
         tm = self.terminal_manager
-        if live.terminal_name in tm.terminals:
+        if tm.terminals.get(live.terminal_name) is live.terminal:
             await tm.terminate(live.terminal_name, force=True)
         else:
             self._closing(live)
         await self._persist_end(live, reason)
+        await self._revoke_token(session_id)
 
     def _closing(self, live: LiveSession) -> None:
         """Keep an ended session's recorder until its writes have landed."""
@@ -226,3 +260,5 @@ class SessionLifecycle(SessionConfig):
             except web.HTTPError as e:  # a folder turned into a link out: not written there
                 self.log.warning("Session %s: final record not written: %s", session_id,
                                  e.log_message)
+        for session_id in list(self._token_ids):  # the server stops: so do its terminals
+            await self._revoke_token(session_id)

@@ -18,7 +18,7 @@ from .claude_config import ClaudeSettings
 from .clone import SessionCloner
 from .lifecycle import SessionLifecycle
 from .records import SessionPaths, check_title, iso, new_session_id
-from .terminal import check_workdir
+from .terminal import check_workdir, terminal_name
 from .uploads import UploadPolicy, store
 from .webfetch import WebFetcher
 
@@ -117,6 +117,9 @@ class ClaudeSessionManager(SessionLifecycle):
         model["commands_executed"] = folded.get("commands_executed") or 0
         model["path"] = self.relative(paths.workdir)
         model["recording"] = self.relative(paths.recording)
+        # A restored tab reattaches to ``terminal_name`` only while ``terminal_running``.
+        model["terminal_name"] = terminal_name(paths.session_id)
+        model["terminal_running"] = live is not None
         if live is not None:
             model.update(status=live.status(), terminal=live.terminal_name)
         else:

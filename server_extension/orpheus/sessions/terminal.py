@@ -6,7 +6,6 @@ nothing from the client reaches them.
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 from collections.abc import Callable
@@ -16,9 +15,9 @@ from typing import Any
 from tornado import web
 
 from ..fsutil import is_within
-from ..llm.client import GatewayTokenError, mint_gateway_token
 from .config import SessionConfig
 from .live import LiveSession
+from .model_access import ModelAccess, with_banner
 from .recorder import AsciicastRecorder
 from .records import SessionPaths
 
@@ -42,7 +41,6 @@ def command(config: SessionConfig, mode: str, resume: bool, prompt: str = "") ->
 
 # Hub credentials in the server's environment (JUPYTERHUB_API_TOKEN, JPY_API_TOKEN, ...).
 _HUB_CREDENTIAL = re.compile(r"(JUPYTERHUB|JPY)_\w*(TOKEN|SECRET|KEY|PASSWORD)\w*")
-log = logging.getLogger(__name__)
 
 
 def dropped_variables(config: SessionConfig) -> set[str]:
@@ -50,28 +48,11 @@ def dropped_variables(config: SessionConfig) -> set[str]:
     return set(config.drop_env) | {name for name in os.environ if _HUB_CREDENTIAL.fullmatch(name)}
 
 
-def model_token(config: SessionConfig, session_id: str) -> str | None:
-    """ANTHROPIC_AUTH_TOKEN for one terminal: the configured one, else a fresh gateway-only token.
-
-    Never this server's hub token: a terminal (and what it prints into a shared
-    recording) must not hold a credential that can open terminals or read files.
-    """
-    if config.anthropic_auth_token:
-        return str(config.anthropic_auth_token)
-    hub_token = os.environ.get("JUPYTERHUB_API_TOKEN", "")
-    if not (config.llm_gateway_url and hub_token):
-        return None
-    try:
-        return mint_gateway_token(config.llm_gateway_url, hub_token, float(config.max_age),
-                                  f"session {session_id}", float(config.gateway_token_timeout))
-    except GatewayTokenError as e:
-        log.warning("Session %s: no model token for its terminal: %s", session_id, e)
-        return None
-
-
-def environment(config: SessionConfig, session_id: str, token: str | None = None) -> dict[str, str | None]:
+def environment(config: SessionConfig, session_id: str, token: str | None = None,
+                banner: str | None = None) -> dict[str, str | None]:
     """``extra_env`` for terminado: ``None`` removes a variable from the inherited env."""
     env: dict[str, str | None] = dict.fromkeys(dropped_variables(config))
+    env["ORPHEUS_SESSION_BANNER"] = banner
     env.update(
         {
             "HOME": config.home_dir,
@@ -92,9 +73,11 @@ def start(
     record: dict[str, Any],
     resume: bool,
     clock: Callable[[], float],
+    access: ModelAccess,
 ) -> LiveSession:
     """Create the named terminal, attach the recorder, return its bookkeeping.
 
+    ``access`` is the terminal's model token and banner (``model_access.prepare``).
     Raises ``OSError`` when the command cannot be started.
     """
     name = terminal_name(paths.session_id)
@@ -104,10 +87,12 @@ def start(
     cols = int(size.get("cols") or config.default_cols)
     rows = int(size.get("rows") or config.default_rows)
     argv = command(config, record["mode"], resume, str(record.get("prompt") or ""))
-    token = model_token(config, paths.session_id)
-    terminal_manager.create(
-        name=name, shell_command=argv, cwd=str(paths.workdir),
-        extra_env=environment(config, paths.session_id, token), width=cols, height=rows,
+    # The guarded manager refuses session names on its public create (the terminals API).
+    create = getattr(terminal_manager, "create_session_terminal", terminal_manager.create)
+    create(
+        name=name, shell_command=with_banner(argv, access.banner), cwd=str(paths.workdir),
+        extra_env=environment(config, paths.session_id, access.token, access.banner),
+        width=cols, height=rows,
     )
     term = terminal_manager.terminals[name]
     term.ptyproc.setwinsize(rows, cols)
