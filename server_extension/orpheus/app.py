@@ -8,7 +8,7 @@ from typing import Any
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import List, Type, Unicode
 
-from . import folders
+from . import folders, framing
 from .datastudio import share_paths
 from .datastudio.manager import DataStudioManager
 from .hub_client import HubClient
@@ -124,6 +124,8 @@ class OrpheusApp(ExtensionApp):
         kernel_manager = self.serverapp.kernel_manager if self.serverapp else None
         self.chat_kernels = self.chat_kernels_class(**own, kernel_manager=kernel_manager)
         share_paths.register(self.serverapp, self.log)
+        if self.serverapp is not None:
+            framing.install(self.serverapp.web_app, self.serverapp.base_url)
 
     async def stop_extension(self) -> None:
         """Stop background tasks and persist running sessions' state."""
