@@ -103,10 +103,11 @@ class ClaudeKernel(Kernel):  # type: ignore[misc]
         except ModelError as e:
             display.finish(f"**Claude could not answer.** {e}", "error")
             return self.reply(error=("ModelError", str(e)))
-        except asyncio.CancelledError:
-            display.finish(f"{display.text}\n\n{INTERRUPTED}".lstrip(), "answer" if display.text else "error")
+        except asyncio.CancelledError:  # interrupted: what arrived stays, marked, and is part of the conversation
+            shown = f"{display.text}\n\n{INTERRUPTED}".lstrip()
+            display.finish(shown, "answer" if display.text else "error")
             if display.text:
-                self.memory.record(Exchange(question, display.text, cell_id))
+                self.memory.record(Exchange(question, shown, cell_id))
             return self.reply(error=("KeyboardInterrupt", "interrupted"))
         display.finish(answer)
         self.memory.record(Exchange(question, answer, cell_id))
@@ -126,12 +127,17 @@ class ClaudeKernel(Kernel):  # type: ignore[misc]
             self._answering = None
 
     async def interrupt_request(self, stream: Any, ident: Any, parent: Any) -> None:
-        """Stop the answer being streamed (the kernelspec uses message interrupts)."""
+        """Stop the answer being streamed (the kernelspec uses message interrupts).
+
+        No SIGINT to itself, unlike the base class: the kernel has no child process to
+        interrupt, and a KeyboardInterrupt landing inside the event loop could wedge it.
+        """
         answering = self._answering
         if answering is not None:
             loop, task = answering
             loop.call_soon_threadsafe(task.cancel)
-        await super().interrupt_request(stream, ident, parent)  # type: ignore[no-untyped-call]
+        if self.session:
+            self.session.send(stream, "interrupt_reply", {"status": "ok"}, parent, ident=ident)
 
     def notebook(self) -> Path | None:
         """The notebook this kernel serves, from ``JPY_SESSION_NAME`` (``None``: a console, or unknown)."""

@@ -177,3 +177,28 @@ def test_kernel_gets_a_gateway_only_token_and_no_hub_credential(gateway: FakeGat
     [call] = gateway.message_requests()
     assert call.credential() == GATEWAY_TOKEN
     assert call.json["model"] == "claude-test"
+
+
+def test_interrupt_stops_the_answer_and_keeps_what_arrived(gateway: FakeGateway) -> None:
+    text = " ".join(f"word{i}" for i in range(60))  # 20 pieces, 0.5 s apart: 10 s unless interrupted
+    gateway.enqueue(Reply(text=text, chunk_delay=0.5), Reply(text="next"))
+    with claude_kernel(gateway.gateway) as kernel:
+        msg = kernel.client.session.msg("execute_request", {"code": "Count slowly.", "silent": False})
+        kernel.client.shell_channel.send(msg)
+        while True:  # wait until the answer is streaming
+            m = kernel.client.get_iopub_msg(timeout=30)
+            if m["msg_type"] == "update_display_data" and m["content"]["data"]["text/markdown"].startswith("word0"):
+                break
+        kernel.km.interrupt_kernel()
+        reply = kernel.client.get_shell_msg(timeout=30)
+        while reply["parent_header"].get("msg_id") != msg["header"]["msg_id"]:
+            reply = kernel.client.get_shell_msg(timeout=30)
+        after = kernel.execute("And then?")
+    assert reply["content"]["status"] == "error"
+    assert reply["content"]["ename"] == "KeyboardInterrupt"
+    sent = gateway.message_requests()[1].json["messages"]
+    partial = sent[1]["content"]
+    assert partial.startswith("word0")
+    assert partial.endswith("*(Interrupted.)*")
+    assert "word59" not in partial
+    assert after.reply["status"] == "ok"
