@@ -1,14 +1,17 @@
 """A running session: its terminado terminal, recorder, and activity counters.
 
-Input, resizes and connections are observed on the terminal objects terminado
-already has, without subclassing or re-implementing it:
+Output, resizes and connections are observed through terminado's client
+protocol: the recorder is one of the terminal's ``clients`` (``on_pty_read``,
+``on_pty_died``, a ``size`` of none), and after terminado re-sizes the PTY (a
+websocket's ``set_size`` or departure) the session reads the size the PTY got
+(``ptyproc.getwinsize``), keeps it and records an ``r`` event. A websocket counts
+as having attached once it is seen among the clients (at output, input, a
+re-size or a status check).
 
-- ``ptyproc.write`` (called by ``TermSocket.stdin_to_ptyproc``) is wrapped to
-  count submitted lines and note input activity;
-- ``ptyproc.setwinsize`` (called by ``PtyWithClients.resize_to_smallest`` when a
-  websocket sends ``set_size``) is wrapped to keep the last size and record an
-  ``r`` event;
-- ``clients`` becomes a list that notes when a websocket has attached.
+Input is the one thing neither terminado nor jupyter_server_terminals offers a
+hook for (``TermSocket`` writes it straight to ``ptyproc.write``, and the socket
+class is not configurable), so ``ptyproc.write`` is wrapped to count submitted
+lines and note input activity.
 """
 
 from __future__ import annotations
@@ -22,18 +25,6 @@ from .recorder import AsciicastRecorder
 def count_submitted_lines(text: str) -> int:
     """How many lines ``text`` submits (Enter is ``\\r`` in xterm; ``\\r\\n`` counts once)."""
     return text.count("\r") + text.count("\n") - text.count("\r\n")
-
-
-class _ClientList(list):  # type: ignore[type-arg]
-    """terminado's client list, noting when a real (websocket) client attaches."""
-
-    def __init__(self, items: list[Any], on_attach: Callable[[], None]) -> None:
-        super().__init__(items)
-        self._on_attach = on_attach
-
-    def append(self, item: Any) -> None:
-        super().append(item)
-        self._on_attach()
 
 
 class LiveSession:
@@ -65,41 +56,44 @@ class LiveSession:
         self.dirty = False
 
     def attach(self) -> None:
-        """Hook the recorder and the input/size/client observers into the terminal."""
+        """Join the terminal as a terminado client (the recorder) and observe its input."""
         term = self.terminal
-        term.clients = _ClientList([self.recorder, *term.clients], self._on_attach)
+        self.recorder.on_sizing = self.note_sizing
+        term.clients.insert(0, self.recorder)
         ptyproc = term.ptyproc
         original_write = ptyproc.write
-        original_setwinsize = ptyproc.setwinsize
 
         def write(text: str) -> Any:
             self.note_input(text)
             return original_write(text)
 
-        def setwinsize(rows: int, cols: int) -> Any:
-            result = original_setwinsize(rows, cols)
-            self.note_resize(cols, rows)
-            return result
-
         ptyproc.write = write
-        ptyproc.setwinsize = setwinsize
-
-    def _on_attach(self) -> None:
-        self.ever_connected = True
 
     def note_input(self, text: str) -> None:
         """Input reached the terminal (runs in terminado's stdin thread)."""
         self.commands_executed += count_submitted_lines(text)
+        self.ever_connected = True  # only a websocket sends input
         self.last_activity = self.clock()
         self.dirty = True
 
     def note_output(self) -> None:
         """Output left the terminal."""
+        self.websocket_clients()
         self.last_activity = self.clock()
         self.dirty = True
 
+    def note_sizing(self) -> None:
+        """terminado has just re-sized the PTY to its clients: keep and record the new size."""
+        self.websocket_clients()
+        try:
+            rows, cols = self.terminal.ptyproc.getwinsize()
+        except (OSError, ValueError):  # the terminal has ended
+            return
+        if (cols, rows) != self.size:
+            self.note_resize(cols, rows)
+
     def note_resize(self, cols: int, rows: int) -> None:
-        """The PTY was resized (through terminado's ``set_size``)."""
+        """The PTY has a new size."""
         self.size = (cols, rows)
         self.recorder.resize(cols, rows)
         self.dirty = True
@@ -113,8 +107,11 @@ class LiveSession:
         }
 
     def websocket_clients(self) -> int:
-        """How many clients other than the recorder are attached."""
-        return sum(1 for c in self.terminal.clients if c is not self.recorder)
+        """How many clients other than the recorder are attached (noting that one has been)."""
+        count = sum(1 for c in self.terminal.clients if c is not self.recorder)
+        if count:
+            self.ever_connected = True
+        return count
 
     def status(self) -> str:
         """created (never opened), active (a client is attached) or disconnected."""

@@ -3,8 +3,11 @@
 terminado hands every chunk it reads from the PTY to each object in
 ``PtyWithClients.clients`` (``on_pty_read``) and tells them when the PTY dies
 (``on_pty_died``); it sizes the PTY to the smallest client ``size``, skipping
-``None``. The recorder is such a client with ``size = (None, None)``, so it sees
-exactly what the websockets see and never changes the terminal's size. Events
+``None``. The recorder is such a client with a ``size`` of ``(None, None)``, so it
+sees exactly what the websockets see and never changes the terminal's size; as
+terminado reads every client's ``size`` whenever it reconsiders the PTY's size (a
+websocket's ``set_size`` or departure), the recorder calls ``on_sizing`` once that
+pass is over, so its owner can look at the size the PTY got. Events
 are encoded with the C string encoder (about a third of what ``json.dumps`` of
 the whole event costs), buffered, and handed to one writer thread at most every
 ``flush_interval`` seconds or 256 KiB, so the terminal's read loop never waits on
@@ -61,9 +64,6 @@ def last_event_time(path: Path) -> float:
 class AsciicastRecorder:
     """A terminado pseudo-client that appends ``o`` and ``r`` events to a ``.cast`` file."""
 
-    # terminado's resize_to_smallest skips clients whose size is None.
-    size: tuple[int | None, int | None] = (None, None)
-
     def __init__(
         self,
         path: Path,
@@ -74,11 +74,14 @@ class AsciicastRecorder:
         env: dict[str, str],
         on_output: Callable[[], None] | None = None,
         on_died: Callable[[], None] | None = None,
+        on_sizing: Callable[[], None] | None = None,
         flush_interval: float = 1.0,
     ) -> None:
         self.path = path
         self.on_output = on_output
         self.on_died = on_died
+        self.on_sizing = on_sizing
+        self._sizing_scheduled = False
         self.flush_interval = flush_interval
         self._pending: list[str] = []
         self._pending_bytes = 0
@@ -98,6 +101,22 @@ class AsciicastRecorder:
     def elapsed(self) -> float:
         """Seconds since the recording (or the first recorded terminal) started."""
         return round(self._offset + time.monotonic() - self._start, 6)
+
+    @property
+    def size(self) -> tuple[None, None]:
+        """terminado client size: none, so ``resize_to_smallest`` skips the recorder.
+
+        terminado reads it while it re-sizes the PTY; ``on_sizing`` runs right after.
+        """
+        if self.on_sizing is not None and not self._sizing_scheduled:
+            self._sizing_scheduled = True
+            IOLoop.current().add_callback(self._sizing_done)
+        return (None, None)
+
+    def _sizing_done(self) -> None:
+        self._sizing_scheduled = False
+        if self.on_sizing is not None:
+            self.on_sizing()
 
     def on_pty_read(self, text: str) -> None:
         """terminado client hook: a chunk of terminal output."""
