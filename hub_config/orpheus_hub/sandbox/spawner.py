@@ -10,6 +10,7 @@ and then kills any process left with the user's uid.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import signal
@@ -181,13 +182,18 @@ class SandboxSpawner(LocalProcessSpawner):  # type: ignore[misc]
         bundle = await delivery.bundle_for(self)
         self._credential_env = bundle.env
         folder = delivery.place_files(vault_for(self.authenticator), self.user.name, bundle, uid, uid)
+        point = self.home_dir / delivery.FOLDER  # no user process runs now (kill_uid above)
         if folder is None:
+            if point.is_dir() and not point.is_symlink():
+                with contextlib.suppress(OSError):
+                    point.rmdir()  # the empty mount point of an earlier start
             return []
-        mount = f"{self.home_mount}/{delivery.FOLDER}"
-        stale = self.home_dir / delivery.FOLDER
-        if stale.is_symlink() or (stale.exists() and not stale.is_dir()):
-            stale.unlink()  # only a directory can be a mount point; never follow a link
-        return ["--ro-bind", str(folder), mount]
+        if point.is_symlink() or (point.exists() and not point.is_dir()):
+            point.unlink()  # only a directory can be a mount point; never follow a link
+        if not point.exists():
+            point.mkdir(mode=0o700)
+            os.chown(point, uid, uid)
+        return ["--ro-bind", str(folder), f"{self.home_mount}/{delivery.FOLDER}"]
 
     async def stop(self, now: bool = False) -> None:
         """SIGTERM the server inside, then end the sandbox and every process of the uid."""
