@@ -2,7 +2,8 @@ import { JupyterFrontEnd } from '@jupyterlab/application';
 import { MainAreaWidget } from '@jupyterlab/apputils';
 import { Widget } from '@lumino/widgets';
 
-import { chatApi } from './api';
+import { aiOffMessage } from './ai';
+import { chatApi, llmStatus } from './api';
 import { h } from './dom';
 import { dataIcon } from './icons';
 import {
@@ -90,35 +91,23 @@ export class ChatPanel extends Widget {
     void this._checkAI();
   }
 
-  /** Offer the input only when the server has an LLM; otherwise show the server's reason. */
+  /**
+   * Offer the input only when the server has a model; otherwise the server's
+   * reason (`GET /orpheus/api/llm` `message`) takes the input's place.
+   */
   private async _checkAI(): Promise<void> {
-    try {
-      const status = await chatApi.status();
-      if (status.enabled) {
-        this._form.hidden = false;
-        this._log.append(
-          h('p', { className: 'orpheus-Muted orpheus-Chat-hint' }, `Ask about the data files of ${this.project}.`)
-        );
-        this._input.focus();
-        return;
-      }
-      // The chat endpoint says why in its own words (503 when no LLM is configured).
-      const stop = new AbortController();
-      await chatApi
-        .send(this.project, 'status', null, () => stop.abort(), stop.signal)
-        .catch(error => {
-          if (!stop.signal.aborted) {
-            throw error;
-          }
-        });
-      this._notice('AI features are not available on this server.');
-    } catch (error) {
-      this._notice(error instanceof Error ? error.message : String(error));
+    const off = aiOffMessage(await llmStatus(true));
+    if (off) {
+      this._log.replaceChildren(
+        h('p', { className: 'orpheus-Chat-disabled orpheus-AIOff', role: 'note', 'aria-label': 'AI is off' }, off)
+      );
+      return;
     }
-  }
-
-  private _notice(message: string): void {
-    this._log.replaceChildren(h('p', { className: 'orpheus-Chat-disabled', role: 'note' }, message));
+    this._form.hidden = false;
+    this._log.append(
+      h('p', { className: 'orpheus-Muted orpheus-Chat-hint' }, `Ask about the data files of ${this.project}.`)
+    );
+    this._input.focus();
   }
 
   async ask(): Promise<void> {

@@ -2,6 +2,7 @@
 
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
+import { aiPlugin } from './plugins/ai';
 import { bannerPlugin } from './plugins/banner';
 import { chatPlugin } from './plugins/chat';
 import { dataStudioPlugin } from './plugins/datastudio';
@@ -15,6 +16,7 @@ export * from './tokens';
 
 const plugins: JupyterFrontEndPlugin<unknown>[] = [
   bannerPlugin,
+  aiPlugin,
   sessionsPlugin,
   panelPlugin,
   dataStudioPlugin,

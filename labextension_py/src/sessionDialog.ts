@@ -22,11 +22,17 @@ export class SessionForm extends Widget {
   private _list: HTMLUListElement;
   private _problems: HTMLDivElement;
 
-  constructor(projects: string[], allowShell: boolean, initial?: Partial<ISessionForm>) {
+  private _aiNote: HTMLElement | null = null;
+
+  constructor(projects: string[], allowShell: boolean, initial?: Partial<ISessionForm>, aiOff?: string | null) {
     super();
     this.addClass('orpheus-SessionForm');
     const uid = `orpheus-sf-${++counter}`;
     this._files = initial?.files ?? [];
+    if (aiOff) {
+      this._aiNote = aiNote(aiOff);
+      this.node.appendChild(this._aiNote);
+    }
 
     this._title = input(`${uid}-title`, 'text', initial?.title ?? '');
     this._title.placeholder = 'What is this session for?';
@@ -78,6 +84,7 @@ export class SessionForm extends Widget {
     this._problems.setAttribute('role', 'alert');
     this.node.appendChild(this._problems);
 
+    this._mode?.addEventListener('change', () => this._update());
     for (const el of [this._title, this._project, this._newName]) {
       el.addEventListener('input', () => this._update());
       el.addEventListener('change', () => this._update());
@@ -130,6 +137,9 @@ export class SessionForm extends Widget {
   private _update(): void {
     const isNew = this._project.value === NEW_PROJECT;
     this.node.classList.toggle('orpheus-mod-newproject', isNew);
+    if (this._aiNote) {
+      this._aiNote.hidden = (this._mode?.value ?? 'claude') !== 'claude';
+    }
     this._newName.required = isNew;
     if (isNew && this._newName.value) {
       this._newName.title = `Will be created as "${projectSlug(this._newName.value)}"`;
@@ -160,6 +170,20 @@ export class SessionForm extends Widget {
   }
 }
 
+/** The "no model is configured" note at the top of the form (Claude mode only). */
+function aiNote(message: string): HTMLElement {
+  const note = document.createElement('div');
+  note.className = 'orpheus-AIOff orpheus-SessionForm-aiOff';
+  note.setAttribute('role', 'note');
+  note.setAttribute('aria-label', 'AI is off');
+  const head = document.createElement('strong');
+  head.textContent = 'AI is off. ';
+  const text = document.createElement('span');
+  text.textContent = `${message} The session still starts: a terminal in the project folder, where Claude cannot answer until a model is configured.`;
+  note.append(head, text);
+  return note;
+}
+
 function input(id: string, type: string, value: string): HTMLInputElement {
   const el = document.createElement('input');
   el.id = id;
@@ -185,11 +209,12 @@ function field(labelText: string, control: HTMLElement): HTMLDivElement {
 export async function askSessionForm(
   projects: string[],
   allowShell: boolean,
-  initial?: Partial<ISessionForm>
+  initial?: Partial<ISessionForm>,
+  aiOff?: string | null
 ): Promise<ISessionForm | null> {
   const result = await showDialog({
     title: 'New Claude session',
-    body: new SessionForm(projects, allowShell, initial),
+    body: new SessionForm(projects, allowShell, initial, aiOff),
     buttons: [Dialog.cancelButton(), Dialog.okButton({ label: 'Create', ariaLabel: 'Create the session' })],
     focusNodeSelector: 'input'
   });

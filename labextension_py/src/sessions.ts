@@ -3,7 +3,8 @@
 import { JupyterFrontEnd } from '@jupyterlab/application';
 import { Dialog, InputDialog, Notification, showDialog } from '@jupyterlab/apputils';
 
-import { api, ISession } from './api';
+import { aiOffMessage } from './ai';
+import { api, ILLMStatus, ISession } from './api';
 import { ISessionForm } from './logic/multipart';
 import { sessionFormData } from './logic/multipart';
 import { notifyError } from './notify';
@@ -13,12 +14,14 @@ import { openSessionTerminal, retitleTerminal } from './terminal';
 /**
  * Ask for the session's details, create it (multipart upload) and open its
  * terminal. A server refusal is shown as it is and the form comes back with
- * what the user typed and picked.
+ * what the user typed and picked. With AI off (`ai.enabled` false) the form
+ * says so; the session can still start.
  */
 export async function newSession(
   app: JupyterFrontEnd,
   allowShell: boolean,
-  initial?: Partial<ISessionForm>
+  initial?: Partial<ISessionForm>,
+  ai?: ILLMStatus | null
 ): Promise<ISession | null> {
   let projects: string[] = [];
   try {
@@ -28,7 +31,7 @@ export async function newSession(
   }
   let values = initial;
   for (;;) {
-    const form = await askSessionForm(projects, allowShell, values);
+    const form = await askSessionForm(projects, allowShell, values, aiOffMessage(ai));
     if (!form) {
       return null;
     }

@@ -3,7 +3,7 @@
 import { Token } from '@lumino/coreutils';
 import { ISignal } from '@lumino/signaling';
 
-import { ISession } from './api';
+import { ILLMStatus, ISession } from './api';
 import { IInfo } from './banner';
 import { OrpheusPanel } from './panel';
 
@@ -46,6 +46,21 @@ export interface IOrpheusPanel {
 }
 
 export const IOrpheusPanel = new Token<IOrpheusPanel>('orpheus-lab:IOrpheusPanel', 'The Orpheus projects side panel.');
+
+/** Whether the AI features are available (provided by the AI plugin). */
+export interface IOrpheusAI {
+  /** Resolves with the first answer of `GET /orpheus/api/llm`. */
+  readonly ready: Promise<ILLMStatus>;
+  /** The last answer (null until the first one). */
+  readonly status: ILLMStatus | null;
+  /** The server's reason AI is off; null while it is on or not known yet. */
+  readonly offMessage: string | null;
+  readonly changed: ISignal<IOrpheusAI, ILLMStatus>;
+  /** Ask the server again. */
+  refresh(): Promise<ILLMStatus>;
+}
+
+export const IOrpheusAI = new Token<IOrpheusAI>('orpheus-lab:IOrpheusAI', 'Whether AI features are on, and why not.');
 
 /** Command ids, one place for every plugin. */
 export namespace CommandIDs {

@@ -6,7 +6,7 @@ import { ISession } from '../api';
 import { claudeIcon } from '../icons';
 import { newSession } from '../sessions';
 import { relabelRestoredTerminals } from '../terminal';
-import { CommandIDs, IOrpheusAccount, IOrpheusSessions } from '../tokens';
+import { CommandIDs, IOrpheusAccount, IOrpheusAI, IOrpheusSessions } from '../tokens';
 
 /** The sessions service: the new-session dialog, and a signal when sessions change. */
 class SessionService implements IOrpheusSessions {
@@ -14,12 +14,14 @@ class SessionService implements IOrpheusSessions {
 
   constructor(
     private _app: JupyterFrontEnd,
-    private _account: IOrpheusAccount
+    private _account: IOrpheusAccount,
+    private _ai: IOrpheusAI | null
   ) {}
 
   async newSession(project?: string): Promise<ISession | null> {
     await this._account.ready;
-    const session = await newSession(this._app, this._account.mayOpenShells(), project ? { project } : undefined);
+    const ai = this._ai ? await this._ai.ready : null;
+    const session = await newSession(this._app, this._account.mayOpenShells(), project ? { project } : undefined, ai);
     if (session) {
       this.changed.emit(session);
     }
@@ -33,13 +35,21 @@ export const sessionsPlugin: JupyterFrontEndPlugin<IOrpheusSessions> = {
   description: 'Create Claude sessions and keep their terminal tabs right across reloads.',
   autoStart: true,
   requires: [IOrpheusAccount],
-  optional: [ITerminalTracker],
+  optional: [ITerminalTracker, IOrpheusAI],
   provides: IOrpheusSessions,
-  activate: (app: JupyterFrontEnd, account: IOrpheusAccount, terminals: ITerminalTracker | null): IOrpheusSessions => {
-    const service = new SessionService(app, account);
+  activate: (
+    app: JupyterFrontEnd,
+    account: IOrpheusAccount,
+    terminals: ITerminalTracker | null,
+    ai: IOrpheusAI | null
+  ): IOrpheusSessions => {
+    const service = new SessionService(app, account, ai);
     app.commands.addCommand(CommandIDs.newSession, {
-      label: args => (args.isLauncher ? 'Claude session' : 'New Claude Session…'),
-      caption: 'Start Claude in a project folder, with files you upload, in a terminal',
+      label: args => (args.isLauncher ? 'Claude session' : 'New Claude Session…') + (ai?.offMessage ? ' (AI off)' : ''),
+      caption: () =>
+        ai?.offMessage
+          ? `AI off: ${ai.offMessage} A session still starts a terminal in the project folder.`
+          : 'Start Claude in a project folder, with files you upload, in a terminal',
       icon: claudeIcon,
       execute: () => service.newSession()
     });
