@@ -139,6 +139,13 @@ def configure_spawner(network: str) -> None:
         "security_opt": ["no-new-privileges"],
         "pids_limit": int(os.environ.get("ORPHEUS_PIDS_LIMIT", "512")),
     }
+    # Research credentials (docs/credentials.md): a granted set's variables go into the
+    # container's environment and its files, written by the hub on this host, are mounted
+    # read-only at ~/.credentials (0700/0600, the container user's); recomputed every start.
+    from orpheus_hub.credentials.delivery import container_hook
+
+    uid, gid = (int(part) for part in CONTAINER_UID.split(":"))
+    c.DockerSpawner.pre_spawn_hook = container_hook(uid, gid, HOME)
 
 
 def main() -> None:
