@@ -20,15 +20,37 @@ def human_time(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
+def duration(seconds: float) -> str:
+    """``2 d 23 h``, ``3 h 12 min``, ``12 min`` or ``less than a minute``: the wording of
+    the trial banner, used wherever the hub shows a length of time."""
+    minutes = int(seconds // 60)
+    if minutes < 1:
+        return "less than a minute"
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h"
+    return f"{hours} h {mins} min" if hours else f"{mins} min"
+
+
 def time_left(expires: datetime | None, now: datetime) -> str:
-    """``3 h 12 min`` left, ``ended`` or ``""`` without a deadline."""
+    """``2 d 23 h`` left, ``ended`` or ``""`` without a deadline."""
     if expires is None:
         return ""
     seconds = (expires - now).total_seconds()
     if seconds <= 0:
         return "ended"
-    hours, rest = divmod(int(seconds), 3600)
-    return f"{hours} h {rest // 60} min" if hours else f"{max(rest // 60, 1)} min"
+    return duration(seconds)
+
+
+def relative(moment: datetime | None, now: datetime) -> str:
+    """``3 d 2 h ago``, ``in 2 d 23 h`` or ``just now``; ``""`` for no time."""
+    if moment is None:
+        return ""
+    seconds = (moment - now).total_seconds()
+    if abs(seconds) < 60:
+        return "just now"
+    return f"in {duration(seconds)}" if seconds > 0 else f"{duration(-seconds)} ago"
 
 
 def effective_state(account: Account | None, is_admin: bool, now: datetime) -> str:

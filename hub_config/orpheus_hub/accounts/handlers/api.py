@@ -12,12 +12,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from tornado import web
 
 from ...bodies import parse_body
+from .. import listing
 from ..admin import MAX_TRIAL_HOURS, AccountAdmin
 from ..views import effective_state
 from .guard import refuse_blocked_caller
 from .scopes import ACCOUNT_STATE_SCOPE, needs_scope, require_any_scope, require_unfiltered_scope
 
 M = TypeVar("M", bound=BaseModel)
+PAGINATION = "application/jupyterhub-pagination+json"
 
 
 class EmptyRequest(BaseModel):
@@ -76,12 +78,31 @@ class MeAPIHandler(OrpheusAPIHandler):
 
 
 class UsersAPIHandler(OrpheusAPIHandler):
-    """``GET /hub/api/orpheus/users``: every user with state, trial and last login."""
+    """``GET /hub/api/orpheus/users``: users with state, trial and last login.
+
+    ``?q=`` (name or email contains, any case), ``state=`` (``all``, a state, ``locked``
+    or ``admin``), ``sort=`` (name, email, state, signed_up, last_login, trial_end),
+    ``order=asc|desc``, ``offset=``, ``limit=`` (1-500; default every row). The answer is
+    the list; with ``Accept: application/jupyterhub-pagination+json`` (as the hub's own
+    ``/users``) it is ``{"items": [...], "_pagination": {"offset", "limit", "total", "next"}}``.
+    """
 
     @needs_scope("admin:users")
     async def get(self) -> None:
-        """The list, by name."""
-        self.write(json.dumps(await self.admin.list(list(self.db.query(orm.User)))))
+        """The slice of the list the query asks for."""
+        query = listing.api_query(lambda name: self.get_query_argument(name, None))
+        rows = await self.admin.list(list(self.db.query(orm.User)))
+        items, total = listing.select(rows, query)
+        for item in items:
+            item.pop("last_seen", None)
+        if PAGINATION in self.request.headers.get("Accept", ""):
+            end = query.offset + len(items)
+            following = {"offset": end, "limit": query.limit} if end < total else None
+            self.set_header("Content-Type", PAGINATION)
+            self.write(json.dumps({"items": items, "_pagination": {
+                "offset": query.offset, "limit": query.limit, "total": total, "next": following}}))
+            return
+        self.write(json.dumps(items))
 
 
 class UserActionAPIHandler(OrpheusAPIHandler):

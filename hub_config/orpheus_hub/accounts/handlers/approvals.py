@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 from jupyterhub import orm
 from jupyterhub.handlers.base import BaseHandler
 from jupyterhub.utils import maybe_future
 from tornado import web
 
+from .. import listing, views
 from ..admin import MAX_TRIAL_HOURS, AccountAdmin
+from ..models import from_db
+from .approvals_view import CONFIRM, DESTRUCTIVE, LABELS, Pager, decorate, page_context
 from .guard import refuse_blocked_caller
 from .scopes import needs_scope
 
@@ -30,32 +34,72 @@ class ApprovalsHandler(BaseHandler):  # type: ignore[misc]
         """The shared admin actions."""
         return AccountAdmin(self.authenticator)
 
-    async def _render(self, message: str = "", error: str = "", status: int = 200) -> None:
+    async def _render(self, message: str = "", error: str = "", status: int = 200,
+                      confirm: dict[str, str] | None = None) -> None:
+        """The page for the request's query (search, filter, sort, page); a bad list
+        parameter shows the first page of everyone with a 400 naming the parameter."""
+        try:
+            query, page = listing.page_query(self._listing_argument)
+        except web.HTTPError as e:
+            query, page = listing.page_query(lambda _: None)
+            error, status = e.log_message or "Bad request.", 400
         rows = await self.admin.list(list(self.db.query(orm.User)))
+        shown, total = listing.select(rows, query)
+        per_page = query.limit or listing.DEFAULT_PER_PAGE
+        last_page = max(1, -(-total // per_page))
+        if page > last_page:  # past the end (rows went away): the last page instead
+            page = last_page
+            query = replace(query, offset=(page - 1) * per_page)
+            shown, total = listing.select(rows, query)
+        now = self.authenticator.clock.now()
+        own = self.current_user.name
+        pager = Pager(query, page, per_page, total, f"{self.hub.base_url}approvals")
+        context = page_context([decorate(r, own, now) for r in shown], pager)
         self.set_status(status)
         html = await self.render_template(
-            "approvals.html", rows=rows, message=message, error=error, actions=ACTIONS
+            "approvals.html", message=message, error=error, actions=ACTIONS, confirm=confirm, **context
         )
         self.finish(html)
+
+    def _listing_argument(self, name: str) -> str | None:
+        """A query-string argument of the list (never the form body)."""
+        value = self.get_query_argument(name, None)
+        return None if value is None else str(value)
 
     @web.authenticated
     @needs_scope("admin:users")
     async def get(self) -> None:
-        """The page."""
+        """The page (``?q=&state=&sort=&order=&page=&per_page=``)."""
         await self._render()
 
     @web.authenticated
     @needs_scope("admin:users")
     async def post(self) -> None:
-        """One action on one user, then the page again with what happened."""
+        """One action on one user, then the page again with what happened.
+
+        Revoke, delete and release first ask (the page shows a confirmation with the
+        consequences); the confirmation's button sends ``confirmed=1``.
+        """
         action = self.get_body_argument("action", "")
         name = self.get_body_argument("username", "").strip()
+        confirmed = self.get_body_argument("confirmed", "") == "1"
+        if action in DESTRUCTIVE and not confirmed and self.get_body_argument("step", "") == "ask":
+            await self._ask(action, name)
+            return
         try:
             message = await self._act(action, name)
         except web.HTTPError as e:
             await self._render(error=e.log_message or "Request refused.", status=e.status_code)
             return
         await self._render(message=message)
+
+    async def _ask(self, action: str, name: str) -> None:
+        """The page with a confirmation for ``action`` on ``name`` (nothing changed yet)."""
+        if not name or (orm.User.find(self.db, name) is None and await self._record(name) is None):
+            await self._render(error="No such user.", status=404)
+            return
+        text = CONFIRM[action].format(name=name)
+        await self._render(confirm={"action": action, "name": name, "text": text, "label": LABELS[action]})
 
     async def _act(self, action: str, name: str) -> str:
         if action not in ACTIONS:
@@ -81,7 +125,9 @@ class ApprovalsHandler(BaseHandler):  # type: ignore[misc]
         if action == "trial":
             hours = self._hours()
             account = await self.admin.extend_trial(name, hours)
-            return f"Extended the trial of {name} by {hours:g} h ({account.trial_expires_at:%Y-%m-%d %H:%M} UTC)."
+            left = views.time_left(from_db(account.trial_expires_at), self.authenticator.clock.now())
+            return (f"Extended the trial of {name} by {hours:g} h: {left} left "
+                    f"(until {account.trial_expires_at:%Y-%m-%d %H:%M} UTC).")
         return await self._delete(name, hub_user)
 
     async def _record(self, name: str) -> object | None:
