@@ -106,12 +106,15 @@ def _from_cells(cells: list[dict[str, Any]], cell_id: str | None, memory: Memory
     remembered = memory.by_cell()
     out = []
     for cell in above:
+        cid = cell.get("id") if isinstance(cell.get("id"), str) else None
+        known = remembered.get(cid) if cid is not None else None
+        if known is not None:  # answered since the kernel started: the file may predate it
+            out.append(known)
+            continue
         source = _text(cell.get("source"))
         if cell.get("cell_type") != "code" or not source.strip() or is_proposal(source):
             continue
-        cid = cell.get("id")
-        known = remembered.get(cid) if isinstance(cid, str) else None
-        exchange = known or Exchange(source, answer_of(cell), cid if isinstance(cid, str) else None)
+        exchange = Exchange(source, answer_of(cell), cid)
         if exchange.answer.strip():
             out.append(exchange)
     if not found:

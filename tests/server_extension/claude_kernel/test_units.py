@@ -91,3 +91,13 @@ def test_error_messages_for_the_user() -> None:
     with pytest.raises(ModelError, match="not started by an Orpheus server"):
         Settings.from_env({}).require()
     assert Settings.from_env({"ORPHEUS_CLAUDE_MAX_TOKENS": "many"}).max_tokens == 4096
+
+
+def test_a_cell_answered_since_the_last_save_counts_even_if_the_file_has_it_empty(tmp_path: Path) -> None:
+    # JupyterLab opened the notebook with an empty first cell; the user typed and ran it, then
+    # ran a new cell, all before any save: the file has the first cell empty and no second cell.
+    cells = read_cells(notebook(tmp_path / "n.ipynb", [("q1", "", [])]))
+    memory = Memory()
+    memory.record(Exchange("Which arm is larger?", "Arm B.", "q1"))
+    got = exchanges(cells, "q2", memory)
+    assert [(e.question, e.answer) for e in got] == [("Which arm is larger?", "Arm B.")]
