@@ -1,6 +1,7 @@
 import { ISSEEvent, progressOf } from './logic/sse';
 import { studioApi } from './api';
 import { OrpheusError } from './request';
+import { plural } from './logic/words';
 
 export interface IAnalyzeUpdate {
   /** 0..1 */
@@ -41,7 +42,7 @@ export async function runAnalysis(
       failures.push(`${String(data.file ?? '')}: ${message}`);
     } else if (event.event === 'complete') {
       complete = data;
-      onUpdate({ fraction: 1, message: failures.length ? `Done; ${failures.length} file(s) failed` : 'Done' });
+      onUpdate({ fraction: 1, message: failures.length ? `Done; ${plural(failures.length, 'file')} failed` : 'Done' });
     }
   };
   await studioApi.analyze(project, events => events.forEach(handle), signal);

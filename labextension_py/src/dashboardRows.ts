@@ -70,7 +70,7 @@ export class DashboardRows {
     if (this._editing.has(key)) {
       this._editing.delete(key);
     } else {
-      this._ai = await llmStatus();
+      this._ai = await llmStatus(true);
       this._editing.add(key);
     }
     this._host.render();

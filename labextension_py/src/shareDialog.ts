@@ -2,8 +2,9 @@ import { Clipboard, Dialog, Notification, showDialog } from '@jupyterlab/apputil
 import { Widget } from '@lumino/widgets';
 
 import { IShare, shareApi } from './api';
-import { h, iconButton } from './dom';
+import { h, iconButton, timeLabel } from './dom';
 import { DEFAULT_EXPIRY, describeExpiry, EXPIRY_CHOICES } from './logic/expiry';
+import { when } from './logic/words';
 import { notifyError } from './notify';
 
 let counter = 0;
@@ -100,8 +101,15 @@ export class SharesList extends Widget {
             h(
               'span',
               { className: 'orpheus-Row-main' },
-              h('span', { className: 'orpheus-Row-label', title: s.target }, `${s.title}`),
-              h('span', { className: 'orpheus-Muted' }, `${s.kind} · ${describeExpiry(s.expires_at)}`)
+              h('span', { className: 'orpheus-Row-label orpheus-Clip', title: `${s.title} (${s.target})` }, `${s.title}`),
+              h(
+                'span',
+                { className: 'orpheus-Muted' },
+                `${s.kind} · created `,
+                timeLabel(s.created_at, ''),
+                ' · ',
+                h('span', { title: s.expires_at ? when(s.expires_at).full : '' }, describeExpiry(s.expires_at))
+              )
             ),
             iconButton(`Revoke the link to ${s.title}`, 'Revoke', () => void this._revoke(s))
           )

@@ -68,7 +68,7 @@ function renderProgress(key: string, scene: string, state: IRenderState): HTMLEl
     'div',
     { className: 'orpheus-Progress orpheus-RenderProgress', 'data-render': key },
     h('progress', { max: 100, value: percent, 'aria-label': `Render of scene ${scene}` }),
-    h('span', { className: 'orpheus-Progress-text', role: 'status' }, `${percent} % ${state.message}`),
+    h('span', { className: 'orpheus-Progress-text', role: 'status', title: `${percent} % ${state.message}` }, `${percent} % ${state.message}`),
     state.error ? h('span', { className: 'orpheus-Error', role: 'alert' }, state.error) : null
   );
 }
@@ -124,7 +124,8 @@ async function newIdea(ctx: IRowContext, project: string): Promise<void> {
 }
 
 function renderRow(ctx: IRowContext, project: IProject, r: IRender): HTMLElement {
-  const play = (): void => showInMain(ctx.app, videoWidget(project.name, r.file));
+  const share = (): void => void ctx.share('file', `${project.path}/video/out/${r.file}`, r.file);
+  const play = (): void => showInMain(ctx.app, videoWidget(project.name, r.file, share));
   const facts = [r.duration ? `${r.duration.toFixed(1)} s` : '', r.width ? `${r.width}×${r.height}` : '', formatBytes(r.size)]
     .filter(Boolean)
     .join(' · ');
@@ -145,7 +146,7 @@ function renderRow(ctx: IRowContext, project: IProject, r: IRender): HTMLElement
     ),
     actions(
       iconButton(`Play ${r.file}`, runIcon, play),
-      iconButton(`Share ${r.file}`, shareIcon, () => void ctx.share('file', `${project.path}/video/out/${r.file}`, r.file)),
+      iconButton(`Share ${r.file}`, shareIcon, share),
       iconButton(`Download ${r.file}`, downloadIcon, () => download(videoApi.renderUrl(project.name, r.file))),
       iconButton(`Delete ${r.file}`, deleteIcon, () => void deleteRender(ctx, project.name, r.file))
     )
