@@ -27,6 +27,7 @@ from .accounts.changes import Changes
 from .accounts.clientaddr import Network, client_address, own_address, parse_networks
 from .accounts.clock import Clock
 from .accounts.handlers import default_handlers as account_handlers
+from .accounts.handlers import state as account_state_handlers
 from .accounts.login import LoginGuard, OrpheusLoginHandler
 from .accounts.models import Account
 from .accounts.ratelimit import RateLimiter
@@ -290,12 +291,14 @@ class OrpheusAuthenticator(Authenticator):  # type: ignore[misc]
         self.enforce_soon()
 
     def get_handlers(self, app: Any) -> list[tuple[str, Any]]:
-        """Login, sign-up, the approvals page and the admin API; starts pruning counters."""
+        """Login, sign-up, the approvals page, the admin API and the account state the Lab asks
+        for (``/hub/orpheus/account-state``); starts pruning counters."""
         self.app = app
         self.bootstrap()
         self._pruner = PeriodicCallback(self._prune, self.enforce_interval * 1000)
         self._pruner.start()
-        return [("/login", OrpheusLoginHandler), *account_handlers]
+        return [("/login", OrpheusLoginHandler), *account_handlers,
+                *account_state_handlers.default_handlers]
 
     # ---- start-up ---------------------------------------------------------------
     def bootstrap(self) -> None:
