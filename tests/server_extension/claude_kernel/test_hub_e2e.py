@@ -48,17 +48,23 @@ def notebook(cells: list[tuple[str, str, list[dict[str, Any]]]]) -> dict[str, An
                    "outputs": outs} for cid, src, outs in cells]}}
 
 
-async def two_cells(server: str, token: str, kernel_id: str, save: Any) -> list[dict[str, Any]]:
-    """Run cell c1, save the notebook with its answer (as Lab would), run c2; c2's iopub."""
+async def three_cells(server: str, token: str, kernel_id: str, save: Any,
+                      over_quota: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Run cell c1, save the notebook with its answer (as Lab would), run c2; then cut the
+    user's quota and run c3. The iopub of c2 and of c3."""
     url = server.replace("http", "ws", 1) + f"api/kernels/{kernel_id}/channels"
     ws = await websocket_connect(HTTPRequest(url, headers={"Authorization": f"token {token}"}))
     try:
         _, iopub = await run_cell(ws, "Which arm is larger?", "c1")
         final = [m for m in iopub if m["msg_type"] == "update_display_data"][-1]["content"]
         save([{"output_type": "display_data", "data": final["data"], "metadata": final["metadata"]}])
-        reply, iopub = await run_cell(ws, "Why?", "c2")
+        reply, second = await run_cell(ws, "Why?", "c2")
         assert reply["status"] == "ok"
-        return iopub
+        over_quota()
+        reply, third = await run_cell(ws, "And the ages?", "c3")
+        assert reply["status"] == "error"
+        assert reply["traceback"] == []
+        return second, third
     finally:
         ws.close()
 
@@ -83,8 +89,15 @@ def test_claude_notebook_through_the_hub_gateway(llm_stack: LLMStack) -> None:
     assert r.status_code == 201, r.text
     session = r.json()
     stack.anthropic.enqueue(Reply(text="Arm **B**."), Reply(text="The 6:5 randomisation."))
+    admin = stack.hub.user_tokens.get("admin") or stack.hub.create_user("admin")
+
+    def over_quota() -> None:
+        r = requests.put(stack.gateway + "/api/quotas/cleo", json={"tokens_per_day": 1},
+                         headers={"Authorization": f"Bearer {admin}"}, timeout=10)
+        assert r.status_code == 200, r.text
+
     try:
-        iopub = asyncio.run(two_cells(server, token, session["kernel"]["id"], save))
+        iopub, refused = asyncio.run(three_cells(server, token, session["kernel"]["id"], save, over_quota))
         environs = json.loads(run_in_kernel(server, token, PROBE).strip().splitlines()[-1])
     finally:
         requests.delete(server + f"api/sessions/{session['id']}", headers=auth, timeout=30)
@@ -95,6 +108,10 @@ def test_claude_notebook_through_the_hub_gateway(llm_stack: LLMStack) -> None:
                                           {"role": "assistant", "content": "Arm **B**."},
                                           {"role": "user", "content": "Why?"}]
     assert all(c.credential() == ANTHROPIC_KEY for c in calls)  # only the gateway holds the key
+    message = [m for m in refused if m["msg_type"] == "update_display_data"][-1]["content"]["data"]["text/markdown"]
+    assert message.startswith("**Claude could not answer.** Your model quota is used up for now:")
+    assert "of 1 tokens" in message  # the gateway's own words: the limit and when it resets
+    assert len(stack.anthropic.message_requests()) == len(calls)  # the refused call never left the hub
     [environ] = environs
     assert token not in environ
     assert "JUPYTERHUB_API_TOKEN=" not in environ
