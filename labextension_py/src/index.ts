@@ -4,6 +4,7 @@ import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { aiPlugin } from './plugins/ai';
 import { bannerPlugin } from './plugins/banner';
+import { blockedPlugin } from './plugins/blocked';
 import { chatPlugin } from './plugins/chat';
 import { dataStudioPlugin } from './plugins/datastudio';
 import { launcherPlugin } from './plugins/launcher';
@@ -17,6 +18,7 @@ export * from './tokens';
 const plugins: JupyterFrontEndPlugin<unknown>[] = [
   bannerPlugin,
   aiPlugin,
+  blockedPlugin,
   sessionsPlugin,
   panelPlugin,
   dataStudioPlugin,

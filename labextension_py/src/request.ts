@@ -1,18 +1,60 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
+import { IDisposable } from '@lumino/disposable';
+
+import { IAccountState, shouldCheckAccount } from './logic/account';
 import { errorMessage } from './logic/errors';
 import { ISSEEvent, SSEParser } from './logic/sse';
 
-/** An Orpheus API error carrying the server's own message. */
+/**
+ * An Orpheus API error carrying the server's own message. When the failure
+ * came from a blocked or signed-out account, `account` holds the hub's
+ * account state and the message is its reason (the blocked-account dialog
+ * shows it; notifications skip such errors).
+ */
 export class OrpheusError extends Error {
   constructor(
     message: string,
-    readonly status: number
+    readonly status: number,
+    readonly account: IAccountState | null = null
   ) {
     super(message);
     this.name = 'OrpheusError';
   }
+}
+
+/** Asks the hub about the account after a suspect answer; null when it is not blocked (or cannot say). */
+export type AccountCheck = (status: number, notJSON: boolean) => Promise<IAccountState | null>;
+
+/** The installed account check (the blocked-account plugin installs one). */
+const accountChecks: AccountCheck[] = [];
+
+/** Have `check` asked whenever an Orpheus request fails in a way a blocked account would make it fail. */
+export function installAccountCheck(check: AccountCheck): IDisposable {
+  accountChecks.push(check);
+  let disposed = false;
+  return {
+    get isDisposed() {
+      return disposed;
+    },
+    dispose: () => {
+      disposed = true;
+      accountChecks.splice(accountChecks.indexOf(check), 1);
+    }
+  };
+}
+
+/** The error for a failed answer: the account's reason when it is blocked, else `fallback`. */
+async function failure(status: number, notJSON: boolean, fallback: string): Promise<OrpheusError> {
+  const check = accountChecks[accountChecks.length - 1];
+  if (check && shouldCheckAccount(status, notJSON)) {
+    const account = await check(status, notJSON).catch(() => null);
+    if (account) {
+      return new OrpheusError(account.message, status, account);
+    }
+  }
+  return new OrpheusError(fallback, status);
 }
 
 /** The URL of an Orpheus API endpoint (`<base>/orpheus/api/<endPoint>`). */
@@ -32,7 +74,7 @@ export async function fetchAPI(endPoint = '', init: RequestInit = {}): Promise<R
   }
   if (!response.ok) {
     const text = await response.text().catch(() => '');
-    throw new OrpheusError(errorMessage(response.status, text, response.statusText), response.status);
+    throw await failure(response.status, false, errorMessage(response.status, text, response.statusText));
   }
   return response;
 }
@@ -52,7 +94,8 @@ export async function requestAPI<T>(endPoint = '', init: RequestInit = {}): Prom
   try {
     return JSON.parse(text) as T;
   } catch {
-    throw new OrpheusError('The server sent an answer that is not JSON.', response.status);
+    // Often a login page served in place of the answer: ask the hub why first.
+    throw await failure(response.status, true, 'The server sent an answer that is not JSON.');
   }
 }
 
