@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
-from tornado import web
-
-from ..errors import ErrorAnswers
+from ..service_handlers import Health, JSONHandler, NotFound
 from . import security
 
 if TYPE_CHECKING:
@@ -24,7 +21,7 @@ def mask_tokens(path: str) -> str:
     return _TOKEN_IN_PATH.sub(r"\1[token]", path)
 
 
-class ShareHandler(ErrorAnswers, web.RequestHandler):
+class ShareHandler(JSONHandler):
     """Common base: ``self.share_app``, nosniff + CSP on everything, JSON errors
     (:class:`orpheus_hub.errors.ErrorAnswers`)."""
 
@@ -47,12 +44,6 @@ class ShareHandler(ErrorAnswers, web.RequestHandler):
         """Every answer is nosniff with a restrictive CSP; pages replace it with their own."""
         security.apply_common(self, security.api_csp())
 
-    def write_json(self, model: Any, status: int = 200) -> None:
-        """Answer with a JSON document."""
-        self.set_status(status)
-        self.set_header("Content-Type", "application/json")
-        self.finish(json.dumps(model))
-
     def answer_error(self, status_code: int, reason: str, message: str) -> None:
         """``{"message", "reason"}`` under the API headers, never as a download."""
         self.clear_header("Content-Disposition")
@@ -60,17 +51,11 @@ class ShareHandler(ErrorAnswers, web.RequestHandler):
         super().answer_error(status_code, reason, message)
 
 
-class HealthHandler(ShareHandler):
+class HealthHandler(Health, ShareHandler):
     """``GET /health``: PUBLIC on purpose (no user data), for probes and the test harness."""
 
-    def get(self) -> None:
-        """Say the service is up."""
-        self.write_json({"status": "ok"})
 
-
-class NotFoundHandler(ShareHandler):
+class NotFoundHandler(NotFound, ShareHandler):
     """Every path the service does not serve: a JSON 404 with the usual headers."""
 
-    def prepare(self) -> None:
-        """Whatever the method."""
-        raise web.HTTPError(404, "no such page in the share service")
+    not_found_message = "no such page in the share service"

@@ -3,7 +3,6 @@ JSON errors without tracebacks."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -11,7 +10,8 @@ from pydantic import BaseModel
 from tornado import web
 
 from ...bodies import parse_body
-from ...errors import ErrorAnswers, error_message, error_reason
+from ...errors import error_message, error_reason
+from ...service_handlers import Health, JSONHandler, NotFound
 from ..auth import Caller, GatewayAuthError, token_from_headers
 from ..quotas import QuotaExceeded
 
@@ -22,7 +22,7 @@ T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
 
 
-class GatewayHandler(ErrorAnswers, web.RequestHandler):
+class GatewayHandler(JSONHandler):
     """Every gateway handler: token auth (no cookies, so no XSRF), ``{"message", "reason"}`` errors
     (:class:`orpheus_hub.errors.ErrorAnswers`)."""
 
@@ -76,12 +76,6 @@ class GatewayHandler(ErrorAnswers, web.RequestHandler):
         """The JSON body as ``model``; any problem is a 400 naming the field."""
         return parse_body(self.request.body, model)
 
-    def write_json(self, model: Any, status: int = 200) -> None:
-        """Answer with a JSON document."""
-        self.set_status(status)
-        self.set_header("Content-Type", "application/json")
-        self.finish(json.dumps(model))
-
     def error_message(self, status_code: int, kwargs: dict[str, Any]) -> str:
         """The message of the error being answered (:func:`orpheus_hub.errors.error_message`),
         for handlers that write their own error envelope (the provider proxy)."""
@@ -96,17 +90,11 @@ class GatewayHandler(ErrorAnswers, web.RequestHandler):
         super().answer_error(status_code, reason, message)
 
 
-class HealthHandler(GatewayHandler):
+class HealthHandler(Health, GatewayHandler):
     """``GET /services/llm/`` and ``/health``: public on purpose (says only that it runs)."""
 
-    def get(self) -> None:
-        """Liveness."""
-        self.write_json({"status": "ok"})
 
+class NotFoundHandler(NotFound, GatewayHandler):
+    """Anything else under the prefix: a 404 naming the path's shape, not the file system."""
 
-class NotFoundHandler(GatewayHandler):
-    """Anything else under the prefix."""
-
-    def prepare(self) -> None:
-        """Every method: 404 naming the path's shape, not the file system."""
-        raise web.HTTPError(404, "No such endpoint in the LLM gateway.")
+    not_found_message = "No such endpoint in the LLM gateway."
