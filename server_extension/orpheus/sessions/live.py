@@ -85,9 +85,11 @@ class LiveSession:
     def note_sizing(self) -> None:
         """terminado has just re-sized the PTY to its clients: keep and record the new size."""
         self.websocket_clients()
+        if self.recorder.closed:  # the terminal has ended: its PTY is gone
+            return
         try:
             rows, cols = self.terminal.ptyproc.getwinsize()
-        except (OSError, ValueError):  # the terminal has ended
+        except (OSError, ValueError):
             return
         if (cols, rows) != self.size:
             self.note_resize(cols, rows)
