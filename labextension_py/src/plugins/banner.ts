@@ -3,6 +3,7 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 
 import { AccountInfo } from '../account';
 import { TrialBanner } from '../banner';
+import { intervalMs, Throttle } from '../logic/poll';
 import { booleanSetting, numberSetting, watchSettings } from '../settings';
 import { IOrpheusAccount } from '../tokens';
 
@@ -30,22 +31,25 @@ export const bannerPlugin: JupyterFrontEndPlugin<IOrpheusAccount> = {
   }
 };
 
-/** Re-reads the account on an interval and on window focus. */
+/** Re-reads the account on an interval, and when the user comes back to the page (focus or tab shown). */
 class AccountPoller {
   private _timer: number | undefined;
   private _onFocus = false;
+  private _throttle = new Throttle(10000);
 
   constructor(private _account: IOrpheusAccount) {
-    window.addEventListener('focus', () => {
-      if (this._onFocus) {
+    const back = () => {
+      if (this._onFocus && document.visibilityState !== 'hidden' && this._throttle.ready()) {
         void this._account.refresh();
       }
-    });
+    };
+    window.addEventListener('focus', back);
+    document.addEventListener('visibilitychange', back);
   }
 
   configure(minutes: number, onFocus: boolean): void {
     window.clearInterval(this._timer);
-    this._timer = window.setInterval(() => void this._account.refresh(), Math.max(minutes, 0.5) * 60000);
+    this._timer = window.setInterval(() => void this._account.refresh(), intervalMs(minutes));
     this._onFocus = onFocus;
   }
 }
