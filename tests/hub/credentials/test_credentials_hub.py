@@ -167,6 +167,14 @@ def test_admin_page(stack: Stack) -> None:
     anonymous = requests.get(f"{hub.url}/hub/credentials", allow_redirects=False, timeout=30)
     assert anonymous.status_code == 302
     assert "/hub/login" in anonymous.headers["Location"]
+    assert hub.api("POST", "/groups/research").status_code in (201, 409)
+    assert signup(hub, "pat", "pat@example.org").status_code == 302
+    user, r = login(hub, "pat")
+    assert r.status_code == 302
+    assert user.get(f"{hub.url}/hub/credentials", timeout=30).status_code == 403  # not an admin
+    denied = user.post(f"{hub.url}/hub/credentials", data={"action": "delete", "name": "x", "_xsrf": xsrf(user)},
+                       timeout=30)
+    assert denied.status_code == 403
     s, r = login(hub, "admin", ADMIN_PASSWORD)
     assert r.status_code == 302
     form = {"action": "create", "name": "page-set", "variables": f"SEARCH_API_KEY={stack.password}\n",
@@ -174,7 +182,7 @@ def test_admin_page(stack: Stack) -> None:
     refused = s.post(f"{hub.url}/hub/credentials", data=form, timeout=30)
     assert refused.status_code == 403  # no _xsrf
     r = s.post(f"{hub.url}/hub/credentials", data={**form, "_xsrf": xsrf(s)}, timeout=30)
-    assert r.status_code == 200, r.text[:2000]
+    assert r.status_code == 200, r.text[r.text.find("orpheus-credentials"):][:1500]
     assert "Created page-set." in r.text
     assert "SEARCH_API_KEY" in r.text
     assert stack.password not in r.text
