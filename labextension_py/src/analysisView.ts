@@ -9,7 +9,8 @@ import { InsightsSection } from './insights';
 import { describeMissing, missingByColumn } from './logic/missing';
 import { plural } from './logic/words';
 
-const count = (value: unknown): string => (typeof value === 'number' ? value.toLocaleString('en-US') : String(value ?? ''));
+const count = (value: unknown): string =>
+  typeof value === 'number' ? value.toLocaleString('en-US') : String(value ?? '');
 
 /** A readable summary of a project's analysis: totals, domain, each table, recommended charts. */
 export class AnalysisView extends Widget {
@@ -22,10 +23,21 @@ export class AnalysisView extends Widget {
       ['Tables', count(s.total_tables)],
       ['Rows', count(s.total_rows)],
       ['Columns', count(s.total_columns)],
-      ['Domain', s.domain_detected ? `${s.domain_detected} (${Math.round(Number(s.domain_confidence ?? 0) * 100)} %)` : ''],
+      [
+        'Domain',
+        s.domain_detected ? `${s.domain_detected} (${Math.round(Number(s.domain_confidence ?? 0) * 100)} %)` : ''
+      ],
       ['Themes', (s.themes ?? []).join(', ')],
       ['Quality', s.quality_score !== undefined ? `${Math.round(Number(s.quality_score))} / 100` : ''],
-      ['Analysed', h('span', {}, timeLabel(analysis.analyzed_at, ''), ` (took ${analysis.duration_seconds?.toFixed?.(1) ?? '?'} s)`)]
+      [
+        'Analysed',
+        h(
+          'span',
+          {},
+          timeLabel(analysis.analyzed_at, ''),
+          ` (took ${analysis.duration_seconds?.toFixed?.(1) ?? '?'} s)`
+        )
+      ]
     ];
     const insights = app ? new InsightsSection(app, analysis.project_name) : null;
     const parts: (HTMLElement | null)[] = [
@@ -67,11 +79,25 @@ export class AnalysisView extends Widget {
         return h(
           'details',
           { className: 'orpheus-Missing-table', open: gaps.length > 0 },
-          h('summary', {}, `${t.name}: ${gaps.length ? `${plural(gaps.length, 'column')} with missing values` : 'no missing values'}`),
+          h(
+            'summary',
+            {},
+            `${t.name}: ${gaps.length ? `${plural(gaps.length, 'column')} with missing values` : 'no missing values'}`
+          ),
           h(
             'table',
             { className: 'orpheus-Table', 'aria-label': `Missing values per column of ${t.name}` },
-            h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Column'), h('th', { scope: 'col' }, 'Missing'), h('th', { scope: 'col' }, ''))),
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                h('th', { scope: 'col' }, 'Column'),
+                h('th', { scope: 'col' }, 'Missing'),
+                h('th', { scope: 'col' }, '')
+              )
+            ),
             h(
               'tbody',
               {},
@@ -81,7 +107,11 @@ export class AnalysisView extends Widget {
                   { className: (c.count ?? 0) > 0 || (c.share ?? 0) > 0 ? 'orpheus-mod-gap' : '' },
                   h('th', { scope: 'row' }, c.name),
                   h('td', {}, describeMissing(c)),
-                  h('td', {}, h('meter', { min: 0, max: 1, value: c.share ?? 0, 'aria-label': `Share of ${c.name} missing` }))
+                  h(
+                    'td',
+                    {},
+                    h('meter', { min: 0, max: 1, value: c.share ?? 0, 'aria-label': `Share of ${c.name} missing` })
+                  )
                 )
               )
             )
@@ -112,7 +142,11 @@ export class AnalysisView extends Widget {
     return h(
       'table',
       { className: 'orpheus-Table' },
-      h('thead', {}, h('tr', {}, ...['Table', 'Rows', 'Columns', 'Quality', 'Insights'].map(c => h('th', { scope: 'col' }, c)))),
+      h(
+        'thead',
+        {},
+        h('tr', {}, ...['Table', 'Rows', 'Columns', 'Quality', 'Insights'].map(c => h('th', { scope: 'col' }, c)))
+      ),
       h('tbody', {}, ...rows)
     );
   }

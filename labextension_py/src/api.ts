@@ -41,8 +41,7 @@ export interface ISession {
 const q = encodeURIComponent;
 
 export const api = {
-  listProjects: async (): Promise<IProject[]> =>
-    (await requestAPI<{ projects: IProject[] }>('projects')).projects,
+  listProjects: async (): Promise<IProject[]> => (await requestAPI<{ projects: IProject[] }>('projects')).projects,
   createProject: (name: string, description = ''): Promise<IProject> =>
     sendJSON<IProject>('projects', 'POST', { name, description }),
 
@@ -56,21 +55,21 @@ export const api = {
   /** Move a project to the trash (restorable from the trash). */
   trashProject: (name: string): Promise<void> => requestAPI<void>(`projects/${q(name)}`, { method: 'DELETE' }),
   /** Copy files (paths relative to the Jupyter root) into the project's `data/`. */
-  importData: (project: string, paths: string[], onConflict: 'rename' | 'overwrite' | 'error' = 'rename'): Promise<IImportResult> =>
+  importData: (
+    project: string,
+    paths: string[],
+    onConflict: 'rename' | 'overwrite' | 'error' = 'rename'
+  ): Promise<IImportResult> =>
     sendJSON<IImportResult>(`projects/${q(project)}/data/import`, 'POST', { paths, on_conflict: onConflict }),
 
-  listSessions: async (): Promise<ISession[]> =>
-    (await requestAPI<{ sessions: ISession[] }>('sessions')).sessions,
-  createSession: (body: FormData): Promise<ISession> =>
-    requestAPI<ISession>('sessions', { method: 'POST', body }),
+  listSessions: async (): Promise<ISession[]> => (await requestAPI<{ sessions: ISession[] }>('sessions')).sessions,
+  createSession: (body: FormData): Promise<ISession> => requestAPI<ISession>('sessions', { method: 'POST', body }),
   renameSession: (id: string, title: string): Promise<ISession> =>
     sendJSON<ISession>(`sessions/${q(id)}`, 'PATCH', { title }),
   deleteSession: (id: string, purge: boolean): Promise<ISession> =>
     requestAPI<ISession>(`sessions/${q(id)}?purge=${purge ? 1 : 0}`, { method: 'DELETE' }),
-  resumeSession: (id: string): Promise<ISession> =>
-    sendJSON<ISession>(`sessions/${q(id)}/resume`, 'POST', {}),
-  sessionRecording: async (id: string): Promise<string> =>
-    (await fetchAPI(`sessions/${q(id)}/recording`)).text(),
+  resumeSession: (id: string): Promise<ISession> => sendJSON<ISession>(`sessions/${q(id)}/resume`, 'POST', {}),
+  sessionRecording: async (id: string): Promise<string> => (await fetchAPI(`sessions/${q(id)}/recording`)).text(),
   /** A browser URL (cookie auth) for the session folder as a zip. */
   sessionArchiveUrl: (id: string): string => apiUrl(`sessions/${q(id)}/archive`),
   /** A shallow clone of a git repository into the session folder. */
@@ -277,9 +276,9 @@ let llmStatusCache: Promise<ILLMStatus> | null = null;
  */
 export function llmStatus(fresh = false): Promise<ILLMStatus> {
   if (!llmStatusCache || fresh) {
-    llmStatusCache = chatApi.status().catch(
-      (): ILLMStatus => ({ enabled: true, message: null, provider: null, model: null, usage: null })
-    );
+    llmStatusCache = chatApi
+      .status()
+      .catch((): ILLMStatus => ({ enabled: true, message: null, provider: null, model: null, usage: null }));
   }
   return llmStatusCache;
 }

@@ -50,13 +50,19 @@ export class DashboardRows {
             h('span', { className: 'orpheus-Muted' }, `${plural(d.widgets, 'widget')} · `, timeLabel(d.updated_at, ''))
           ),
           actions(
-            iconButton(`Open ${title} in a JupyterLab panel`, tabIcon, () => void openDashboardPanel(this._host.app, notebook, title)),
+            iconButton(
+              `Open ${title} in a JupyterLab panel`,
+              tabIcon,
+              () => void openDashboardPanel(this._host.app, notebook, title)
+            ),
             iconButton(`Change ${title} in words`, editIcon, () => void this._toggleEdit(key)),
             d.undo_available
               ? iconButton(`Undo the last change to ${title}`, undoIcon, () => void this._undo(project.name, d.id))
               : null,
-            iconButton(`Share ${title}`, shareIcon, () =>
-              void this._host.share('dashboard', `${project.path}/dashboards/${d.id}.json`, title)
+            iconButton(
+              `Share ${title}`,
+              shareIcon,
+              () => void this._host.share('dashboard', `${project.path}/dashboards/${d.id}.json`, title)
             )
           ),
           this._editing.has(key) ? this._editBox(project.name, d.id, title, d.undo_available > 0) : null
@@ -88,7 +94,8 @@ export class DashboardRows {
         h(
           'p',
           { className: 'orpheus-Notice', role: 'note', 'data-key': `edit:${key}`, tabindex: -1 },
-          this._ai.message || 'AI features are not available on this server, so dashboards cannot be changed in words here.'
+          this._ai.message ||
+            'AI features are not available on this server, so dashboards cannot be changed in words here.'
         )
       );
     }
@@ -116,7 +123,11 @@ export class DashboardRows {
           }
         },
         input,
-        h('button', { type: 'submit', className: 'jp-Button jp-mod-minimal orpheus-TextButton', disabled: running }, 'Apply'),
+        h(
+          'button',
+          { type: 'submit', className: 'jp-Button jp-mod-minimal orpheus-TextButton', disabled: running },
+          'Apply'
+        ),
         undo && !running
           ? h(
               'button',
@@ -142,13 +153,21 @@ export class DashboardRows {
         'ol',
         { className: 'orpheus-Edit-steps', role: 'log', 'aria-label': 'Edit progress' },
         ...state.steps.map(s =>
-          h('li', { className: `orpheus-mod-${s.ok === false ? 'failed' : s.ok ? 'ok' : s.kind}` }, `${s.ok === false ? '✗ ' : s.ok ? '✓ ' : ''}${s.text}`)
+          h(
+            'li',
+            { className: `orpheus-mod-${s.ok === false ? 'failed' : s.ok ? 'ok' : s.kind}` },
+            `${s.ok === false ? '✗ ' : s.ok ? '✓ ' : ''}${s.text}`
+          )
         )
       ),
       state.text ? h('p', { className: 'orpheus-Edit-text' }, state.text) : null,
       state.running ? h('p', { className: 'orpheus-Muted', role: 'status' }, 'Working…') : null,
       !state.running && state.changed !== null
-        ? h('p', { className: 'orpheus-Muted', role: 'status' }, state.changed ? 'Saved as a new version.' : 'Nothing was changed.')
+        ? h(
+            'p',
+            { className: 'orpheus-Muted', role: 'status' },
+            state.changed ? 'Saved as a new version.' : 'Nothing was changed.'
+          )
         : null,
       state.error ? h('p', { className: 'orpheus-Error', role: 'alert' }, state.error) : null
     );

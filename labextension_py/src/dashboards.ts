@@ -65,7 +65,9 @@ export function openDashboardPanel(app: JupyterFrontEnd, notebookPath: string, t
     return existing as MainAreaWidget<IFrame>;
   }
   const url = voilaUrl(notebookPath);
-  const frame = new IFrame({ sandbox: ['allow-scripts', 'allow-same-origin', 'allow-forms', 'allow-popups', 'allow-downloads'] });
+  const frame = new IFrame({
+    sandbox: ['allow-scripts', 'allow-same-origin', 'allow-forms', 'allow-popups', 'allow-downloads']
+  });
   frame.addClass('orpheus-DashboardFrame');
   const iframe = frame.node.querySelector('iframe');
   iframe?.setAttribute('title', `Dashboard ${title}`);

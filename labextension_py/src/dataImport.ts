@@ -19,7 +19,9 @@ async function filesUnder(contents: Contents.IManager, folder: string): Promise<
     return [];
   }
   const nested = await Promise.all(
-    items.filter(i => !i.name.startsWith('.')).map(i => (i.type === 'directory' ? filesUnder(contents, i.path) : Promise.resolve([i])))
+    items
+      .filter(i => !i.name.startsWith('.'))
+      .map(i => (i.type === 'directory' ? filesUnder(contents, i.path) : Promise.resolve([i])))
   );
   return nested.flat();
 }
@@ -64,9 +66,9 @@ export async function importFromProjects(contents: Contents.IManager, target: IP
   let groups: { project: IProject; files: Contents.IModel[] }[];
   try {
     const others = (await api.listProjects()).filter(p => p.name !== target.name && (p.contents?.data?.count ?? 0) > 0);
-    groups = (await Promise.all(others.map(async p => ({ project: p, files: await filesUnder(contents, `${p.path}/data`) })))).filter(
-      g => g.files.length
-    );
+    groups = (
+      await Promise.all(others.map(async p => ({ project: p, files: await filesUnder(contents, `${p.path}/data`) })))
+    ).filter(g => g.files.length);
   } catch (error) {
     notifyError(error, 'Could not list the other projects');
     return false;
@@ -80,7 +82,7 @@ export async function importFromProjects(contents: Contents.IManager, target: IP
     body: new ImportPicker(groups),
     buttons: [Dialog.cancelButton(), Dialog.okButton({ label: 'Import', ariaLabel: 'Import the chosen files' })]
   });
-  const paths = result.button.accept ? result.value ?? [] : [];
+  const paths = result.button.accept ? (result.value ?? []) : [];
   if (!paths.length) {
     return false;
   }

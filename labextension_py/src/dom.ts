@@ -7,7 +7,11 @@ import { when } from './logic/words';
 
 type Attrs = Record<string, string | boolean | number | undefined | ((ev: Event) => void)>;
 
-export function h(tag: string, attrs: Attrs = {}, ...children: (Node | string | null | undefined | false)[]): HTMLElement {
+export function h(
+  tag: string,
+  attrs: Attrs = {},
+  ...children: (Node | string | null | undefined | false)[]
+): HTMLElement {
   const el = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {
     if (value === undefined || value === false) {
@@ -43,7 +47,8 @@ export function iconButton(label: string, icon: LabIcon | string, onClick: () =>
     'button',
     {
       type: 'button',
-      className: `jp-Button jp-mod-minimal orpheus-IconButton ${typeof icon === 'string' ? 'orpheus-TextButton' : ''} ${extra}`.trim(),
+      className:
+        `jp-Button jp-mod-minimal orpheus-IconButton ${typeof icon === 'string' ? 'orpheus-TextButton' : ''} ${extra}`.trim(),
       'aria-label': label,
       title: label,
       onclick: (ev: Event) => {

@@ -59,7 +59,12 @@ class FormBody extends Widget {
 }
 
 /** Show the form; the trimmed values by key, or null when cancelled (or a required field is empty). */
-export async function askForm(title: string, intro: string, fields: IField[], okLabel: string): Promise<Record<string, string> | null> {
+export async function askForm(
+  title: string,
+  intro: string,
+  fields: IField[],
+  okLabel: string
+): Promise<Record<string, string> | null> {
   const result = await showDialog({
     title,
     body: new FormBody(intro, fields),

@@ -22,7 +22,13 @@ export class InsightsSection {
     private _app: JupyterFrontEnd,
     private _project: string
   ) {
-    this.node = h('section', { className: 'orpheus-Insights', 'aria-label': 'AI insights' }, h('h2', {}, 'AI insights'), this._controls, this._content);
+    this.node = h(
+      'section',
+      { className: 'orpheus-Insights', 'aria-label': 'AI insights' },
+      h('h2', {}, 'AI insights'),
+      this._controls,
+      this._content
+    );
   }
 
   /** Show the stored insights, and the button (or why AI is off). */
@@ -30,7 +36,11 @@ export class InsightsSection {
     const status = await llmStatus();
     if (!status.enabled) {
       this._controls.replaceChildren(
-        h('p', { className: 'orpheus-Notice', role: 'note' }, status.message || 'AI features are not available on this server.')
+        h(
+          'p',
+          { className: 'orpheus-Notice', role: 'note' },
+          status.message || 'AI features are not available on this server.'
+        )
       );
     }
     let stored: IInsightsState | null = null;
@@ -90,10 +100,18 @@ export class InsightsSection {
       return;
     }
     const parts: (HTMLElement | null)[] = [
-      state.running ? h('p', { className: 'orpheus-Muted', role: 'status' }, state.text ? 'Writing…' : 'Asking the model…') : null,
+      state.running
+        ? h('p', { className: 'orpheus-Muted', role: 'status' }, state.text ? 'Writing…' : 'Asking the model…')
+        : null,
       state.text ? await this._markdown(state.text, state.running) : null,
       state.doc
-        ? h('p', { className: 'orpheus-Muted' }, `By ${state.doc.model ?? 'the model'}, `, timeLabel(state.doc.created_at, ''), '.')
+        ? h(
+            'p',
+            { className: 'orpheus-Muted' },
+            `By ${state.doc.model ?? 'the model'}, `,
+            timeLabel(state.doc.created_at, ''),
+            '.'
+          )
         : null,
       state.error ? h('p', { className: 'orpheus-Error', role: 'alert' }, state.error) : null
     ];

@@ -46,7 +46,9 @@ export class NoteView extends Widget {
       this._renderHead(note);
       await this._renderBody(note.body);
     } catch (error) {
-      this._body.replaceChildren(h('p', { className: 'orpheus-Error', role: 'alert' }, error instanceof Error ? error.message : String(error)));
+      this._body.replaceChildren(
+        h('p', { className: 'orpheus-Error', role: 'alert' }, error instanceof Error ? error.message : String(error))
+      );
     }
   }
 
@@ -90,7 +92,10 @@ export class NoteView extends Widget {
       this._body.replaceChildren(h('pre', { className: 'orpheus-NoteView-plain' }, markdown));
       return;
     }
-    const resolver = new RenderMimeRegistry.UrlResolver({ path: this._note.path, contents: this._app.serviceManager.contents });
+    const resolver = new RenderMimeRegistry.UrlResolver({
+      path: this._note.path,
+      contents: this._app.serviceManager.contents
+    });
     const renderer = registry.clone({ resolver }).createRenderer('text/markdown');
     await renderer.renderModel(new MimeModel({ data: { 'text/markdown': markdown }, trusted: false }));
     this._body.replaceChildren(renderer.node);
@@ -119,7 +124,12 @@ export function openNote(app: JupyterFrontEnd, project: string, note: INote): vo
 }
 
 /** The Notes section of a project: open (rendered), edit, new note. */
-export function notesSection(app: JupyterFrontEnd, project: IProject, notes: INote[], refresh: () => Promise<void>): HTMLElement {
+export function notesSection(
+  app: JupyterFrontEnd,
+  project: IProject,
+  notes: INote[],
+  refresh: () => Promise<void>
+): HTMLElement {
   return section(
     'Notes',
     [iconButton(`New note in ${project.name}`, addIcon, () => void newNote(app, project.name, refresh))],

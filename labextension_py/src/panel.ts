@@ -1,6 +1,13 @@
 import { JupyterFrontEnd } from '@jupyterlab/application';
 import { InputDialog } from '@jupyterlab/apputils';
-import { caretDownIcon, caretRightIcon, deleteIcon, newFolderIcon, refreshIcon, shareIcon } from '@jupyterlab/ui-components';
+import {
+  caretDownIcon,
+  caretRightIcon,
+  deleteIcon,
+  newFolderIcon,
+  refreshIcon,
+  shareIcon
+} from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 
 import { api, IProject, ISession } from './api';
@@ -112,7 +119,12 @@ export class OrpheusPanel extends Widget {
       return;
     }
     const choice = names.length
-      ? await InputDialog.getItem({ title: 'Data Studio', label: 'Project (pick one or type a new name)', items: names, editable: true })
+      ? await InputDialog.getItem({
+          title: 'Data Studio',
+          label: 'Project (pick one or type a new name)',
+          items: names,
+          editable: true
+        })
       : await InputDialog.getText({ title: 'Data Studio', label: 'New project name' });
     let name = choice.button.accept ? (choice.value ?? '').trim() : '';
     if (!name) {
@@ -239,7 +251,12 @@ export class OrpheusPanel extends Widget {
           h(
             'div',
             { className: 'orpheus-Project-tools' },
-            iconButton(`Move ${project.name} to the trash`, deleteIcon, () => void this._trash(project.name), 'orpheus-Project-trash')
+            iconButton(
+              `Move ${project.name} to the trash`,
+              deleteIcon,
+              () => void this._trash(project.name),
+              'orpheus-Project-trash'
+            )
           ),
           this._sessions !== null ? sessionSection(this._rowContext, project, this._sessions) : null,
           notesSection(this._app, project, c.notes.get(project.name) ?? [], () => this.refresh()),

@@ -4,6 +4,7 @@ import { Widget } from '@lumino/widgets';
 
 import { api, IProject, ISession } from './api';
 import { clip, h, iconButton, timeLabel } from './dom';
+import { when } from './logic/words';
 import { menuButton } from './menu';
 import { notifyError } from './notify';
 import { openReplay } from './replay';
@@ -51,7 +52,15 @@ function sessionRow(ctx: IRowContext, session: ISession): HTMLElement {
         onclick: () => after(openSession(ctx.app, session))
       },
       clip(session.title),
-      h('span', { className: 'orpheus-Muted' }, `${session.mode} · ${session.status} · `, timeLabel(session.created, ''))
+      h(
+        'span',
+        {
+          className: 'orpheus-Muted',
+          title: `${session.mode} · ${session.status} · started ${when(session.created).full}`
+        },
+        `${session.mode} · ${session.status} · `,
+        timeLabel(session.created, '')
+      )
     ),
     actions(
       running ? null : iconButton(`Resume ${session.title}`, runIcon, () => after(resumeSession(ctx.app, session))),

@@ -27,7 +27,13 @@ export async function cloneIntoSession(app: JupyterFrontEnd, session: ISession):
     `Clone a repository into ${session.title}`,
     'A shallow copy (latest commit only) of a public git repository goes into the session folder, where Claude can read it.',
     [
-      { key: 'url', label: 'Repository URL', placeholder: 'https://github.com/owner/repo.git', type: 'url', required: true },
+      {
+        key: 'url',
+        label: 'Repository URL',
+        placeholder: 'https://github.com/owner/repo.git',
+        type: 'url',
+        required: true
+      },
       { key: 'branch', label: 'Branch (optional)', placeholder: 'main', help: 'Leave empty for the default branch.' }
     ],
     'Clone'

@@ -18,10 +18,17 @@ class ShareForm extends Widget {
     super();
     this.addClass('orpheus-ShareForm');
     const uid = `orpheus-share-${++counter}`;
-    this._title = h('input', { id: `${uid}-title`, className: 'jp-mod-styled', type: 'text', maxlength: 300 }) as HTMLInputElement;
+    this._title = h('input', {
+      id: `${uid}-title`,
+      className: 'jp-mod-styled',
+      type: 'text',
+      maxlength: 300
+    }) as HTMLInputElement;
     this._title.value = title;
     this._expiry = h('select', { id: `${uid}-expiry`, className: 'jp-mod-styled' }) as HTMLSelectElement;
-    EXPIRY_CHOICES.forEach((c, i) => this._expiry.appendChild(new Option(c.label, String(i), false, i === DEFAULT_EXPIRY)));
+    EXPIRY_CHOICES.forEach((c, i) =>
+      this._expiry.appendChild(new Option(c.label, String(i), false, i === DEFAULT_EXPIRY))
+    );
     this.node.append(
       h('p', {}, `Anyone with the link can view a read-only snapshot of this ${kind} (${target}) as it is now.`),
       h('div', { className: 'orpheus-Field' }, h('label', { for: this._title.id }, 'Title'), this._title),
@@ -101,7 +108,11 @@ export class SharesList extends Widget {
             h(
               'span',
               { className: 'orpheus-Row-main' },
-              h('span', { className: 'orpheus-Row-label orpheus-Clip', title: `${s.title} (${s.target})` }, `${s.title}`),
+              h(
+                'span',
+                { className: 'orpheus-Row-label orpheus-Clip', title: `${s.title} (${s.target})` },
+                `${s.title}`
+              ),
               h(
                 'span',
                 { className: 'orpheus-Muted' },

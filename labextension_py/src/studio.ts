@@ -44,7 +44,11 @@ export class StudioSections {
       'Data',
       [
         iconButton(`Upload data files to ${project.name}`, fileUploadIcon, upload),
-        iconButton(`Import data files from another project into ${project.name}`, 'Import', () => void this._import(project)),
+        iconButton(
+          `Import data files from another project into ${project.name}`,
+          'Import',
+          () => void this._import(project)
+        ),
         iconButton(`Analyze the data of ${project.name}`, 'Analyze', () => void this.analyze(project.name)),
         iconButton(`Show the analysis of ${project.name}`, infoIcon, () => void this.showAnalysis(project.name)),
         iconButton(`Chat with the data of ${project.name}`, 'Chat', () => this.chat(project.name))
@@ -86,7 +90,11 @@ export class StudioSections {
       'div',
       { className: 'orpheus-Progress', 'data-progress': project },
       h('progress', { max: 100, value: percent, 'aria-label': `Analysis of ${project}` }),
-      h('span', { className: 'orpheus-Progress-text', role: 'status', title: `${percent} % ${p.message}` }, `${percent} % ${p.message}`)
+      h(
+        'span',
+        { className: 'orpheus-Progress-text', role: 'status', title: `${percent} % ${p.message}` },
+        `${percent} % ${p.message}`
+      )
     );
   }
 
@@ -124,7 +132,9 @@ export class StudioSections {
   async showAnalysis(project: string): Promise<void> {
     try {
       const widget = analysisWidget(await studioApi.analysis(project), this._host.app);
-      Array.from(this._host.app.shell.widgets('main')).find(w => w.id === widget.id)?.dispose();
+      Array.from(this._host.app.shell.widgets('main'))
+        .find(w => w.id === widget.id)
+        ?.dispose();
       this._host.app.shell.add(widget, 'main');
       this._host.app.shell.activateById(widget.id);
     } catch (error) {

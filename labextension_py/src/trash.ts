@@ -107,7 +107,8 @@ export class TrashView extends Widget {
 
 /** Open (or reveal and reload) the trash panel. */
 export function openTrash(app: JupyterFrontEnd, onChange: () => void): void {
-  const existing = Array.from(app.shell.widgets('main')).find(w => w.id === TRASH_ID) as MainAreaWidget<TrashView> | undefined;
+  const existing = Array.from(app.shell.widgets('main')).find(w => w.id === TRASH_ID) as
+    MainAreaWidget<TrashView> | undefined;
   if (existing) {
     void existing.content.load();
     app.shell.activateById(TRASH_ID);

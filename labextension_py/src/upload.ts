@@ -35,7 +35,9 @@ export async function uploadFiles(contents: Contents.IManager, folder: string, f
     }
   }
   if (saved.length) {
-    Notification.success(`Uploaded ${saved.length} file${saved.length > 1 ? 's' : ''} to ${folder}.`, { autoClose: 4000 });
+    Notification.success(`Uploaded ${saved.length} file${saved.length > 1 ? 's' : ''} to ${folder}.`, {
+      autoClose: 4000
+    });
   }
   return saved;
 }

@@ -26,10 +26,18 @@ export function videoWidget(project: string, file: string, share?: () => void): 
   widget.title.closable = true;
   widget.toolbar.addItem(
     'download',
-    new ToolbarButton({ icon: downloadIcon, label: 'Download', tooltip: `Download ${file}`, onClick: () => download(video.src) })
+    new ToolbarButton({
+      icon: downloadIcon,
+      label: 'Download',
+      tooltip: `Download ${file}`,
+      onClick: () => download(video.src)
+    })
   );
   if (share) {
-    widget.toolbar.addItem('share', new ToolbarButton({ icon: shareIcon, label: 'Share', tooltip: `Share ${file}`, onClick: share }));
+    widget.toolbar.addItem(
+      'share',
+      new ToolbarButton({ icon: shareIcon, label: 'Share', tooltip: `Share ${file}`, onClick: share })
+    );
   }
   return widget;
 }

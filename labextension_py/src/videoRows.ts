@@ -44,7 +44,9 @@ function sceneRow(ctx: IRowContext, project: string, scene: string, qualities: s
       title: 'Render quality',
       onchange: (ev: Event) => void qualityChoice.set(key, (ev.target as HTMLSelectElement).value)
     },
-    ...orderQualities(qualities).map(q => h('option', { value: q, selected: q === (qualityChoice.get(key) ?? 'low') }, q))
+    ...orderQualities(qualities).map(q =>
+      h('option', { value: q, selected: q === (qualityChoice.get(key) ?? 'low') }, q)
+    )
   ) as HTMLSelectElement;
   const state = renderStates.get(key);
   return h(
@@ -56,8 +58,10 @@ function sceneRow(ctx: IRowContext, project: string, scene: string, qualities: s
       clip(`${scene}.py`),
       h('span', { className: 'orpheus-Muted' }, 'scene')
     ),
-    select,
-    iconButton(`Render scene ${scene}`, 'Render', () => void render(ctx, project, scene, select.value)),
+    actions(
+      select,
+      iconButton(`Render scene ${scene}`, 'Render', () => void render(ctx, project, scene, select.value))
+    ),
     state ? renderProgress(key, scene, state) : null
   );
 }
@@ -68,7 +72,11 @@ function renderProgress(key: string, scene: string, state: IRenderState): HTMLEl
     'div',
     { className: 'orpheus-Progress orpheus-RenderProgress', 'data-render': key },
     h('progress', { max: 100, value: percent, 'aria-label': `Render of scene ${scene}` }),
-    h('span', { className: 'orpheus-Progress-text', role: 'status', title: `${percent} % ${state.message}` }, `${percent} % ${state.message}`),
+    h(
+      'span',
+      { className: 'orpheus-Progress-text', role: 'status', title: `${percent} % ${state.message}` },
+      `${percent} % ${state.message}`
+    ),
     state.error ? h('span', { className: 'orpheus-Error', role: 'alert' }, state.error) : null
   );
 }
@@ -126,7 +134,11 @@ async function newIdea(ctx: IRowContext, project: string): Promise<void> {
 function renderRow(ctx: IRowContext, project: IProject, r: IRender): HTMLElement {
   const share = (): void => void ctx.share('file', `${project.path}/video/out/${r.file}`, r.file);
   const play = (): void => showInMain(ctx.app, videoWidget(project.name, r.file, share));
-  const facts = [r.duration ? `${r.duration.toFixed(1)} s` : '', r.width ? `${r.width}×${r.height}` : '', formatBytes(r.size)]
+  const facts = [
+    r.duration ? `${r.duration.toFixed(1)} s` : '',
+    r.width ? `${r.width}×${r.height}` : '',
+    formatBytes(r.size)
+  ]
     .filter(Boolean)
     .join(' · ');
   return h(
@@ -142,7 +154,12 @@ function renderRow(ctx: IRowContext, project: IProject, r: IRender): HTMLElement
         onclick: play
       },
       clip(r.file),
-      h('span', { className: 'orpheus-Muted' }, r.created ? `${facts} · ` : facts, r.created ? timeLabel(r.created, '') : null)
+      h(
+        'span',
+        { className: 'orpheus-Muted' },
+        r.created ? `${facts} · ` : facts,
+        r.created ? timeLabel(r.created, '') : null
+      )
     ),
     actions(
       iconButton(`Play ${r.file}`, runIcon, play),
@@ -154,7 +171,11 @@ function renderRow(ctx: IRowContext, project: IProject, r: IRender): HTMLElement
 }
 
 async function deleteRender(ctx: IRowContext, project: string, file: string): Promise<void> {
-  const ok = await confirmAction(`Delete ${file}?`, `The rendered video ${file} will be deleted. This cannot be undone.`, 'Delete');
+  const ok = await confirmAction(
+    `Delete ${file}?`,
+    `The rendered video ${file} will be deleted. This cannot be undone.`,
+    'Delete'
+  );
   if (!ok) {
     return;
   }

@@ -58,7 +58,11 @@ export function applyInsightsEvent(state: IInsightsState, event: { event: string
       return { ...state, text: state.text + (str(data.text) ?? '') };
     case 'error':
       // Every error of this endpoint ends it (there is no retry to wait for).
-      return { ...state, running: data.retrying ? state.running : false, error: str(data.message) || 'The insights failed.' };
+      return {
+        ...state,
+        running: data.retrying ? state.running : false,
+        error: str(data.message) || 'The insights failed.'
+      };
     case 'complete': {
       const doc = asInsightsDoc(data);
       return { ...state, running: false, doc, text: doc?.text || state.text };

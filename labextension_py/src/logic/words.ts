@@ -33,7 +33,13 @@ export function when(iso: string | null | undefined, now = Date.now()): IWhen {
   if (Number.isNaN(t)) {
     return { text: '', full: '' };
   }
-  const full = new Date(t).toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  const full = new Date(t).toLocaleString(undefined, {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit'
+  });
   const s = Math.round((now - t) / 1000);
   if (s < 0) {
     return { text: s > -MINUTE ? 'just now' : `in ${span(-s)}`, full };
