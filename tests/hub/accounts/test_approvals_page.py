@@ -15,48 +15,14 @@ from typing import Any
 import pytest
 import requests
 
-from orpheus_hub.accounts.models import Account, LoginThrottle, to_db
 from orpheus_hub.accounts.store import AccountStore
-from orpheus_hub.accounts.throttle import name_key
 from tests.harness.hub import Hub, running_hub
 
+from .approvals_data import COUNT, fill, state_of
 from .helpers import ADMIN_PASSWORD, CHEAP_HASHING, login, xsrf
 
 pytestmark = [pytest.mark.slow]
-COUNT = 520
 PAGINATION = "application/jupyterhub-pagination+json"
-
-
-def state_of(i: int) -> str:
-    """The stored state of account ``i`` (a mix like a real hub's)."""
-    if i % 50 == 7:
-        return "deleted"
-    if i % 10 == 3:
-        return "revoked"
-    if i % 4 == 1:
-        return "approved"
-    return "trial"
-
-
-def fill(store: AccountStore, now: datetime) -> None:
-    """``COUNT`` accounts signed up an hour apart; trials of user000-009 end in 71.5 h,
-    the others' ended (expired) or run a day; user005 is locked by failed logins."""
-    rows = []
-    for i in range(COUNT):
-        status = state_of(i)
-        created = now - timedelta(hours=i + 1)
-        ends = now + timedelta(hours=71.5) if i < 10 else created + timedelta(hours=24 if i % 3 else 600)
-        rows.append(Account(
-            username=f"user{i:03d}", email=f"user{i:03d}@{'north' if i % 2 else 'south'}.example",
-            source="signup", status=status, created_at=to_db(created), trial_expires_at=to_db(ends),
-            approved_at=to_db(created) if status == "approved" else None, failed_logins=0,
-            deleted_at=to_db(now) if status == "deleted" else None,
-            last_login_at=to_db(now - timedelta(days=3, hours=2)) if i == 1 else None,
-        ))
-    with store.transaction() as session:
-        session.add_all(rows)
-        session.add(LoginThrottle(key=name_key("user005"), failures=12, last_failure_at=to_db(now),
-                                  blocked_until=to_db(now + timedelta(hours=1))))
 
 
 @pytest.fixture(scope="module")
@@ -229,3 +195,65 @@ def test_rest_api_pages_and_filters_the_same_way(hub: Hub) -> None:
     bad = hub.api("GET", "/orpheus/users", params={"limit": "0"})
     assert bad.status_code == 400
     assert "limit must be between 1 and 500" in bad.json()["message"]
+
+
+# ---- the page in Chromium ------------------------------------------------------------
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+def test_the_page_in_chromium(hub: Hub) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        tab = browser.new_page(viewport={"width": 1280, "height": 900})
+        tab.goto(hub.url + "/hub/login")
+        assert "Orpheus" in tab.title()
+        expect(tab.locator(".orpheus-brand .orpheus-name")).to_have_text("Orpheus")
+        assert (tab.locator(".orpheus-brand svg").bounding_box() or {}).get("width", 0) > 0
+        tab.fill("#username_input", "admin")
+        tab.fill("#password_input", ADMIN_PASSWORD)
+        tab.click("#login_submit")
+        tab.wait_for_url("**/hub/**")
+        tab.goto(hub.url + "/hub/approvals")
+        expect(tab.locator("#orpheus-approvals-count")).to_contain_text("Showing 1–50 of")
+        heights = tab.eval_on_selector_all("#orpheus-approvals tbody tr",
+                                           "rows => rows.map(r => r.getBoundingClientRect().height)")
+        assert len(heights) == 50
+        # A row whose cells wrap is at least twice the height of a one-line row.
+        assert max(heights) < 1.5 * min(heights), heights
+        ARTIFACTS.mkdir(exist_ok=True)
+        tab.screenshot(path=str(ARTIFACTS / "approvals-page.png"), full_page=False)
+        trial = tab.locator('tr[data-user="user000"] td.trial time')
+        expect(trial).to_have_attribute("title", re.compile(r"^ends \d{4}-\d\d-\d\d \d\d:\d\d UTC$"))
+
+        tab.click('th a[data-sort="signed_up"]')  # ascending: the oldest first
+        expect(tab.locator("#orpheus-approvals tbody tr").first).to_have_attribute("data-user", "user519")
+        tab.click('th a[data-sort="signed_up"]')  # again: newest first
+        expect(tab.locator("#orpheus-approvals tbody tr").first).to_have_attribute("data-user", "admin")
+
+        tab.fill("#orpheus-q", "user12")
+        tab.select_option("#orpheus-state", "trial")
+        with tab.expect_navigation():
+            tab.click("#orpheus-approvals-filter button[type=submit]")
+        names = tab.eval_on_selector_all("#orpheus-approvals tbody tr", "rows => rows.map(r => r.dataset.user)")
+        assert names
+        assert all(n.startswith("user12") for n in names)
+        assert set(tab.eval_on_selector_all("#orpheus-approvals tbody tr",
+                                            "rows => rows.map(r => r.dataset.state)")) == {"trial"}
+
+        target = names[0]
+        revoke = tab.locator(f'tr[data-user="{target}"] button[value="revoke"]')
+        revoke.click()
+        expect(tab.locator("#orpheus-confirm")).to_contain_text(f"Revoke {target}?")
+        tab.click("#orpheus-confirm a:has-text('Cancel')")
+        expect(tab.locator("#orpheus-confirm")).to_have_count(0)
+        expect(tab.locator(f'tr[data-user="{target}"]')).to_have_attribute("data-state", "trial")
+        tab.locator(f'tr[data-user="{target}"] button[value="revoke"]').click()
+        tab.screenshot(path=str(ARTIFACTS / "approvals-confirm.png"))
+        tab.click(f"#orpheus-confirm button:has-text('Yes, revoke {target}')")
+        expect(tab.locator(".alert-success")).to_contain_text(f"Revoked {target}")
+        expect(tab.locator(f'tr[data-user="{target}"]')).to_have_count(0)  # no longer a trial
+        browser.close()
