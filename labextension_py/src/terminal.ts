@@ -1,12 +1,12 @@
 import { JupyterFrontEnd } from '@jupyterlab/application';
 import { MainAreaWidget } from '@jupyterlab/apputils';
-import { ITerminal, ITerminalTracker, Terminal } from '@jupyterlab/terminal';
+import { ITerminal, Terminal } from '@jupyterlab/terminal';
 import { terminalIcon } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 
-import { api, ISession } from './api';
+import { ISession } from './api';
 
-type TerminalWidget = MainAreaWidget<ITerminal.ITerminal>;
+export type TerminalWidget = MainAreaWidget<ITerminal.ITerminal>;
 
 /**
  * Open a session's named terminal as a main-area widget: Lab's standard
@@ -30,9 +30,7 @@ export async function openSessionTerminal(app: JupyterFrontEnd, session: ISessio
     widget.title.closable = true;
     app.shell.add(widget, 'main');
   }
-  label(widget, session);
-  widget.addClass('orpheus-SessionTerminal');
-  widget.node.dataset.orpheusSession = session.id;
+  markSessionTerminal(widget, session);
   app.shell.activateById(widget.id);
   return widget;
 }
@@ -66,26 +64,9 @@ export function retitleTerminal(app: JupyterFrontEnd, session: ISession): void {
   }
 }
 
-/**
- * Lab restores open terminal tabs after a reload as "Terminal <name>": give the
- * ones that belong to Orpheus sessions their session titles back.
- */
-export async function relabelRestoredTerminals(tracker: ITerminalTracker): Promise<void> {
-  let sessions: ISession[];
-  try {
-    sessions = await api.listSessions();
-  } catch {
-    return; // no sessions API on this server: nothing to relabel
-  }
-  const byTerminal = new Map(sessions.filter(s => s.terminal).map(s => [s.terminal as string, s]));
-  const apply = (widget: TerminalWidget) => {
-    const session = byTerminal.get(widget.content.session.name);
-    if (session) {
-      label(widget, session);
-      widget.addClass('orpheus-SessionTerminal');
-      widget.node.dataset.orpheusSession = session.id;
-    }
-  };
-  tracker.forEach(apply);
-  tracker.widgetAdded.connect((_, widget) => apply(widget));
+/** Mark a terminal tab as the session's own: its title, class and `data-orpheus-session`. */
+export function markSessionTerminal(widget: TerminalWidget, session: ISession): void {
+  label(widget, session);
+  widget.addClass('orpheus-SessionTerminal');
+  widget.node.dataset.orpheusSession = session.id;
 }

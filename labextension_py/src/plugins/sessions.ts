@@ -1,11 +1,12 @@
 import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { IStateDB } from '@jupyterlab/statedb';
 import { ITerminalTracker } from '@jupyterlab/terminal';
 import { Signal } from '@lumino/signaling';
 
 import { ISession } from '../api';
 import { claudeIcon } from '../icons';
 import { newSession } from '../sessions';
-import { relabelRestoredTerminals } from '../terminal';
+import { SessionTabs } from '../sessionTabs';
 import { CommandIDs, IOrpheusAccount, IOrpheusAI, IOrpheusSessions } from '../tokens';
 
 /** The sessions service: the new-session dialog, and a signal when sessions change. */
@@ -35,13 +36,14 @@ export const sessionsPlugin: JupyterFrontEndPlugin<IOrpheusSessions> = {
   description: 'Create Claude sessions and keep their terminal tabs right across reloads.',
   autoStart: true,
   requires: [IOrpheusAccount],
-  optional: [ITerminalTracker, IOrpheusAI],
+  optional: [ITerminalTracker, IOrpheusAI, IStateDB],
   provides: IOrpheusSessions,
   activate: (
     app: JupyterFrontEnd,
     account: IOrpheusAccount,
     terminals: ITerminalTracker | null,
-    ai: IOrpheusAI | null
+    ai: IOrpheusAI | null,
+    state: IStateDB | null
   ): IOrpheusSessions => {
     const service = new SessionService(app, account, ai);
     app.commands.addCommand(CommandIDs.newSession, {
@@ -54,7 +56,8 @@ export const sessionsPlugin: JupyterFrontEndPlugin<IOrpheusSessions> = {
       execute: () => service.newSession()
     });
     if (terminals) {
-      void app.restored.then(() => relabelRestoredTerminals(terminals));
+      const tabs = new SessionTabs(app, terminals, state);
+      void app.restored.then(() => tabs.restore());
     }
     return service;
   }
