@@ -110,7 +110,15 @@ export class AnalysisView extends Widget {
                   h(
                     'td',
                     {},
-                    h('meter', { min: 0, max: 1, value: c.share ?? 0, 'aria-label': `Share of ${c.name} missing` })
+                    h('meter', {
+                      min: 0,
+                      max: 1,
+                      low: 0.05,
+                      high: 0.2,
+                      optimum: 0,
+                      value: c.share ?? 0,
+                      'aria-label': `Share of ${c.name} missing`
+                    })
                   )
                 )
               )

@@ -68,7 +68,9 @@ export const api = {
     sendJSON<ISession>(`sessions/${q(id)}`, 'PATCH', { title }),
   deleteSession: (id: string, purge: boolean): Promise<ISession> =>
     requestAPI<ISession>(`sessions/${q(id)}?purge=${purge ? 1 : 0}`, { method: 'DELETE' }),
-  resumeSession: (id: string): Promise<ISession> => sendJSON<ISession>(`sessions/${q(id)}/resume`, 'POST', {}),
+  /** A new terminal in the session's folder; a shell session of someone outside the hub's shell group needs the key. */
+  resumeSession: (id: string, accessKey?: string): Promise<ISession> =>
+    sendJSON<ISession>(`sessions/${q(id)}/resume`, 'POST', accessKey ? { access_key: accessKey } : {}),
   sessionRecording: async (id: string): Promise<string> => (await fetchAPI(`sessions/${q(id)}/recording`)).text(),
   /** A browser URL (cookie auth) for the session folder as a zip. */
   sessionArchiveUrl: (id: string): string => apiUrl(`sessions/${q(id)}/archive`),
