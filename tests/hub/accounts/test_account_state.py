@@ -122,3 +122,37 @@ def test_an_account_that_never_had_a_trial_is_pending() -> None:
     assert public_state(admin_made, EXPIRED) == "pending"
     assert public_state(None, EXPIRED) == "pending"
     assert public_state(admin_made, "revoked") == "revoked"
+
+
+def test_lab_requests_of_a_blocked_user_get_json_with_the_reason(hub: Hub) -> None:
+    """A Lab call to the stopped server of a revoked user ends in JSON that says why (not
+    the login page the hub would redirect to)."""
+    s = signed_in(hub, "lara")
+    assert hub.api("POST", "/orpheus/users/lara/revoke").status_code == 200
+    past_refresh()
+    json_only = {"Accept": "application/json"}
+    for path in ("/user/lara/api/contents", "/user/lara/orpheus/api/projects"):
+        r = s.get(hub.url + path, headers=json_only, timeout=30)  # via the hub's redirect
+        assert r.status_code == 403, (path, r.status_code, r.text[:300])
+        assert r.headers["Content-Type"].startswith("application/json")
+        doc = r.json()
+        assert doc["message"] == "Your account has been revoked by an administrator."
+        assert (doc["state"], doc["blocked"]) == ("revoked", True)
+        assert doc["account_state_url"] == "/hub/orpheus/account-state"
+    post = s.post(hub.url + "/hub/user/lara/api/sessions", json={}, timeout=30,
+                  headers={**json_only, "X-XSRFToken": s.cookies.get("_xsrf", path="/hub/")})
+    assert post.status_code == 403
+    assert post.json()["state"] == "revoked"
+    # A page visit still goes to the login page, which says why at login.
+    page = s.get(hub.url + "/hub/user/lara/lab", headers={"Accept": "text/html"}, timeout=30,
+                 allow_redirects=False)
+    assert page.status_code == 302
+    assert "/hub/login" in page.headers["Location"]
+
+
+def test_an_allowed_user_keeps_the_hubs_own_answers(hub: Hub) -> None:
+    s = signed_in(hub, "amos")
+    r = s.post(hub.url + "/hub/user/amos/api/sessions", json={}, timeout=30,
+               headers={"Accept": "application/json", "X-XSRFToken": s.cookies.get("_xsrf", path="/hub/")})
+    assert r.status_code == 424  # JupyterHub's "server not running"
+    assert "no longer running" in r.json()["message"]

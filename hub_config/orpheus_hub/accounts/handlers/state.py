@@ -20,8 +20,9 @@ import json
 from datetime import datetime
 from typing import Any
 
-from jupyterhub.handlers.base import BaseHandler
+from jupyterhub.handlers.base import BaseHandler, UserUrlHandler
 from jupyterhub.utils import url_path_join
+from tornado import web
 
 from .. import views
 from ..models import APPROVED, DELETED, EXPIRED, REVOKED, TRIAL, Account, from_db
@@ -93,7 +94,63 @@ class AccountStateHandler(BaseHandler):  # type: ignore[misc]
                            "actions": actions})
 
 
+class BlockedUserUrlHandler(UserUrlHandler):  # type: ignore[misc]
+    """The hub's handler of ``/hub/user/<name>/...`` (requests for a server that is not
+    running), except that a *blocked* user's API request is answered 403 in JSON with the
+    reason, where the hub would redirect it to the login page (HTML a Lab call cannot read)
+    or call the server merely "no longer running". Page visits are left to the hub."""
+
+    _xsrf_failure: web.HTTPError | None = None
+
+    def _api_request(self) -> bool:
+        """Not a page visit (a Lab call asks for JSON or anything, never for HTML)."""
+        return "text/html" not in self.request.headers.get("Accept", "")
+
+    def check_xsrf_cookie(self) -> None:
+        """The hub's check; for a signed-out caller's API request its failure waits until
+        :meth:`prepare` knows whether the request is refused anyway (the hub ties XSRF
+        tokens to the signed-in user, so a blocked user's POST always fails it)."""
+        try:
+            super().check_xsrf_cookie()
+        except web.HTTPError as e:
+            if self.current_user is not None or not self._api_request():
+                raise
+            self._xsrf_failure = e
+
+    async def prepare(self) -> None:
+        """The hub's prepare, then the refusal of a blocked cookie owner's API request."""
+        await super().prepare()
+        refusal = await self._refusal()
+        if refusal is not None:
+            self.set_status(403)
+            self.set_header("Content-Type", "application/json")
+            self.set_header("Cache-Control", "no-store")
+            self.finish(json.dumps(refusal))
+            raise web.Finish()
+        if self._xsrf_failure is not None:
+            raise self._xsrf_failure
+
+    async def _refusal(self) -> dict[str, Any] | None:
+        """The JSON refusal of a blocked cookie owner's API request, or None."""
+        if self.current_user is not None or not self._api_request():
+            return None
+        user = self.get_current_user_cookie()
+        if user is None or getattr(user, "kind", "user") != "user":
+            return None
+        account, state = await self.authenticator.account_state(user.name)
+        message = views.blocked_message(account, state)
+        if not message:
+            return None
+        return {"message": message, "state": public_state(account, state), "blocked": True,
+                "account_state_url": url_path_join(self.hub.base_url, "orpheus", "account-state"),
+                "actions": [{"label": "Log out", "url": url_path_join(self.hub.base_url, "logout")}]}
+
+
 #: every state this route answers
 STATES = (APPROVED, TRIAL, PENDING, REVOKED, EXPIRED, DELETED, SIGNED_OUT)
 
-default_handlers: list[tuple[str, Any]] = [(r"/orpheus/account-state", AccountStateHandler)]
+default_handlers: list[tuple[str, Any]] = [
+    (r"/orpheus/account-state", AccountStateHandler),
+    # Ahead of the hub's own route of the same pattern (authenticator routes come first).
+    (r"/user/(?P<user_name>[^/]+)(?P<user_path>/.*)?", BlockedUserUrlHandler),
+]
