@@ -240,7 +240,8 @@ def test_granted_users_sessions_log_in_trial_users_do_not_and_revocation_takes_i
 
     # revoking the grant: the next server start has neither the variables nor the file
     assert hub.api("DELETE", f"/orpheus/credentials/{SET}/groups/research").status_code == 200
-    hub.stop_server("alice")
+    assert check(hub, "alice")["env"] is True  # as documented: a running server keeps it ...
+    hub.stop_server("alice")  # ... until it stops
     assert check(hub, "alice") == {"env": False, "hub_key": False}
 
     # never in the clear: not in the hub's databases, its log, or anything in the homes
