@@ -1,17 +1,25 @@
-import { Dialog, showDialog } from '@jupyterlab/apputils';
 import { closeIcon } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 
 import { iconButton } from './dom';
+import { formatBytes, ISessionForm, mergeFiles } from './logic/multipart';
+import { sessionFormProblems } from './logic/titles';
+import { SlugPreview } from './slugPreview';
+import { showSubmitDialog } from './submitDialog';
 
-import { formatBytes, ISessionForm, mergeFiles, projectSlug, validateSessionForm } from './logic/multipart';
+/** A project to pick: its folder name (the value sent) and the title it shows. */
+export interface IProjectChoice {
+  name: string;
+  title: string;
+}
 
 const NEW_PROJECT = '\u0000new';
 let counter = 0;
 
 /**
- * The "New Claude session" form: title, project (existing or new), mode (only
- * when the user may open shells) and files to upload, by drag and drop or picker.
+ * The "New Claude session" form: title, project (existing or new, titled in
+ * any script, each with its folder name shown live), mode (only when the user
+ * may open shells) and files to upload, by drag and drop or picker.
  */
 export class SessionForm extends Widget {
   private _files: File[];
@@ -21,10 +29,13 @@ export class SessionForm extends Widget {
   private _mode: HTMLSelectElement | null = null;
   private _list: HTMLUListElement;
   private _problems: HTMLDivElement;
+  private _error: HTMLDivElement;
+  private _titleFolder: SlugPreview;
+  private _projectFolder: SlugPreview;
 
   private _aiNote: HTMLElement | null = null;
 
-  constructor(projects: string[], allowShell: boolean, initial?: Partial<ISessionForm>, aiOff?: string | null) {
+  constructor(projects: IProjectChoice[], allowShell: boolean, initial?: Partial<ISessionForm>, aiOff?: string | null) {
     super();
     this.addClass('orpheus-SessionForm');
     const uid = `orpheus-sf-${++counter}`;
@@ -38,23 +49,30 @@ export class SessionForm extends Widget {
     this._title.placeholder = 'What is this session for?';
     this._title.maxLength = 200;
     this.node.appendChild(field('Title', this._title));
+    this._titleFolder = new SlugPreview(this._title, 'session', () => this._existingProject());
+    this.node.appendChild(this._titleFolder.node);
 
     this._project = document.createElement('select');
     this._project.id = `${uid}-project`;
     this._project.className = 'jp-mod-styled';
-    for (const name of projects) {
-      this._project.appendChild(new Option(name, name));
+    for (const project of projects) {
+      const text =
+        project.title && project.title !== project.name ? `${project.title} (${project.name})` : project.name;
+      this._project.appendChild(new Option(text, project.name));
     }
     this._project.appendChild(new Option('New project…', NEW_PROJECT));
     this.node.appendChild(field('Project', this._project));
 
     this._newName = input(`${uid}-newproject`, 'text', '');
-    this._newName.placeholder = 'new-project-name';
+    this._newName.placeholder = 'A title in any script, e.g. Sales Q3';
+    this._newName.maxLength = 200;
     const newField = field('New project name', this._newName);
     newField.classList.add('orpheus-SessionForm-new');
+    this._projectFolder = new SlugPreview(this._newName, 'project');
+    newField.appendChild(this._projectFolder.node);
     this.node.appendChild(newField);
     const wanted = initial?.project ?? '';
-    if (wanted && projects.includes(wanted) && !initial?.newProject) {
+    if (wanted && projects.some(p => p.name === wanted) && !initial?.newProject) {
       this._project.value = wanted;
     } else if (wanted || projects.length === 0) {
       this._project.value = NEW_PROJECT;
@@ -83,13 +101,37 @@ export class SessionForm extends Widget {
     this._newName.setAttribute('aria-describedby', this._problems.id);
     this._problems.setAttribute('role', 'alert');
     this.node.appendChild(this._problems);
+    this._error = document.createElement('div');
+    this._error.className = 'orpheus-FormError';
+    this._error.setAttribute('role', 'alert');
+    this._error.setAttribute('aria-label', 'Why the session was not created');
+    this.node.appendChild(this._error);
 
     this._mode?.addEventListener('change', () => this._update());
     for (const el of [this._title, this._project, this._newName]) {
       el.addEventListener('input', () => this._update());
       el.addEventListener('change', () => this._update());
     }
+    this._project.addEventListener('change', () => this._titleFolder.update());
     this._update();
+    this._titleFolder.update();
+    this._projectFolder.update();
+  }
+
+  /** Show why the server refused the form (empty to clear). */
+  showError(message: string): void {
+    this._error.textContent = message;
+  }
+
+  dispose(): void {
+    this._titleFolder.dispose();
+    this._projectFolder.dispose();
+    super.dispose();
+  }
+
+  /** The chosen existing project, or null for a new one. */
+  private _existingProject(): string | null {
+    return this._project.value === NEW_PROJECT ? null : this._project.value;
   }
 
   getValue(): ISessionForm {
@@ -141,11 +183,8 @@ export class SessionForm extends Widget {
       this._aiNote.hidden = (this._mode?.value ?? 'claude') !== 'claude';
     }
     this._newName.required = isNew;
-    if (isNew && this._newName.value) {
-      this._newName.title = `Will be created as "${projectSlug(this._newName.value)}"`;
-    }
     this._list.replaceChildren(...this._files.map(f => this._fileItem(f)));
-    const problems = validateSessionForm(this.getValue());
+    const problems = sessionFormProblems(this.getValue());
     this._problems.textContent = problems.join(' ');
     // :invalid disables the dialog's Create button (JupyterLab's own validation hook).
     this._newName.setCustomValidity(isNew && problems.length ? problems[0] : '');
@@ -205,18 +244,23 @@ function field(labelText: string, control: HTMLElement): HTMLDivElement {
   return div;
 }
 
-/** Show the form; resolves with its values, or null when cancelled. */
-export async function askSessionForm(
-  projects: string[],
+/**
+ * Show the form until `submit` succeeds (its refusal is shown in the form,
+ * which keeps what the user typed and picked); null when cancelled.
+ */
+export function askSessionForm<R>(
+  projects: IProjectChoice[],
   allowShell: boolean,
+  submit: (form: ISessionForm) => Promise<R>,
   initial?: Partial<ISessionForm>,
   aiOff?: string | null
-): Promise<ISessionForm | null> {
-  const result = await showDialog({
+): Promise<R | null> {
+  return showSubmitDialog<ISessionForm, R>({
     title: 'New Claude session',
     body: new SessionForm(projects, allowShell, initial, aiOff),
-    buttons: [Dialog.cancelButton(), Dialog.okButton({ label: 'Create', ariaLabel: 'Create the session' })],
-    focusNodeSelector: 'input'
+    acceptLabel: 'Create',
+    acceptAriaLabel: 'Create the session',
+    focusNodeSelector: 'input',
+    submit
   });
-  return result.button.accept && result.value ? result.value : null;
 }

@@ -5,17 +5,18 @@ import { Dialog, InputDialog, Notification, showDialog } from '@jupyterlab/apput
 
 import { aiOffMessage } from './ai';
 import { api, ILLMStatus, ISession } from './api';
-import { ISessionForm } from './logic/multipart';
-import { sessionFormData } from './logic/multipart';
+import { ISessionForm, sessionFormData } from './logic/multipart';
 import { notifyError } from './notify';
-import { askSessionForm } from './sessionDialog';
+import { createProjectTitled } from './projectDialog';
+import { askSessionForm, IProjectChoice } from './sessionDialog';
 import { openSessionTerminal, retitleTerminal } from './terminal';
 
 /**
  * Ask for the session's details, create it (multipart upload) and open its
- * terminal. A server refusal is shown as it is and the form comes back with
- * what the user typed and picked. With AI off (`ai.enabled` false) the form
- * says so; the session can still start.
+ * terminal. A new project is made first from the title the user typed (the
+ * server names its folder). A server refusal is shown in the dialog, which
+ * stays open with what the user typed and picked. With AI off
+ * (`ai.enabled` false) the form says so; the session can still start.
  */
 export async function newSession(
   app: JupyterFrontEnd,
@@ -23,34 +24,41 @@ export async function newSession(
   initial?: Partial<ISessionForm>,
   ai?: ILLMStatus | null
 ): Promise<ISession | null> {
-  let projects: string[] = [];
+  let projects: IProjectChoice[] = [];
   try {
-    projects = (await api.listProjects()).map(p => p.name);
+    projects = (await api.listProjects()).map(p => ({
+      name: p.name,
+      title: (p as { title?: string }).title || p.name
+    }));
   } catch (error) {
     notifyError(error, 'Could not list projects');
   }
-  let values = initial;
-  for (;;) {
-    const form = await askSessionForm(projects, allowShell, values, aiOffMessage(ai));
-    if (!form) {
-      return null;
-    }
-    let session: ISession;
+  const made = new Map<string, string>(); // new project title -> folder, so a retry does not make another
+  const submit = async (form: ISessionForm): Promise<ISession> => {
     try {
-      session = await api.createSession(sessionFormData(form));
+      let project = form.project.trim();
+      if (form.newProject) {
+        const existing = made.get(project);
+        project = existing ?? (await createProjectTitled(project)).name;
+        made.set(form.project.trim(), project);
+      }
+      return await api.createSession(sessionFormData({ ...form, project, newProject: false }));
     } catch (error) {
       notifyError(error, 'Could not create the session');
-      values = form;
-      continue;
+      throw error;
     }
-    Notification.success(`Session "${session.title}" started in project ${session.project}.`, { autoClose: 4000 });
-    try {
-      await openSessionTerminal(app, session);
-    } catch (error) {
-      notifyError(error, 'Could not open the terminal');
-    }
-    return session;
+  };
+  const session = await askSessionForm(projects, allowShell, submit, initial, aiOffMessage(ai));
+  if (!session) {
+    return null;
   }
+  Notification.success(`Session "${session.title}" started in project ${session.project}.`, { autoClose: 4000 });
+  try {
+    await openSessionTerminal(app, session);
+  } catch (error) {
+    notifyError(error, 'Could not open the terminal');
+  }
+  return session;
 }
 
 /** Open the terminal of a running session, or offer to resume an ended one. */
