@@ -43,8 +43,10 @@ from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 from traitlets import Float, List, TraitError, Unicode, default, validate
 from traitlets.config import LoggingConfigurable
 
+from .accounts.models import APPROVED
+
+#: Event names sent to the webhooks: a sign-up, and an approval (named after the state it enters).
 SIGNUP = "signup"
-APPROVED = "approved"
 
 
 def redact(url: str) -> str:

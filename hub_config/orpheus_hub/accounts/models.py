@@ -19,6 +19,8 @@ DELETED = "deleted"
 #: ``state_of`` for a name that has no Orpheus record.
 MISSING = "none"
 STATES = (TRIAL, EXPIRED, APPROVED, REVOKED, DELETED)
+#: The states in which an account may sign in and use the services (servers, gateway, shares).
+ACTIVE_STATES = (TRIAL, APPROVED)
 
 
 def to_db(moment: datetime | None) -> datetime | None:

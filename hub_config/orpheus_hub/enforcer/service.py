@@ -23,7 +23,8 @@ from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 from traitlets import Float, Unicode, default
 from traitlets.config import Application
 
-ACTIVE_STATES = ("trial", "approved")
+from ..accounts.models import ACTIVE_STATES
+
 MAX_WAIT = 300.0  # the longest wait GET /hub/api/orpheus/accounts accepts
 
 

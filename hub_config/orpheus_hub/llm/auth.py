@@ -35,10 +35,9 @@ from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 from traitlets import Float, Instance, Integer
 from traitlets.config import LoggingConfigurable
 
+from ..accounts.models import ACTIVE_STATES
 from ..share.accountstate import AccountStates, AccountStateUnavailable
 from .tokens import TokenStore, is_gateway_token
-
-ALLOWED_STATES = ("trial", "approved")
 
 
 @dataclass
@@ -115,7 +114,7 @@ class CallerAuth(LoggingConfigurable):
             raise GatewayAuthError(403, f"This token lacks the scope {needed}.")
         account = await self._account(token)
         state = str(account.get("state", ""))
-        if state not in ALLOWED_STATES:
+        if state not in ACTIVE_STATES:
             await self._revoke_tokens(str(model["name"]))
             raise GatewayAuthError(403, f"Your account is {state or 'unknown'}; the LLM gateway "
                                         "serves trial and approved accounts only.")

@@ -19,6 +19,7 @@ from typing import Any
 from traitlets import Integer, validate
 from traitlets.config import LoggingConfigurable
 
+from ..accounts.models import TRIAL
 from .usage import QuotaOverride
 
 
@@ -92,7 +93,7 @@ class QuotaPolicy(LoggingConfigurable):
 
     def limits(self, state: str, override: QuotaOverride | None) -> Limits:
         """The defaults for ``state``, with the admin's override on top."""
-        tokens = self.trial_tokens_per_day if state == "trial" else self.approved_tokens_per_day
+        tokens = self.trial_tokens_per_day if state == TRIAL else self.approved_tokens_per_day
         rpm = self.requests_per_minute
         source = f"{state} default"
         if override is not None:

@@ -24,10 +24,12 @@ from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 from traitlets import Float, Unicode, default
 from traitlets.config import LoggingConfigurable
 
-ACTIVE_STATES = ("trial", "approved")
-DELETED = "deleted"
+from ..accounts.models import ACTIVE_STATES, DELETED, REVOKED
+
+__all__ = ["DELETED", "DISABLED_STATES", "AccountState", "AccountStateUnavailable", "AccountStates"]
+
 #: Owners in these states have their public links disabled (re-enabled once approved again).
-DISABLED_STATES = ("revoked", DELETED)
+DISABLED_STATES = (REVOKED, DELETED)
 
 
 class AccountStateUnavailable(Exception):

@@ -11,7 +11,7 @@ from tornado import web
 
 from .. import views
 from ..forms import FormError, SignupData, check_signup
-from ..models import DELETED, from_db
+from ..models import DELETED, TRIAL, from_db
 from ..store import AccountExists
 
 
@@ -98,7 +98,7 @@ def trial_banner(user: Any) -> str:
     if account is None:
         return ""
     now = auth.clock.now()
-    if account.state(now) != "trial":
+    if account.state(now) != TRIAL:
         return ""
     return views.time_left(from_db(account.trial_expires_at), now)
 
