@@ -1,10 +1,14 @@
 """Streaming column profiles: exact counts, distincts, statistics and histograms.
 
 Each column keeps one compact state across record batches: its value counts
-(an Arrow array of distinct values plus their counts). Everything else follows
-exactly from it: min/max, mean/std, quantiles, histogram bins, IQR outliers,
-top values and the dominant datetime step. Memory grows with the number of
-distinct values, never with the number of rows times columns.
+(an Arrow array of distinct values plus their counts), or for numbers with
+many distinct values the values themselves, sorted once at the end. Everything
+else follows exactly from that distribution (stats.py): min/max, mean/std,
+quantiles, histogram bins, IQR outliers, top values, text lengths and the
+dominant datetime step.
+
+Missing values are nulls (empty cells), NaN, and text that is empty or only
+whitespace (a blank cell is a blank cell, however many spaces it holds).
 """
 
 from __future__ import annotations
@@ -17,11 +21,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import semantic
-from .arrays import as_numpy
+from .arrays import as_numpy, from_numpy
+from .stats import numeric_stats, ratio, top_values
 
-QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
-TOP_VALUES = 10
-HIST_BINS = 20
 SAMPLE_VALUES = 2000
 COMPACT_AT = 2_000_000
 
@@ -50,11 +52,11 @@ RAW_DISTINCT_SHARE = 0.05  # numeric columns with more distinct values per batch
 class ColumnState:
     """Everything a column needs across batches.
 
-    Numbers and timestamps keep their valid values as NumPy arrays (8 bytes a
-    value) and are sorted once at the end: exact quantiles, distincts and top
-    values from run lengths. Text, booleans and numbers with few distinct
-    values keep per-batch value counts, merged by dictionary-encoding the
-    values and summing counts per code.
+    Numbers and timestamps with many distinct values keep their valid values
+    as NumPy arrays (8 bytes a value) and are sorted once at the end: exact
+    quantiles, distincts and top values from run lengths. Text, booleans and
+    numbers with few distinct values keep per-batch value counts, merged by
+    dictionary-encoding the values and summing counts per code.
     """
 
     name: str
@@ -65,9 +67,6 @@ class ColumnState:
     numbers: list[np.ndarray] = field(default_factory=list)
     unit: str = "s"
     pending: int = 0
-    len_min: int | None = None
-    len_max: int | None = None
-    len_sum: int = 0
     sample: list[Any] = field(default_factory=list)
     final: tuple[pa.Array, np.ndarray] | None = None
     raw: bool | None = None
@@ -79,41 +78,57 @@ class ColumnState:
         if self.kind == "datetime" and pa.types.is_date(arr.type):
             arr = arr.cast(pa.timestamp("s"))
         self.count += len(arr)
-        self.nulls += arr.null_count
+        if len(self.sample) < SAMPLE_VALUES:
+            self._sample(arr)
+        if arr.null_count == len(arr):
+            self.nulls += len(arr)
+            return
+        if self.kind in NUMERIC_KINDS and self._raw(arr):
+            self.nulls += arr.null_count
+            self._numbers(arr.drop_null() if arr.null_count else arr)
+            return
+        self._count(pc.value_counts(arr))
+
+    def _sample(self, arr: pa.Array) -> None:
+        """The first values that are not missing, for the semantic-type rules."""
         valid = arr.drop_null() if arr.null_count else arr
-        if len(self.sample) < SAMPLE_VALUES and len(valid):
-            self.sample.extend(valid.slice(0, SAMPLE_VALUES - len(self.sample)).to_pylist())
-        if len(valid) == 0:
-            return
-        if self.kind in NUMERIC_KINDS and self._raw(valid):
-            self._numbers(valid)
-            return
+        offset = 0
+        while len(self.sample) < SAMPLE_VALUES and offset < len(valid):
+            need = SAMPLE_VALUES - len(self.sample)
+            values = valid.slice(offset, need).to_pylist()
+            offset += need
+            if self.kind in ("string", "other"):
+                values = [v for v in values if v.strip()]
+            self.sample.extend(values)
+
+    def _count(self, counts: pa.StructArray) -> None:
+        """Keep one batch's value counts; nulls, NaN and blank text go to the missing count."""
+        values = counts.field("values")
+        missing = pc.invert(values.is_valid())
         if self.kind == "float":
-            valid = self._without_nan(valid)
-        if self.kind in ("string", "other"):
-            self._lengths(valid)
-        counts = pc.value_counts(valid)
+            missing = pc.or_kleene(missing, pc.is_nan(values.cast(pa.float64())))
+        elif self.kind in ("string", "other"):
+            trimmed = pc.utf8_trim_whitespace(values.cast(pa.string()))
+            blank = pc.invert(pc.utf8_length(trimmed).cast(pa.bool_()))  # no Python scalar: no pandas
+            missing = pc.or_kleene(missing, blank)
+        if pc.any(missing).as_py():
+            self.nulls += pc.sum(counts.field("counts").filter(missing)).as_py() or 0
+            counts = counts.filter(pc.invert(missing))
+            if not len(counts):
+                return
         self.chunks.append(counts)
         self.pending += len(counts)
         if self.pending > COMPACT_AT and len(self.chunks) > 1:
             values, summed = self._merged()
-            self.chunks = [pa.StructArray.from_arrays([values, pa.array(summed)], ["values", "counts"])]
+            self.chunks = [pa.StructArray.from_arrays([values, from_numpy(summed)], ["values", "counts"])]
             self.pending = len(values)
 
-    def _raw(self, valid: pa.Array) -> bool:
+    def _raw(self, arr: pa.Array) -> bool:
         """Keep raw values (many distinct) or per-batch counts (few), decided on the first batch."""
         if self.raw is None:
-            distinct = pc.count_distinct(valid).as_py()
-            self.raw = distinct > RAW_DISTINCT_SHARE * len(valid)
+            distinct = pc.count_distinct(arr).as_py()  # nulls not counted
+            self.raw = distinct > RAW_DISTINCT_SHARE * (len(arr) - arr.null_count)
         return self.raw
-
-    def _without_nan(self, valid: pa.Array) -> pa.Array:
-        nan = pc.is_nan(valid.cast(pa.float64()))
-        count = pc.sum(nan).as_py() or 0
-        if count:  # NaN counts as missing
-            self.nulls += count
-            valid = valid.filter(pc.invert(nan))
-        return valid
 
     def _numbers(self, valid: pa.Array) -> None:
         if self.kind == "datetime":
@@ -128,13 +143,6 @@ class ColumnState:
                 self.nulls += int(nan.sum())
                 values = values[~nan]
         self.numbers.append(values)
-
-    def _lengths(self, valid: pa.Array) -> None:
-        lengths = pc.utf8_length(valid.cast(pa.string()))
-        mm = pc.min_max(lengths).as_py()
-        self.len_min = mm["min"] if self.len_min is None else min(self.len_min, mm["min"])
-        self.len_max = mm["max"] if self.len_max is None else max(self.len_max, mm["max"])
-        self.len_sum += pc.sum(lengths).as_py() or 0
 
     def _merged(self) -> tuple[pa.Array, np.ndarray]:
         values = pa.chunked_array([c.field("values") for c in self.chunks]).combine_chunks()
@@ -157,7 +165,7 @@ class ColumnState:
         if self.kind in NUMERIC_KINDS and self.raw:
             return self._sorted_runs()
         if not self.chunks:
-            return pa.array([], pa.null()), np.zeros(0, dtype=np.int64)
+            return pa.nulls(0), np.zeros(0, dtype=np.int64)
         values, counts = self._merged()
         if self.kind in ("boolean", *NUMERIC_KINDS):
             order = pc.sort_indices(values)
@@ -169,7 +177,7 @@ class ColumnState:
         self.numbers = []
         data.sort()  # in place: one copy of the column, not two
         if not len(data):
-            return pa.array([], pa.null()), np.zeros(0, dtype=np.int64)
+            return pa.nulls(0), np.zeros(0, dtype=np.int64)
         # Run starts of the sorted values; temporaries freed early (peak memory matters here).
         change = np.empty(len(data), dtype=bool)
         change[0] = True
@@ -180,8 +188,8 @@ class ColumnState:
         counts = np.diff(starts, append=len(data)).astype(np.int64, copy=False)
         del data, starts
         if self.kind == "datetime":
-            return pa.array(uniq, pa.int64()).cast(pa.timestamp(self.unit)), counts
-        return pa.array(uniq), counts
+            return from_numpy(uniq, pa.timestamp(self.unit)), counts
+        return from_numpy(uniq), counts
 
 
 def profile_column(state: ColumnState, rows: int) -> dict[str, Any]:
@@ -193,11 +201,11 @@ def profile_column(state: ColumnState, rows: int) -> dict[str, Any]:
         "name": state.name,
         "physical_type": state.kind,
         "missing": state.nulls,
-        "missing_ratio": _ratio(state.nulls, rows),
+        "missing_ratio": ratio(state.nulls, rows),
         "distinct": distinct,
-        "distinct_ratio": _ratio(distinct, non_null),
+        "distinct_ratio": ratio(distinct, non_null),
         "unique": distinct == non_null and non_null > 0,
-        "top_values": _top_values(values, counts, non_null),
+        "top_values": top_values(values, counts, non_null),
     }
     if state.kind in ("integer", "float") and distinct:
         prof.update(numeric_stats(as_numpy(values).astype(np.float64, copy=False),
@@ -207,83 +215,14 @@ def profile_column(state: ColumnState, rows: int) -> dict[str, Any]:
 
         prof.update(datetime_profile(values, counts))
     elif state.kind in ("string", "other") and non_null:
-        prof["text"] = {"min_length": state.len_min, "max_length": state.len_max,
-                        "mean_length": round(state.len_sum / non_null, 2)}
+        prof["text"] = text_lengths(values, counts, non_null)
     prof["type"] = semantic.logical_type(state.name, state.kind, prof, state.sample)
     prof["semantic_type"] = semantic.semantic_type(state.name, prof, state.sample)
     return prof
 
 
-def _ratio(part: int, whole: int) -> float:
-    return round(part / whole, 6) if whole else 0.0
-
-
-def _top_values(values: pa.Array, counts: np.ndarray, non_null: int) -> list[dict[str, Any]]:
-    if not len(counts):
-        return []
-    top = np.argsort(-counts, kind="stable")[:TOP_VALUES]
-    picked = values.take(pa.array(top)).to_pylist()
-    return [{"value": _jsonable(v), "count": int(counts[i]), "share": _ratio(int(counts[i]), non_null)}
-            for v, i in zip(picked, top, strict=True)]
-
-
-def _jsonable(value: Any) -> Any:
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if isinstance(value, float) and not np.isfinite(value):
-        return None
-    return value
-
-
-def weighted_quantile(values: np.ndarray, cum: np.ndarray, q: float) -> float:
-    """Linear-interpolated quantile of sorted ``values`` with cumulative counts ``cum``."""
-    n = int(cum[-1])
-    pos = q * (n - 1)
-    lo, hi = int(np.floor(pos)), int(np.ceil(pos))
-    v_lo = values[np.searchsorted(cum, lo + 1)]
-    v_hi = values[np.searchsorted(cum, hi + 1)]
-    return float(v_lo + (v_hi - v_lo) * (pos - lo))
-
-
-def numeric_stats(values: np.ndarray, counts: np.ndarray, integer: bool) -> dict[str, Any]:
-    """min/max/mean/std/sum, quantiles, histogram and IQR outliers from a distribution."""
-    n = int(counts.sum())
-    cum = np.cumsum(counts)
-    mean = float(np.dot(values, counts) / n)
-    spread = np.subtract(values, mean)
-    np.square(spread, out=spread)
-    var = float(np.dot(spread, counts) / (n - 1)) if n > 1 else 0.0
-    del spread
-    quant = {f"p{int(q * 100)}": weighted_quantile(values, cum, q) for q in QUANTILES}
-    q1, q3 = quant["p25"], quant["p75"]
-    iqr = q3 - q1
-    lower, upper = q1 - 1.5 * iqr, q3 + 1.5 * iqr
-    outliers = int(counts[(values < lower) | (values > upper)].sum())
-    return {
-        "stats": {
-            "min": _num(values[0], integer), "max": _num(values[-1], integer),
-            "mean": round(mean, 6), "std": round(float(np.sqrt(var)), 6),
-            "sum": _num(float(np.dot(values, counts)), integer),
-            "quantiles": {k: round(v, 6) for k, v in quant.items()},
-        },
-        "histogram": histogram(values, counts, integer),
-        "outliers": {"method": "iqr", "lower_fence": round(lower, 6),
-                     "upper_fence": round(upper, 6), "count": outliers,
-                     "ratio": _ratio(outliers, n)},
-    }
-
-
-def _num(value: float, integer: bool) -> float | int:
-    return int(value) if integer else round(float(value), 6)
-
-
-def histogram(values: np.ndarray, counts: np.ndarray, integer: bool) -> dict[str, list[Any]]:
-    """Equal-width bins (integer-aligned for small integer ranges)."""
-    lo, hi = float(values[0]), float(values[-1])
-    bins: Any = HIST_BINS
-    if integer and hi - lo < HIST_BINS:
-        bins = np.arange(lo, hi + 2) - 0.5
-    elif lo == hi:
-        bins = 1
-    hist, edges = np.histogram(values, bins=bins, weights=counts)
-    return {"edges": [round(float(e), 6) for e in edges], "counts": [int(c) for c in hist]}
+def text_lengths(values: pa.Array, counts: np.ndarray, non_null: int) -> dict[str, Any]:
+    """Shortest, longest and mean length in characters, from the distinct values and their counts."""
+    lengths = as_numpy(pc.utf8_length(values.cast(pa.string())).cast(pa.int64()))
+    return {"min_length": int(lengths.min()), "max_length": int(lengths.max()),
+            "mean_length": round(int(np.dot(lengths, counts)) / non_null, 2)}

@@ -30,8 +30,12 @@ COUNTRIES = {
 }
 
 
-def _share(sample: list[Any], pattern: re.Pattern[str]) -> float:
-    texts = [str(v).strip() for v in sample if v is not None]
+def _texts(sample: list[Any]) -> list[str]:
+    return [str(v).strip() for v in sample if v is not None]
+
+
+def _share(texts: list[str], pattern: re.Pattern[str]) -> float:
+    """Share of the (stripped) texts that ``pattern`` matches."""
     if not texts:
         return 0.0
     return sum(1 for t in texts if pattern.match(t)) / len(texts)
@@ -60,7 +64,7 @@ def logical_type(name: str, kind: str, prof: dict[str, Any], sample: list[Any]) 
     if distinct <= 50 or (ratio <= 0.05 and mean_len <= 60):
         return "categorical"
     spaced = sum(1 for v in sample if " " in str(v)) / max(non_null, 1)
-    if ratio >= 0.95 and spaced < 0.1 and mean_len <= 40 and not _share(sample, EMAIL):
+    if ratio >= 0.95 and spaced < 0.1 and mean_len <= 40 and not _share(_texts(sample), EMAIL):
         return "identifier"
     return "text"
 
@@ -74,16 +78,17 @@ def semantic_type(name: str, prof: dict[str, Any], sample: list[Any]) -> str | N
         return _numeric_semantic(name, tokens, prof)
     if kind != "string" or not sample:
         return None
+    texts = _texts(sample)
     for label, pattern, need in (("email", EMAIL, 0.9), ("url", URL, 0.9),
                                  ("currency", CURRENCY_TEXT, 0.9), ("percentage", PERCENT_TEXT, 0.9)):
-        if _share(sample, pattern) >= need:
+        if _share(texts, pattern) >= need:
             return label
     if tokens & {"country", "nation"} or _country_share(sample) >= 0.8:
         return "country"
-    if tokens & {"zip", "zipcode", "postal", "postcode"} and _share(sample, POSTAL) >= 0.8:
+    if tokens & {"zip", "zipcode", "postal", "postcode"} and _share(texts, POSTAL) >= 0.8:
         return "postal_code"
     phone_hint = bool(tokens & {"phone", "tel", "mobile", "fax", "telephone"})
-    if phone_hint and _share(sample, PHONE) >= 0.8:
+    if phone_hint and _share(texts, PHONE) >= 0.8:
         return "phone"
     return None
 

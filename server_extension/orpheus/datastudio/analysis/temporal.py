@@ -9,7 +9,7 @@ import numpy as np
 import pyarrow as pa
 
 from .arrays import as_numpy
-from .profile import histogram
+from .stats import histogram
 
 # (label, seconds, tolerance as a share of the step)
 FREQUENCIES = (
@@ -46,9 +46,14 @@ def dominant_frequency(seconds: np.ndarray) -> tuple[str, float]:
     if not len(steps):
         return "irregular", 0.0
     best, best_share = "irregular", 0.0
+    gap = np.empty_like(steps)
+    close = np.empty(len(steps), dtype=bool)
     for label, size, tol in FREQUENCIES:
         slack = max(size * tol, 0.5)
-        share = float(np.mean(np.abs(steps - size) <= slack))
+        np.subtract(steps, size, out=gap)
+        np.abs(gap, out=gap)
+        np.less_equal(gap, slack, out=close)
+        share = np.count_nonzero(close) / len(steps)
         if share > best_share:
             best, best_share = label, share
     return (best, round(best_share, 4)) if best_share >= 0.5 else ("irregular", round(best_share, 4))
