@@ -169,6 +169,8 @@ def _csv_sources(
     multiline = any("\n" in cell or "\r" in cell
                     for row in csv.reader(io.StringIO(text), delimiter=delimiter) for cell in row)
     reader = _CsvReader(path, encoding, delimiter, block_size, multiline)
+    # Byte ranges cut at line ends only when a line end is a row end and "\n" is one byte.
+    reader.ranges = not multiline and encoding in ("utf-8", "utf-8-sig") and b"\n" in head
     if delimiter == ";" and _DECIMAL_COMMA.search(text):
         reader.decimal_point = ","  # European CSV: "1,5" is one and a half
     notes = [] if encoding in ("utf-8", "utf-8-sig") else [f"read as {encoding}"]
@@ -190,6 +192,7 @@ class _CsvReader:
         self.block_size = block_size
         self.overrides: dict[str, pa.DataType] = {}
         self.names: list[str] = []
+        self.ranges = False
 
     def _options(self) -> tuple[Any, Any, Any]:
         read = pa_csv.ReadOptions(encoding=self.encoding, block_size=self.block_size)
@@ -205,15 +208,22 @@ class _CsvReader:
     def batches(self) -> Iterator[pa.RecordBatch]:
         read, parse, convert = self._options()
         try:
+            if self.ranges:
+                yield from csv_ranges(self, parse, convert)
+                return
             stream = pa_csv.open_csv(self.path, read, parse, convert)
             self.names = stream.schema.names
-            for f in stream.schema:
-                if pa.types.is_binary(f.type) or pa.types.is_large_binary(f.type):
-                    raise ReadError(f"column {f.name!r} holds bytes that are not valid "
-                                    f"{self.encoding} text: the file mixes text encodings")
+            self.check_text(stream.schema)
             yield from stream
         except pa.ArrowInvalid as e:
             self._handle(str(e))
+
+    def check_text(self, schema: pa.Schema) -> None:
+        """Refuse columns that came out as bytes: the file mixes text encodings."""
+        for f in schema:
+            if pa.types.is_binary(f.type) or pa.types.is_large_binary(f.type):
+                raise ReadError(f"column {f.name!r} holds bytes that are not valid "
+                                f"{self.encoding} text: the file mixes text encodings")
 
     def _handle(self, message: str) -> None:
         match = _CONVERSION.search(message)
@@ -230,6 +240,46 @@ class _CsvReader:
             self.overrides[column] = widened
             raise SchemaRetry(column)
         raise ReadError(f"not a readable delimited text file: {_first_line(message)}")
+
+
+def csv_ranges(reader: _CsvReader, parse: Any, convert: Any) -> Iterator[pa.RecordBatch]:
+    """The CSV as byte ranges cut after a line end, each parsed by the multithreaded ``read_csv``.
+
+    The first range is one block, so column types are inferred from the first
+    block exactly as the streaming reader does; later ranges (four blocks each)
+    are read with those types, so a value that does not fit raises the same
+    conversion error (and the same widening retry). ``read_csv`` parses a byte
+    for less CPU than the streaming reader, and only one range is held at once.
+    """
+    with reader.path.open("rb") as f:
+        if reader.encoding == "utf-8-sig":
+            f.read(len(codecs.BOM_UTF8))
+        first, carry = _cut(f.read(reader.block_size), f)
+        table = pa_csv.read_csv(pa.py_buffer(first), pa_csv.ReadOptions(block_size=reader.block_size),
+                                parse, convert)
+        reader.names = table.schema.names
+        reader.check_text(table.schema)
+        yield from table.to_batches()
+        # Later ranges have no header: positional names (the header may repeat one), then renamed.
+        slots = [f"c{i}" for i in range(len(reader.names))]
+        options = pa_csv.ReadOptions(block_size=reader.block_size, column_names=slots)
+        convert.column_types = dict(zip(slots, table.schema.types, strict=True))
+        del table, first
+        while (more := f.read(4 * reader.block_size)) or carry:
+            data, carry = _cut(carry + more, f)
+            for batch in pa_csv.read_csv(pa.py_buffer(data), options, parse, convert).to_batches():
+                yield batch.rename_columns(reader.names)
+
+
+def _cut(data: bytes, f: Any) -> tuple[bytes, bytes]:
+    """``data`` up to and including its last line end (read on until one), and what follows."""
+    while b"\n" not in data:
+        more = f.read(1 << 20)
+        if not more:
+            return data, b""
+        data += more
+    cut = data.rfind(b"\n") + 1
+    return data[:cut], data[cut:]
 
 
 def _first_line(message: str) -> str:
