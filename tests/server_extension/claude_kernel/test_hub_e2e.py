@@ -59,7 +59,7 @@ async def three_cells(server: str, token: str, kernel_id: str, save: Any,
         final = [m for m in iopub if m["msg_type"] == "update_display_data"][-1]["content"]
         save([{"output_type": "display_data", "data": final["data"], "metadata": final["metadata"]}])
         reply, second = await run_cell(ws, "Why?", "c2")
-        assert reply["status"] == "ok"
+        assert reply["status"] == "ok", [m["content"].get("data") for m in second]
         over_quota()
         reply, third = await run_cell(ws, "And the ages?", "c3")
         assert reply["status"] == "error"
