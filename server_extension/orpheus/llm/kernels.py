@@ -17,9 +17,12 @@ from traitlets import Any as AnyTrait
 from traitlets import Float, Integer, Unicode
 from traitlets.config import LoggingConfigurable
 
+from .. import folders
+
 V4: Any = nbformat.v4  # untyped module (strict mypy)
 
-#: Runs first in every chat kernel and first in every exported notebook.
+#: Runs first in every chat kernel and first in every exported notebook (``DATA`` is the
+#: project's ``orpheus.folders.DATA`` folder; the kernel's working folder is the project).
 PRELOAD = '''\
 import json
 from pathlib import Path
@@ -29,7 +32,7 @@ import plotly.express as px
 import plotly.io as pio
 
 pio.renderers.default = "plotly_mimetype"
-DATA = Path("data")
+DATA = Path(__DATA__)
 READERS = {".csv": pd.read_csv, ".tsv": lambda p: pd.read_csv(p, sep="\\t"),
            ".parquet": pd.read_parquet, ".xlsx": pd.read_excel, ".json": pd.read_json}
 dfs = {}
@@ -42,7 +45,7 @@ for _path in sorted(DATA.iterdir()) if DATA.is_dir() else []:
 df = next(iter(dfs.values())) if len(dfs) == 1 else None
 print(json.dumps({name: {"rows": len(frame), "columns": {str(c): str(t) for c, t in
                   list(frame.dtypes.items())[:60]}} for name, frame in dfs.items()}))
-'''
+'''.replace("__DATA__", json.dumps(folders.DATA))
 
 
 @dataclass

@@ -28,12 +28,13 @@ from typing import Any
 
 from tornado import web
 
+from .. import folders
 from ..fsutil import is_within
 from ..sessions.records import SessionPaths
 from .redact import Matcher, redact_cast, redact_text
 
 KINDS = ("session", "notebook", "dashboard", "file")
-SKIP_DIRS = {".claude", ".orpheus", ".git", ".ipynb_checkpoints", "__pycache__"}
+SKIP_DIRS = {".claude", folders.INTERNAL, ".git", ".ipynb_checkpoints", "__pycache__"}
 # What a viewer may see of a session record (never its environment, prompt or workdir).
 PUBLIC_RECORD_FIELDS = ("id", "title", "project", "mode", "status", "created", "created_at", "started",
                         "last_activity", "ended", "ended_at", "updated_at", "commands_executed")
@@ -190,12 +191,12 @@ def build_session(root: Path, projects_dir: str, path: Path, rel: PurePosixPath,
     base = PurePosixPath(projects_dir.strip("/"))
     parts = rel.parts
     if len(parts) != len(base.parts) + 3 or PurePosixPath(*parts[: len(base.parts)]) != base \
-            or parts[-2] != "sessions":
+            or parts[-2] != folders.SESSIONS:
         raise ShareBuildError(400, f"a session target is {base.as_posix()}/<project>/sessions/<id>")
     project, session_id = parts[-3], parts[-1]
     project_dir = path.parent.parent
-    internals = project_dir / ".orpheus" / "sessions"
-    record_path, cast = internals / f"{session_id}.json", internals / f"{session_id}.cast"
+    paths = SessionPaths(project_dir, session_id)
+    record_path, cast = paths.record, paths.recording
     record = _read_json(record_path, "the session record") if record_path.is_file() else {}
     folder = _session_folder(project_dir, session_id, record)
     public = {k: record[k] for k in PUBLIC_RECORD_FIELDS if k in record}
@@ -226,7 +227,7 @@ def build_notebook(path: Path, rel: PurePosixPath, max_bytes: int) -> Snapshot:
 
 def build_dashboard(path: Path, rel: PurePosixPath, max_bytes: int) -> Snapshot:
     """Snapshot of a dashboard spec (plus the Data Studio static export if available)."""
-    if path.suffix != ".json" or len(rel.parts) < 3 or rel.parts[-2] != "dashboards":
+    if path.suffix != ".json" or len(rel.parts) < 3 or rel.parts[-2] != folders.DASHBOARDS:
         raise ShareBuildError(400, "a dashboard target is projects/<project>/dashboards/<id>.json")
     _regular_file(path, "the dashboard spec")
     spec = _read_json(path, "the dashboard spec")

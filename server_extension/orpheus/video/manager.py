@@ -19,8 +19,10 @@ from .quality import PRESETS
 
 _TEMPLATES = Path(__file__).parent / "templates"
 # The folders Video Studio reads and writes; none may be a link out of the project.
-VIDEO_FOLDERS = tuple(f"{folders.VIDEO}/{name}" if name else folders.VIDEO for name in
-                      ("", "scenes", "assets", "out", "scenes/starter.py", "CLAUDE.md"))
+STARTER = f"{folders.VIDEO_SCENES}/starter.py"
+GUIDE = f"{folders.VIDEO}/CLAUDE.md"
+VIDEO_FOLDERS = (folders.VIDEO, folders.VIDEO_SCENES, folders.VIDEO_ASSETS, folders.VIDEO_OUT,
+                 STARTER, GUIDE)
 SCENE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 RENDER_NAME = ids.RENDER_NAME
 
@@ -39,14 +41,13 @@ class VideoManager(LoggingConfigurable):
 
     def scaffold(self, project_dir: Path) -> tuple[dict[str, Any], bool]:
         """Create the video folder (never overwriting the user's files); (model, created)."""
-        video = self.checked(project_dir)
-        created = not video.exists()
-        for sub in ("scenes", "assets", "out"):
-            (video / sub).mkdir(parents=True, exist_ok=True)
-        starter = video / "scenes" / "starter.py"
+        created = not self.checked(project_dir).exists()
+        for sub in (folders.VIDEO_SCENES, folders.VIDEO_ASSETS, folders.VIDEO_OUT):
+            (project_dir / sub).mkdir(parents=True, exist_ok=True)
+        starter = project_dir / STARTER
         if not starter.exists():
             shutil.copyfile(_TEMPLATES / "starter.py", starter)
-        guide = video / "CLAUDE.md"
+        guide = project_dir / GUIDE
         if not guide.exists():
             text = (_TEMPLATES / "CLAUDE.md").read_text()
             atomic_write_text(guide, text.replace("{max_seconds:g}", f"{self.queue.max_seconds:g}"))
@@ -54,8 +55,9 @@ class VideoManager(LoggingConfigurable):
 
     def model(self, project_dir: Path) -> dict[str, Any]:
         """The video folder's scenes and renders."""
-        video = self.video_dir(project_dir)
-        scenes = sorted(p.stem for p in (video / "scenes").glob("*.py") if SCENE_NAME.match(p.stem))
+        self.video_dir(project_dir)
+        scenes_dir = project_dir / folders.VIDEO_SCENES
+        scenes = sorted(p.stem for p in scenes_dir.glob("*.py") if SCENE_NAME.match(p.stem))
         return {
             "scenes": scenes,
             "renders": self.renders(project_dir),
@@ -65,7 +67,7 @@ class VideoManager(LoggingConfigurable):
     def video_dir(self, project_dir: Path) -> Path:
         """``video/`` of a scaffolded project (404 before the scaffold, 403 for links out)."""
         video = self.checked(project_dir)
-        if not (video / "scenes").is_dir():
+        if not (project_dir / folders.VIDEO_SCENES).is_dir():
             raise web.HTTPError(404, "this project has no video folder yet; POST .../video first")
         return video
 
@@ -78,20 +80,21 @@ class VideoManager(LoggingConfigurable):
             )
         if quality not in PRESETS:
             raise web.HTTPError(400, f"quality must be one of {', '.join(sorted(PRESETS))}")
-        source = video / "scenes" / f"{scene}.py"
+        source = project_dir / folders.VIDEO_SCENES / f"{scene}.py"
         if not source.is_file() or source.is_symlink():
-            raise web.HTTPError(404, f"no scene named {scene!r} in video/scenes/")
+            raise web.HTTPError(404, f"no scene named {scene!r} in {folders.VIDEO_SCENES}/")
         stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-        output = video / "out" / f"{scene}-{stamp}.mp4"
+        output = project_dir / folders.VIDEO_OUT / f"{scene}-{stamp}.mp4"
         n = 1
         while any(p.exists() or p.is_symlink() for p in (output, output.with_suffix(".log"))):
-            output = video / "out" / f"{scene}-{stamp}-{n}.mp4"
+            output = project_dir / folders.VIDEO_OUT / f"{scene}-{stamp}-{n}.mp4"
             n += 1
         return self.queue.submit(RenderJob(video, scene, str(quality), output))
 
     def renders(self, project_dir: Path) -> list[dict[str, Any]]:
         """Every finished render, newest first."""
-        out = self.checked(project_dir) / "out"
+        self.checked(project_dir)
+        out = project_dir / folders.VIDEO_OUT
         if not out.is_dir():
             return []
         files = [
@@ -104,7 +107,8 @@ class VideoManager(LoggingConfigurable):
     def render_path(self, project_dir: Path, name: str) -> Path:
         """The file of one render; 400 for a bad name, 404 when missing."""
         ids.check("file", name)
-        path = self.video_dir(project_dir) / "out" / name
+        self.video_dir(project_dir)
+        path = project_dir / folders.VIDEO_OUT / name
         if not path.is_file() or path.is_symlink():
             raise web.HTTPError(404, f"no render named {name}")
         return path
