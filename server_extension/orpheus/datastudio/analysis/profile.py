@@ -175,7 +175,8 @@ class ColumnState:
     def _sorted_runs(self) -> tuple[pa.Array, np.ndarray]:
         data = np.concatenate(self.numbers) if self.numbers else np.zeros(0)
         self.numbers = []
-        data.sort()  # in place: one copy of the column, not two
+        if not np.all(data[1:] >= data[:-1]):  # ids and timestamps often come in order already
+            data.sort()  # in place: one copy of the column, not two
         if not len(data):
             return pa.nulls(0), np.zeros(0, dtype=np.int64)
         # Run starts of the sorted values; temporaries freed early (peak memory matters here).
