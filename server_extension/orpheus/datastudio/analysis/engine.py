@@ -24,6 +24,7 @@ import pyarrow as pa
 from ... import __version__, folders
 from ...fsutil import atomic_write_json, contain, is_within
 from . import charts, crossfile, domain
+from .insights import capped
 from .readers import ReadError, TableSource, is_supported, open_sources
 from .tables import distinct_values, profile_table
 
@@ -190,7 +191,7 @@ def summarize(tables: list[dict[str, Any]], files: int) -> dict[str, Any]:
         "themes": domain.detect_themes(columns),
         "domain_detected": dom["domain"], "domain_confidence": dom["confidence"],
         "domain_scores": dom["scores"], "domain_evidence": dom["evidence"],
-        "quality_score": round(quality, 1),
+        "quality_score": capped(quality, sum(t.get("quality", {}).get("missing_cells", 0) for t in ok)),
     }
 
 

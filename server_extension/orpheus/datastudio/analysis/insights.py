@@ -5,6 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 MAX_INSIGHTS = 12
+WITH_GAPS = 99.0  # the best score of anything with a missing cell: 100 means nothing is missing
+
+
+def capped(score: float, missing: int) -> float:
+    """``score`` rounded to one place, at most 99 when any cell is missing (never shown as 100)."""
+    score = round(max(score, 0.0), 1)
+    return min(score, WITH_GAPS) if missing else score
 
 
 def column_quality(col: dict[str, Any]) -> float:
@@ -15,7 +22,7 @@ def column_quality(col: dict[str, Any]) -> float:
     outliers = (col.get("outliers") or {}).get("ratio", 0.0)
     if outliers > 0.05:
         score -= min(20.0, outliers * 100)
-    return round(max(score, 0.0), 1)
+    return capped(score, col["missing"])
 
 
 def table_quality(columns: list[dict[str, Any]], rows: int) -> dict[str, Any]:
@@ -25,7 +32,7 @@ def table_quality(columns: list[dict[str, Any]], rows: int) -> dict[str, Any]:
     completeness = 1.0 - missing / cells if cells else 0.0
     sound = sum(1 for c in columns if c["quality_score"] >= 80) / len(columns) if columns else 0.0
     return {
-        "score": round(100 * (0.7 * completeness + 0.3 * sound), 1),
+        "score": capped(100 * (0.7 * completeness + 0.3 * sound), missing),
         "completeness": round(completeness, 6),
         "sound_columns_ratio": round(sound, 6),
         "missing_cells": missing,
