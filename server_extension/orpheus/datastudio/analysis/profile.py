@@ -45,6 +45,7 @@ def physical_kind(typ: pa.DataType) -> str:
 
 NUMERIC_KINDS = ("integer", "float", "datetime")
 RAW_DISTINCT_SHARE = 0.05  # numeric columns with more distinct values per batch keep raw values
+HASH_BELOW = 0.9  # raw columns whose first batch repeated values are counted by hashing, not sorting
 
 
 
@@ -70,6 +71,7 @@ class ColumnState:
     sample: list[Any] = field(default_factory=list)
     final: tuple[pa.Array, np.ndarray] | None = None
     raw: bool | None = None
+    first_share: float = 1.0
 
     def update(self, arr: pa.Array) -> None:
         """Fold one batch's column into the state."""
@@ -127,7 +129,8 @@ class ColumnState:
         """Keep raw values (many distinct) or per-batch counts (few), decided on the first batch."""
         if self.raw is None:
             distinct = pc.count_distinct(arr).as_py()  # nulls not counted
-            self.raw = distinct > RAW_DISTINCT_SHARE * (len(arr) - arr.null_count)
+            self.first_share = distinct / max(len(arr) - arr.null_count, 1)
+            self.raw = self.first_share > RAW_DISTINCT_SHARE
         return self.raw
 
     def _numbers(self, valid: pa.Array) -> None:
@@ -175,10 +178,14 @@ class ColumnState:
     def _sorted_runs(self) -> tuple[pa.Array, np.ndarray]:
         data = np.concatenate(self.numbers) if self.numbers else np.zeros(0)
         self.numbers = []
-        if not np.all(data[1:] >= data[:-1]):  # ids and timestamps often come in order already
-            data.sort()  # in place: one copy of the column, not two
         if not len(data):
             return pa.nulls(0), np.zeros(0, dtype=np.int64)
+        if data.dtype.kind == "f":
+            np.add(data, 0.0, out=data)  # -0.0 becomes 0.0: one zero, whichever path counts it
+        if self.first_share < HASH_BELOW:
+            return self._hashed_runs(data)
+        if not np.all(data[1:] >= data[:-1]):  # ids and timestamps often come in order already
+            data.sort()  # in place: one copy of the column, not two
         # Run starts of the sorted values; temporaries freed early (peak memory matters here).
         change = np.empty(len(data), dtype=bool)
         change[0] = True
@@ -188,6 +195,18 @@ class ColumnState:
         uniq = data[starts]
         counts = np.diff(starts, append=len(data)).astype(np.int64, copy=False)
         del data, starts
+        if self.kind == "datetime":
+            return from_numpy(uniq, pa.timestamp(self.unit)), counts
+        return from_numpy(uniq), counts
+
+
+    def _hashed_runs(self, data: np.ndarray) -> tuple[pa.Array, np.ndarray]:
+        """Distinct values by hashing, then only those sorted (repeats make this cheaper than a sort)."""
+        counted = pc.value_counts(from_numpy(data))
+        del data
+        values, counts = as_numpy(counted.field("values")), as_numpy(counted.field("counts"))
+        order = np.argsort(values)  # distinct values: any sort gives this one order
+        uniq, counts = values[order], counts[order].astype(np.int64, copy=False)
         if self.kind == "datetime":
             return from_numpy(uniq, pa.timestamp(self.unit)), counts
         return from_numpy(uniq), counts
