@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..refusal import Refusal
 from .passwords import PasswordPolicy
 
 USERNAME_MAX = 32
@@ -15,12 +16,11 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 RESERVED = frozenset({"admin", "root", "hub", "api", "user", "users", "services", "signup", "login", "logout"})
 
 
-class FormError(ValueError):
+class FormError(Refusal, ValueError):
     """A sign-up field is wrong; ``status`` is the HTTP status to answer with."""
 
     def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.status = status
+        super().__init__(status, message)
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from traitlets import Float, Instance, Integer
 from traitlets.config import LoggingConfigurable
 
 from ..accounts.models import ACTIVE_STATES
+from ..refusal import Refusal
 from ..share.accountstate import AccountStates, AccountStateUnavailable
 from .tokens import TokenStore, is_gateway_token
 
@@ -49,13 +50,8 @@ class Caller:
     state: str
 
 
-class GatewayAuthError(Exception):
+class GatewayAuthError(Refusal):
     """Authentication or authorization failed: ``status`` and a message for the caller."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 def token_from_headers(headers: Any) -> str:

@@ -20,6 +20,7 @@ from traitlets import Integer, validate
 from traitlets.config import LoggingConfigurable
 
 from ..accounts.models import TRIAL
+from ..refusal import Refusal
 from .usage import QuotaOverride
 
 
@@ -32,12 +33,11 @@ class Limits:
     source: str
 
 
-class QuotaExceeded(Exception):
-    """A limit is reached; ``retry_after`` is in seconds."""
+class QuotaExceeded(Refusal):
+    """A limit is reached (429); ``retry_after`` is in seconds."""
 
     def __init__(self, message: str, retry_after: int) -> None:
-        super().__init__(message)
-        self.message = message
+        super().__init__(429, message)
         self.retry_after = retry_after
 
 

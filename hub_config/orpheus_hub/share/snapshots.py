@@ -24,6 +24,8 @@ from typing import Any
 
 from orpheus.shares.redact import Matcher, redact_cast
 
+from ..refusal import Refusal
+
 LAYOUT: dict[str, set[str]] = {
     "session": {"session.json", "recording.cast", "files"},
     "notebook": {"notebook.ipynb"},
@@ -39,13 +41,8 @@ REQUIRED: dict[str, set[str]] = {
 _CHUNK = 1 << 16
 
 
-class SnapshotError(Exception):
+class SnapshotError(Refusal):
     """A refused snapshot: ``status`` (400/413/415) and a message safe to show the caller."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 @dataclass(frozen=True)

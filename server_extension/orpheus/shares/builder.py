@@ -30,6 +30,7 @@ from tornado import web
 
 from .. import folders
 from ..fsutil import is_within
+from ..refusal import Refusal
 from ..sessions.records import SessionPaths
 from .redact import Matcher, redact_cast, redact_text
 
@@ -40,13 +41,8 @@ PUBLIC_RECORD_FIELDS = ("id", "title", "project", "mode", "status", "created", "
                         "last_activity", "ended", "ended_at", "updated_at", "commands_executed")
 
 
-class ShareBuildError(Exception):
+class ShareBuildError(Refusal):
     """A target that cannot be shared: HTTP ``status`` and a message safe to show."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 @dataclass(frozen=True)
