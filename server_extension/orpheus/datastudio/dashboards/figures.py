@@ -40,10 +40,18 @@ def _top(df: pd.DataFrame, column: str, limit: int) -> pd.DataFrame:
     return df[df[column].isin(keep)]
 
 
+def label(value: Any) -> str:
+    """A category as text: whole floats without ``.0`` (an integer column with blanks
+    is read as floats; ``28.0`` is shown as ``28``)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def _split(df: pd.DataFrame, color: str | None) -> list[tuple[str | None, pd.DataFrame]]:
     if color is None:
         return [(None, df)]
-    return [(str(k), part) for k, part in df.groupby(color, observed=True, sort=True)]
+    return [(label(k), part) for k, part in df.groupby(color, observed=True, sort=True)]
 
 
 def _sample(df: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
@@ -58,10 +66,15 @@ def figure(widget: dict[str, Any], df: pd.DataFrame, height: int | None = None) 
                "scatter": _scatter, "box": _box, "pie": _pie, "heatmap": _heatmap}[widget["kind"]]
     fig, note = builder(widget, df)
     title = widget.get("title") or widget["kind"]
+    legend = len(fig.data) > 1 and widget["kind"] not in ("pie", "heatmap")
     fig.update_layout(
-        title={"text": title + (f" <sup>({note})</sup>" if note else ""), "x": 0.01},
-        margin={"l": 48, "r": 16, "t": 48, "b": 40}, template="plotly_white",
-        height=height, meta={"orpheus_widget": widget["id"]}, legend={"orientation": "h"},
+        title={"text": title + (f" <sup>({note})</sup>" if note else ""), "x": 0.01, "y": 0.98,
+               "yanchor": "top"},
+        margin={"l": 56, "r": 16, "t": 76 if legend else 48, "b": 48}, template="plotly_white",
+        height=height, meta={"orpheus_widget": widget["id"]}, showlegend=legend or widget["kind"] == "pie",
+        # Above the plot, right-aligned under the title: never over the x axis title below.
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "xanchor": "right", "x": 1,
+                "title": {"text": widget.get("encoding", {}).get("color") or ""}},
     )
     return fig
 
@@ -141,7 +154,7 @@ def _box(w: dict[str, Any], df: pd.DataFrame) -> tuple[go.Figure, str]:
     lower = np.maximum(stats["min"], stats["25%"] - 1.5 * iqr)
     upper = np.minimum(stats["max"], stats["75%"] + 1.5 * iqr)
     fig = go.Figure(go.Box(
-        x=[str(i) for i in stats.index], q1=stats["25%"], median=stats["50%"], q3=stats["75%"],
+        x=[label(i) for i in stats.index], q1=stats["25%"], median=stats["50%"], q3=stats["75%"],
         lowerfence=lower, upperfence=upper, mean=grouped.mean().loc[stats.index], name=y,
     ))
     fig.update_layout(xaxis_title=x, yaxis_title=y)
@@ -156,8 +169,8 @@ def _pie(w: dict[str, Any], df: pd.DataFrame) -> tuple[go.Figure, str]:
     limit = min(w.get("limit", 10), 10)
     if len(table) > limit:
         rest = pd.DataFrame({x: ["Other"], "value": [table["value"].iloc[limit:].sum()]})
-        table = pd.concat([table.iloc[:limit].astype({x: str}), rest])
-    fig = go.Figure(go.Pie(labels=table[x].astype(str), values=table["value"], hole=0.35))
+        table = pd.concat([table.iloc[:limit].assign(**{x: table[x].iloc[:limit].map(label)}), rest])
+    fig = go.Figure(go.Pie(labels=table[x].map(label), values=table["value"], hole=0.35))
     return fig, ""
 
 
@@ -167,7 +180,7 @@ def _heatmap(w: dict[str, Any], df: pd.DataFrame) -> tuple[go.Figure, str]:
     data = df.assign(**{x: _bucket(df[x], w.get("time_unit"))})
     table = aggregate(data, [x, y], None, "count")
     grid = table.pivot(index=y, columns=x, values="value").fillna(0)
-    fig = go.Figure(go.Heatmap(z=grid.to_numpy(), x=[str(c) for c in grid.columns],
-                               y=[str(i) for i in grid.index], colorscale="Blues"))
+    fig = go.Figure(go.Heatmap(z=grid.to_numpy(), x=[label(c) for c in grid.columns],
+                               y=[label(i) for i in grid.index], colorscale="Blues"))
     fig.update_layout(xaxis_title=x, yaxis_title=y)
     return fig, "" if agg in ("count", "none") else "counts"

@@ -93,13 +93,45 @@ def kpi_html(widget: dict[str, Any], df: pd.DataFrame) -> str:
             f'<div class="orpheus-kpi-value">{html.escape(value)}</div></div>')
 
 
-def table_html(widget: dict[str, Any], df: pd.DataFrame) -> str:
-    """The first ``page_size`` rows of the chosen columns as an HTML table."""
-    rows = df[widget["columns"]].head(widget.get("page_size", 20))
+def whole_numbers(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with float columns that hold only whole numbers as nullable integers.
+
+    A column of integers with blanks is read as floats (``28.0``); shown to people it
+    is the integer column it was (``28``, blanks empty).
+    """
+    out = df
+    for name in df.columns:
+        series = df[name]
+        if not pd.api.types.is_float_dtype(series):
+            continue
+        values = series.dropna()
+        if values.empty or not bool((values == values.round()).all()) or values.abs().max() >= 2**53:
+            continue
+        if out is df:
+            out = df.copy()
+        out[name] = series.astype("Int64")
+    return out
+
+
+def table_pages(widget: dict[str, Any], df: pd.DataFrame) -> int:
+    """How many pages the table widget has over ``df`` (at least one)."""
+    size = int(widget.get("page_size", 20))
+    return max(1, -(-len(df) // size))
+
+
+def table_html(widget: dict[str, Any], df: pd.DataFrame, page: int = 0) -> str:
+    """Page ``page`` (0-based, clamped) of the chosen columns as an HTML table, with the
+    rows it shows and the page count under it."""
+    size = int(widget.get("page_size", 20))
+    page = min(max(page, 0), table_pages(widget, df) - 1)
+    rows = whole_numbers(df[widget["columns"]].iloc[page * size:(page + 1) * size])
     title = widget.get("title") or "Rows"
     body = rows.to_html(index=False, classes="orpheus-table", border=0, na_rep="", escape=True)
+    first, last = (page * size + 1, page * size + len(rows)) if len(rows) else (0, 0)
+    pager = (f'<div class="orpheus-table-pager">Rows {first:,}–{last:,} of {len(df):,} · '
+             f"page {page + 1:,} of {table_pages(widget, df):,}</div>")
     return (f'<div class="orpheus-table-wrap"><div class="orpheus-kpi-title">{html.escape(title)} '
-            f"({len(df):,} rows)</div>{body}</div>")
+            f"({len(df):,} rows)</div>{body}{pager}</div>")
 
 
 def markdown_html(widget: dict[str, Any]) -> str:

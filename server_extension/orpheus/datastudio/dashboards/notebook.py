@@ -43,10 +43,12 @@ def build(spec: dict[str, Any]) -> nbformat.NotebookNode:
         ))
     nb: nbformat.NotebookNode = nbformat.v4.new_notebook(cells=cells)  # type: ignore[no-untyped-call]
     nb.metadata.update({
+        "title": spec["title"],  # the page's <title> in Voila and the tab's name
         "kernelspec": {"name": KERNEL, "display_name": "Orpheus Data Studio", "language": "python"},
         "language_info": {"name": "python"},
         "voila": {"template": TEMPLATE},
         "orpheus": {"dashboard": spec["id"], "version": spec["version"], "title": spec["title"],
+                    "description": spec.get("description", ""),
                     "row_height": spec["layout"].get("row_height", 80)},
     })
     return nb

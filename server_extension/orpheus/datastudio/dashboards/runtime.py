@@ -20,6 +20,19 @@ PLOTLY_MIME = "application/vnd.plotly.v1+json"
 MAX_OPTIONS = 400
 
 
+def range_caption(w: dict[str, Any], value: tuple[Any, Any]) -> str:
+    """``<b>enrollment_date</b>: 2024-01-01 – 2024-06-30``: a range filter's label."""
+    import html
+
+    def text(v: Any) -> str:
+        if isinstance(v, pd.Timestamp):
+            return str(v.date().isoformat())
+        return figures.label(float(v)) if float(v).is_integer() else f"{float(v):,.4g}"
+
+    title = html.escape(str(w.get("title") or w["column"]))
+    return f"<b>{title}</b>: {html.escape(text(value[0]))} – {html.escape(text(value[1]))}"
+
+
 class Dashboard:
     """Widgets of one dashboard spec over one data frame."""
 
@@ -30,6 +43,7 @@ class Dashboard:
         self.widgets = {w["id"]: w for w in spec["widgets"]}
         self.controls: dict[str, Any] = {}
         self.views: dict[str, Any] = {}
+        self.pages: dict[str, int] = {}  # table widget id -> 0-based page shown
 
     @classmethod
     def from_parquet(cls, spec: dict[str, Any], path: str) -> Dashboard:
@@ -51,10 +65,40 @@ class Dashboard:
             control = self._control(w)
             control.observe(lambda _change: self.refresh(), names="value")
             self.controls[w["id"]] = control
-            return widgets.VBox([control], layout=widgets.Layout(width="100%"))
+            if w["control"] not in ("range", "date_range"):
+                return widgets.VBox([control], layout=widgets.Layout(width="100%"))
+            # A slider's own readout is cut off in a narrow cell: the range goes in a label
+            # above it, in full, updated as the slider moves.
+            caption = widgets.HTML(range_caption(w, control.value),
+                                   layout=widgets.Layout(width="100%"))
+            caption.add_class("orpheus-filter-label")
+            control.observe(lambda change: setattr(caption, "value", range_caption(w, change["new"])),
+                            names="value")
+            return widgets.VBox([caption, control], layout=widgets.Layout(width="100%"))
         if w["type"] == "chart":
             return widgets.Output(layout=widgets.Layout(width="100%"))
+        if w["type"] == "table":
+            return self._table_view(w)
         return widgets.HTML(layout=widgets.Layout(width="100%"))
+
+    def _table_view(self, w: dict[str, Any]) -> Any:
+        """The table's HTML with Previous/Next buttons under it."""
+        import ipywidgets as widgets
+
+        body = widgets.HTML(layout=widgets.Layout(width="100%"))
+        back = widgets.Button(description="‹ Previous", layout=widgets.Layout(width="auto"))
+        forward = widgets.Button(description="Next ›", layout=widgets.Layout(width="auto"))
+        view = widgets.VBox([body, widgets.HBox([back, forward])], layout=widgets.Layout(width="100%"))
+        view.add_class("orpheus-table-view")
+        self.pages[w["id"]] = 0
+
+        def turn(step: int) -> None:
+            self.pages[w["id"]] += step
+            self._update(w["id"], self.frame())
+
+        back.on_click(lambda _b: turn(-1))
+        forward.on_click(lambda _b: turn(1))
+        return view
 
     def _control(self, w: dict[str, Any]) -> Any:
         import ipywidgets as widgets
@@ -66,13 +110,13 @@ class Dashboard:
         if w["control"] == "range":
             lo, hi = float(series.min()), float(series.max())
             return widgets.FloatRangeSlider(value=(lo, hi), min=lo, max=hi, step=(hi - lo) / 100 or 1,
-                                            description=label, style=style, layout=wide)
+                                            readout=False, layout=wide)
         if w["control"] == "date_range":
             days = sorted(series.dt.normalize().unique())
             step = max(1, len(days) // MAX_OPTIONS)
             options = [(pd.Timestamp(d).date().isoformat(), pd.Timestamp(d)) for d in days[::step]]
             return widgets.SelectionRangeSlider(options=options, index=(0, len(options) - 1),
-                                                description=label, style=style, layout=wide)
+                                                readout=False, layout=wide)
         values = [str(v) for v in series.value_counts().index[:MAX_OPTIONS]]
         if w["control"] == "multiselect":
             return widgets.SelectMultiple(options=sorted(values), description=label, style=style,
@@ -96,8 +140,10 @@ class Dashboard:
         return df
 
     def refresh(self) -> None:
-        """Recompute every shown chart, KPI and table for the current filters."""
+        """Recompute every shown chart, KPI and table for the current filters (tables
+        go back to their first page)."""
         df = self.frame()
+        self.pages = dict.fromkeys(self.pages, 0)
         for wid in self.views:
             try:
                 self._update(wid, df)
@@ -109,6 +155,8 @@ class Dashboard:
 
         message = f"{self.widgets[wid].get('title') or wid}: could not update ({error})"
         view = self.views[wid]
+        if self.widgets[wid]["type"] == "table":
+            view = view.children[0]
         if self.widgets[wid]["type"] == "chart":
             view.outputs = ({"output_type": "stream", "name": "stderr", "text": message},)
         elif hasattr(view, "value") and isinstance(view.value, str):
@@ -126,7 +174,11 @@ class Dashboard:
         elif w["type"] == "kpi":
             view.value = frames.kpi_html(w, df)
         elif w["type"] == "table":
-            view.value = frames.table_html(w, df)
+            pages = frames.table_pages(w, df)
+            page = self.pages[wid] = min(max(self.pages.get(wid, 0), 0), pages - 1)
+            body, (back, forward) = view.children[0], view.children[1].children
+            body.value = frames.table_html(w, df, page)
+            back.disabled, forward.disabled = page == 0, page >= pages - 1
         elif w["type"] == "markdown":
             view.value = frames.markdown_html(w)
 
