@@ -10,7 +10,7 @@ from typing import Any
 
 from tornado.web import RequestHandler
 
-from .text import GENERATED, cell, code, first_line, load
+from .text import GENERATED, cell, code, first_line, load, table
 
 #: (title, URL prefix, modules exporting ``default_handlers``)
 API_GROUPS: list[tuple[str, str, list[str]]] = [
@@ -129,15 +129,19 @@ def api_md() -> str:
     for title, prefix, specs in API_GROUPS:
         user_server = prefix.startswith("/user/")
         out += [f"## {title}", "", f"Under `{prefix}`.", ""]
-        for module, summary, table in routes(specs):
+        for module, summary, handlers in routes(specs):
             head = ["method", "path", *(["authorization"] if user_server else []), "summary"]
             out += [f"### `{module}`", "", summary, "",
-                    "| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
-            for pattern, handler, *_ in table:
-                for method, text in handler_methods(handler):
-                    auth = f"{permission(handler, method)} | " if user_server else ""
-                    for path in route_paths(pattern):
-                        full = prefix.rstrip("/") + "/" + path.lstrip("/")
-                        out.append(f"| {method} | {code(full)} | {auth}{cell(text)} |")
-            out.append("")
+                    *table(head, route_rows(prefix, handlers, user_server)), ""]
     return "\n".join(out)
+
+
+def route_rows(prefix: str, handlers: list[tuple[str, Any]], user_server: bool) -> Iterator[list[str]]:
+    """The table cells of each method of each route under ``prefix`` (with the authorization
+    column on the user server)."""
+    for pattern, handler, *_ in handlers:
+        for method, text in handler_methods(handler):
+            auth = [permission(handler, method)] if user_server else []
+            for path in route_paths(pattern):
+                full = prefix.rstrip("/") + "/" + path.lstrip("/")
+                yield [method, code(full), *auth, cell(text)]

@@ -10,7 +10,7 @@ from typing import Any
 from traitlets import TraitType
 from traitlets.config import Configurable
 
-from .text import GENERATED, REPO_DIR, cell, code, first_line, load
+from .text import GENERATED, REPO_DIR, cell, code, first_line, load, table
 
 #: (title, where it is set, [(class, base whose traits are left out or None)])
 CONFIG_GROUPS: list[tuple[str, str, list[tuple[str, str | None]]]] = [
@@ -84,13 +84,10 @@ def portable(text: str) -> str:
 def config_rows(cls: Any, base: Any | None) -> list[str]:
     """Table rows for ``cls``'s config traits that ``base`` does not define."""
     inherited = set(base.class_trait_names()) if base else set()
-    rows = ["| traitlet | type | default | meaning |", "| --- | --- | --- | --- |"]
-    for name, trait in sorted(cls.class_traits(config=True).items()):
-        if name not in inherited:
-            kind = type(trait).__name__
-            rows.append(f"| `{cls.__name__}.{name}` | {kind} | {default_text(cls, name, trait)} "
-                        f"| {cell(trait.help or '')} |")
-    return rows
+    return table(["traitlet", "type", "default", "meaning"], (
+        [f"`{cls.__name__}.{name}`", type(trait).__name__, default_text(cls, name, trait),
+         cell(trait.help or "")]
+        for name, trait in sorted(cls.class_traits(config=True).items()) if name not in inherited))
 
 
 def orpheus_configurables() -> list[type[Configurable]]:

@@ -1,10 +1,11 @@
-"""Helpers shared by the two generated references: names, docstrings, table cells."""
+"""Helpers shared by the two generated references: names, docstrings, tables and their cells."""
 
 from __future__ import annotations
 
 import importlib
 import inspect
 import re
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,19 @@ def cell(text: str) -> str:
     parts = re.split(r"(`+[^`]*`+)", " ".join(text.split()))
     text = "".join(p if p.startswith("`") else p.replace("<", "&lt;") for p in parts)
     return text.replace("|", "\\|")
+
+
+def table(head: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
+    """A Markdown table's lines: the header, its rule, then one line a row.
+
+    Cells are written as given: escape them first with :func:`cell` or :func:`code`.
+    """
+    return [table_row(head), "|" + " --- |" * len(head), *(table_row(r) for r in rows)]
+
+
+def table_row(cells: Sequence[str]) -> str:
+    """One Markdown table line of ready-made ``cells``."""
+    return "| " + " | ".join(cells) + " |"
 
 
 def code(text: str) -> str:
