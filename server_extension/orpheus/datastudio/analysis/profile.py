@@ -157,6 +157,13 @@ class ColumnState:
         summed = np.bincount(codes, weights=counts, minlength=len(encoded.dictionary))
         return encoded.dictionary, np.rint(summed).astype(np.int64)
 
+    def finish_cost(self) -> float:
+        """A rough relative cost of finishing this column (to schedule the costliest first)."""
+        if self.numbers:
+            values = sum(len(n) for n in self.numbers)
+            return values * (3.0 if self.first_share >= HASH_BELOW else 1.0)
+        return float(self.pending)
+
     def distribution(self) -> tuple[pa.Array, np.ndarray]:
         """Distinct values (sorted for orderable kinds) and their counts (computed once)."""
         if self.final is None:
