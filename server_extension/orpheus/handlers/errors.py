@@ -16,11 +16,12 @@ else:
 
 
 def http_error_text(exc: web.HTTPError) -> str | None:
-    """The message of an HTTPError as written (tornado 6.6 doubles '%' in ``log_message``)."""
-    raw = getattr(exc, "_log_message", exc.log_message)
-    if raw and exc.args:
-        return str(raw % exc.args)
-    return raw
+    """The message of an HTTPError as written: its ``log_message`` formatted with its arguments.
+
+    ``HTTPError.get_message`` (tornado 6.5) is the public way; ``log_message`` itself has
+    ``%`` doubled when no arguments were given (tornado 6.6).
+    """
+    return exc.get_message()
 
 
 def error_model(status_code: int, reason: str, exc: BaseException | None) -> dict[str, Any]:
