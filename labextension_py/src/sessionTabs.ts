@@ -33,9 +33,11 @@ export class SessionEndedView extends Widget {
     super();
     this.addClass('orpheus-SessionEnded');
     const title = session.title || `Session ${session.id}`;
-    this.node.setAttribute('role', 'region');
-    this.node.setAttribute('aria-label', `Session ended: ${title}`);
-    this.node.dataset.orpheusSession = session.id;
+    // MainAreaWidget names its content node "main area content": the region is a section inside.
+    const region = document.createElement('section');
+    region.className = 'orpheus-SessionEnded-body';
+    region.setAttribute('aria-label', `Session ended: ${title}`);
+    region.dataset.orpheusSession = session.id;
     const heading = document.createElement('h2');
     heading.textContent = 'Session ended';
     const text = document.createElement('p');
@@ -51,7 +53,8 @@ export class SessionEndedView extends Widget {
     this._error = document.createElement('p');
     this._error.className = 'orpheus-FormError';
     this._error.setAttribute('role', 'alert');
-    this.node.append(heading, text, this._button, this._error);
+    region.append(heading, text, this._button, this._error);
+    this.node.appendChild(region);
   }
 
   /** Resume the session (its error, if any, shown here; the button stays for another try). */
