@@ -27,7 +27,7 @@ YDATA_PYTHON = os.environ.get(
     "ORPHEUS_YDATA_PYTHON", str(Path(__file__).resolve().parents[1] / ".bench-venv" / "bin" / "python")
 )
 YDATA_ROWS = int(os.environ.get("ORPHEUS_YDATA_ROWS", "0"))
-REPEATS = int(os.environ.get("ORPHEUS_BENCH_REPEATS", "3"))
+REPEATS = int(os.environ.get("ORPHEUS_BENCH_REPEATS", "5"))
 
 CHILD = """
 import json, resource, sys, time
@@ -113,6 +113,9 @@ def main() -> int:
     for name, r, _ in rows:
         print(f"{name:44} {r['seconds']:8.2f} {r['peak_rss_mb']:12.0f}")
     ratio_floor = orpheus["seconds"] / floor["seconds"]
+    pairs = [o["seconds"] / f["seconds"] for f, o in zip(floors, orpheuses, strict=True)]
+    print("per pair (each analysis over the floor run just before it): "
+          + " ".join(f"{r:.2f}x" for r in pairs))
     rss_ratio = orpheus["peak_rss_mb"] / size_mb
     print(f"orpheus / floor time: {ratio_floor:.2f}x (goal <= 2x)")
     print(f"orpheus peak RSS / file size: {rss_ratio:.2f}x (goal <= 3x); "

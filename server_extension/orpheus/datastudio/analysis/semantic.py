@@ -7,6 +7,7 @@ Decided from the column name, its profile and the first values seen (at most
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any
 
 ID_NAME = re.compile(r"(^|[_\s.-])(id|uuid|guid|key|code|number|no)$|^id[_\s.-]|identifier", re.I)
@@ -35,10 +36,10 @@ def _texts(sample: list[Any]) -> list[str]:
 
 
 def _share(texts: list[str], pattern: re.Pattern[str]) -> float:
-    """Share of the (stripped) texts that ``pattern`` matches."""
+    """Share of the (stripped) texts that ``pattern`` matches (each distinct text tried once)."""
     if not texts:
         return 0.0
-    return sum(1 for t in texts if pattern.match(t)) / len(texts)
+    return sum(n for t, n in Counter(texts).items() if pattern.match(t)) / len(texts)
 
 
 def _name_tokens(name: str) -> set[str]:
