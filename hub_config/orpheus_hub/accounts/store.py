@@ -27,17 +27,17 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TypeVar
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from ..share.dbmigrate import make_engine, upgrade
 from .models import APPROVED, DELETED, MISSING, REVOKED, TRIAL, Account, to_db
 
 T = TypeVar("T")
 MIGRATIONS = Path(__file__).parent / "migrations"
+VERSION_TABLE = "orpheus_alembic_version"
 
 
 class AccountExists(ValueError):
@@ -62,21 +62,13 @@ class AccountStore:
     def __init__(self, db_url: str, trial_hours: float = 24.0) -> None:
         self.db_url = db_url
         self.trial_hours = trial_hours
-        # SQLite: usable from the worker threads; a writer waits up to 30 s for another
-        args = {"check_same_thread": False, "timeout": 30} if db_url.startswith("sqlite") else {}
-        self.engine: Engine = create_engine(db_url, connect_args=args, future=True)
+        self.engine: Engine = make_engine(db_url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     # ---- schema --------------------------------------------------------------
     def migrate(self) -> None:
         """Create or upgrade the schema to the newest alembic revision."""
-        if self.db_url.startswith("sqlite:///"):
-            Path(self.db_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        cfg = Config()
-        cfg.set_main_option("script_location", str(MIGRATIONS))
-        with self.engine.begin() as connection:
-            cfg.attributes["connection"] = connection
-            command.upgrade(cfg, "head")
+        upgrade(self.engine, MIGRATIONS, VERSION_TABLE)
 
     @contextmanager
     def _session(self) -> Iterator[Session]:
