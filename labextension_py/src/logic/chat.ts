@@ -152,7 +152,10 @@ export function outputView(output: Record<string, unknown>): OutputView | null {
   if (type === 'error') {
     const trace = joined(Array.isArray(output.traceback) ? (output.traceback as string[]).join('\n') : '');
     // Tracebacks carry terminal colour codes.
-    const text = `${String(output.ename ?? 'Error')}: ${String(output.evalue ?? '')}\n${trace}`.replace(/\u001b\[[0-9;]*m/g, '');
+    const text = `${String(output.ename ?? 'Error')}: ${String(output.evalue ?? '')}\n${trace}`.replace(
+      /\u001b\[[0-9;]*m/g,
+      ''
+    );
     return { kind: 'error', text: text.trim() };
   }
   const data = (output.data && typeof output.data === 'object' ? output.data : null) as Record<string, unknown> | null;

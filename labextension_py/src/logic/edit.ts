@@ -79,7 +79,10 @@ export function applyEditEvent(state: IEditState, event: { event: string; data: 
       if (data.fatal) {
         return { ...state, error: text, running: false };
       }
-      return { ...state, steps: [...state.steps, { kind: 'error', text: data.retrying ? `${text} (retrying)` : text, ok: false }] };
+      return {
+        ...state,
+        steps: [...state.steps, { kind: 'error', text: data.retrying ? `${text} (retrying)` : text, ok: false }]
+      };
     }
     case 'complete':
       return {

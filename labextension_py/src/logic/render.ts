@@ -48,7 +48,11 @@ export function applyRenderEvent(state: IRenderState, event: { event: string; da
       const fraction = typeof data.fraction === 'number' ? data.fraction : progressOf(data);
       return fraction === null
         ? state
-        : { ...state, fraction: Math.max(0, Math.min(1, fraction)), message: state.error ? state.message : 'Rendering' };
+        : {
+            ...state,
+            fraction: Math.max(0, Math.min(1, fraction)),
+            message: state.error ? state.message : 'Rendering'
+          };
     }
     case 'result':
       return typeof data.file === 'string'
