@@ -82,12 +82,13 @@ def user_server_routes(owner: str) -> list[Route]:
     return routes
 
 
-# The approvals page is a browser page (cookie session + _xsrf): no token opens it, an
+# The approvals and credentials pages are browser pages (cookie session + _xsrf): no token opens them, an
 # admin's included; test_approvals_page_needs_an_admin_session checks the sessions.
 HUB_POLICY: dict[str, frozenset[str] | None] = {
     "SignupHandler": None,
     "MeAPIHandler": frozenset(ACTIVE),
     "ApprovalsHandler": frozenset(),
+    "CredentialsPageHandler": frozenset(),
 }
 
 

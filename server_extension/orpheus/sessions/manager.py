@@ -12,7 +12,7 @@ from typing import Any
 from tornado import web
 
 from ..fsutil import is_within
-from ..names import sanitize_name, slugify
+from ..names import sanitize_name, slug_for, unique_slug
 from . import pages
 from .claude_config import ClaudeSettings
 from .clone import SessionCloner
@@ -25,7 +25,7 @@ from .webfetch import WebFetcher
 MODES = ("claude", "shell")
 APP_NAME = "sessions"
 MODEL_KEYS = (
-    "id", "title", "project", "mode", "status", "created", "started", "last_activity",
+    "id", "title", "name", "project", "mode", "status", "created", "started", "last_activity",
     "commands_executed", "size", "ended", "error",
 )
 
@@ -73,7 +73,7 @@ class ClaudeSessionManager(SessionLifecycle):
         if project:
             name = sanitize_name(project, "project")
         else:
-            name = await asyncio.to_thread(self._free_project_name, slugify(title) or "session")
+            name = await asyncio.to_thread(self._free_project_name, slug_for(title, "session"))
         if projects is not None:
             slug, folder = projects.locate(name)
             return slug, Path(folder)
@@ -82,11 +82,12 @@ class ClaudeSessionManager(SessionLifecycle):
             raise web.HTTPError(403, f"project {name!r} is a link that leaves the projects folder")
         return name, folder
 
-    async def _make_project(self, name: str, folder: Path) -> None:
-        """Create (or touch) the session's project once every check has passed."""
+    async def _make_project(self, name: str, folder: Path, title: str | None) -> None:
+        """Create (or touch) the session's project once every check has passed (a new
+        project made for the session is titled with the session's title)."""
         projects = getattr(self.app, "projects", None)
         if projects is not None:
-            await projects.ensure(name, APP_NAME)
+            await projects.ensure(name, APP_NAME, title=title)
         else:
             await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
 
@@ -101,11 +102,7 @@ class ClaudeSessionManager(SessionLifecycle):
             raise web.HTTPError(409, "a session folder with this id exists; try again")
 
     def _free_project_name(self, base: str) -> str:
-        candidate, n = base, 1
-        while (self.projects_root / candidate).exists():
-            n += 1
-            candidate = f"{base[:58]}-{n}"
-        return candidate
+        return unique_slug(base, lambda slug: (self.projects_root / slug).exists())
 
     # ---- models ---------------------------------------------------------------
     def model(self, paths: SessionPaths, record: dict[str, Any]) -> dict[str, Any]:
@@ -149,7 +146,7 @@ class ClaudeSessionManager(SessionLifecycle):
         paths = SessionPaths(project_dir, new_session_id(), subdir)
         await asyncio.to_thread(self._check_folders, paths, self.projects_root)
         # Every check has passed: from here on, write.
-        await self._make_project(project_name, project_dir)
+        await self._make_project(project_name, project_dir, None if project else title)
         if paths.owns_workdir:
             await asyncio.to_thread(paths.workdir.mkdir, parents=True)
         names = await asyncio.to_thread(store, paths.workdir, uploads)

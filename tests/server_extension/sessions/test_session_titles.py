@@ -62,3 +62,13 @@ async def test_session_title_limits(jp_fetch) -> None:  # type: ignore[no-untype
                            headers={"Content-Type": content_type}, raise_error=False)
         assert r.code == 400
         assert reason in r.body
+
+
+async def test_a_session_without_a_project_makes_one_titled_like_it(jp_fetch) -> None:  # type: ignore[no-untyped-def]
+    made = await create_session(jp_fetch, {"title": "数据分析"})
+    assert made["project"] == fallback("数据分析")
+    assert made["name"] == fallback("数据分析")
+    r = await jp_fetch("orpheus", "api", "projects", made["project"])
+    assert json.loads(r.body)["title"] == "数据分析"
+    again = await create_session(jp_fetch, {"title": "数据分析"})
+    assert again["project"] == f"{fallback('数据分析')}-2"
