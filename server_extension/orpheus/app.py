@@ -36,6 +36,7 @@ HANDLER_MODULES = [
     "orpheus.handlers.session_actions",
     "orpheus.handlers.shares",
     "orpheus.handlers.analysis",
+    "orpheus.handlers.analyst",
     "orpheus.handlers.dashboards",
     "orpheus.llm.handlers.insights",
     "orpheus.llm.handlers.edit",
