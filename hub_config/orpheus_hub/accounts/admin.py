@@ -10,7 +10,7 @@ from jupyterhub import orm
 from tornado import web
 
 from . import views
-from .models import DELETED, Account
+from .models import DELETED, TRIAL, Account
 from .store import AccountNotFound
 from .throttle import Standing, name_key
 
@@ -118,4 +118,4 @@ class AccountAdmin:
         try:
             return await asyncio.to_thread(self.store.extend_trial, name, hours, now)
         except AccountNotFound:
-            return await asyncio.to_thread(self.store.create, name, None, "admin", now, None, "trial", hours)
+            return await asyncio.to_thread(self.store.create, name, None, "admin", now, None, TRIAL, hours)

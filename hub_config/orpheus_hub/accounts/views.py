@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from .models import APPROVED, DELETED, EXPIRED, MISSING, REVOKED, Account, from_db
+from .models import APPROVED, DELETED, EXPIRED, MISSING, REVOKED, TRIAL, Account, from_db
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -101,7 +101,7 @@ def account_model(
     return {
         "name": name,
         "state": state,
-        "trial_expires_at": iso(trial_end) if state in ("trial", EXPIRED) else None,
+        "trial_expires_at": iso(trial_end) if state in (TRIAL, EXPIRED) else None,
         "is_admin": is_admin,
         "groups": groups or [],
         "has_record": account is not None,
@@ -111,6 +111,6 @@ def account_model(
         "approved_at": iso(from_db(account.approved_at)) if account else None,
         "last_login_at": iso(from_db(account.last_login_at)) if account else None,
         "locked_until": iso(locked_until),
-        "trial_time_left": time_left(trial_end, now) if state in ("trial", EXPIRED) else "",
+        "trial_time_left": time_left(trial_end, now) if state in (TRIAL, EXPIRED) else "",
         "deleted_at": iso(from_db(account.deleted_at)) if account else None,
     }

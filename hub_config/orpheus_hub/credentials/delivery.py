@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..accounts.models import ACTIVE_STATES, APPROVED, TRIAL
 from .crypto import SealedUnreadable
 from .vault import CredentialVault, vault_for
 
@@ -44,12 +45,12 @@ class Bundle:
 async def _deliverable(spawner: Any) -> tuple[set[str], bool] | None:
     """(hub groups, is trial) of the spawner's user, or None when nothing may be delivered."""
     authenticator = spawner.authenticator
-    state = "approved"
+    state = APPROVED
     if hasattr(authenticator, "account_state"):
         _, state = await authenticator.account_state(spawner.user.name)
-    if state not in ("approved", "trial"):
+    if state not in ACTIVE_STATES:
         return None
-    return {g.name for g in spawner.user.groups}, state == "trial"
+    return {g.name for g in spawner.user.groups}, state == TRIAL
 
 
 async def bundle_for(spawner: Any) -> Bundle:

@@ -14,17 +14,19 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import create_engine, select
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
+from ..share.dbmigrate import make_engine, upgrade
 from .crypto import Sealer
 from .models import CredentialGrant, CredentialSet
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# Its own version table: the credentials' revisions never mix with the accounts' (both
+# live in the Orpheus database).
+VERSION_TABLE = "orpheus_credentials_alembic_version"
 
 
 class SetExists(ValueError):
@@ -90,19 +92,12 @@ class CredentialStore:
     def __init__(self, db_url: str, sealer: Sealer) -> None:
         self.db_url = db_url
         self.sealer = sealer
-        args = {"check_same_thread": False, "timeout": 30} if db_url.startswith("sqlite") else {}
-        self.engine: Engine = create_engine(db_url, connect_args=args, future=True)
+        self.engine: Engine = make_engine(db_url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def migrate(self) -> None:
         """Create or upgrade the credential tables to the newest revision."""
-        if self.db_url.startswith("sqlite:///"):
-            Path(self.db_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        cfg = Config()
-        cfg.set_main_option("script_location", str(MIGRATIONS))
-        with self.engine.begin() as connection:
-            cfg.attributes["connection"] = connection
-            command.upgrade(cfg, "head")
+        upgrade(self.engine, MIGRATIONS, VERSION_TABLE)
 
     def _session(self) -> Session:
         return self._sessions()

@@ -18,7 +18,6 @@ When no gateway is configured or minting fails, the kernel starts anyway with
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 from typing import Any
@@ -26,7 +25,7 @@ from typing import Any
 from jupyter_client.provisioning.local_provisioner import LocalProvisioner
 from traitlets import Float, Integer, List, Unicode, default
 
-from ..llm.client import GatewayTokenError, mint_gateway_token
+from ..llm.gateway_api import GatewayTokenError, mint_token, revoke_token
 from ..sessions.config import OPERATOR_SECRETS
 from . import ENV_GATEWAY, ENV_MAX_TOKENS, ENV_MODEL, ENV_PROBLEM, ENV_SYSTEM, ENV_TIMEOUT, ENV_TOKEN
 
@@ -75,6 +74,8 @@ class ClaudeKernelProvisioner(LocalProvisioner):  # type: ignore[misc]
         "operator's provider keys are always removed).",
     ).tag(config=True)
 
+    _minted: tuple[str, str] | None = None  # (token id, hub token) of the live gateway token
+
     @default("gateway_url")
     def _default_gateway(self) -> str:
         return os.environ.get("ORPHEUS_LLM_URL", "")
@@ -114,11 +115,23 @@ class ClaudeKernelProvisioner(LocalProvisioner):  # type: ignore[misc]
         if not (self.gateway_url and hub_token):
             return "", NO_GATEWAY
         try:
-            token = await asyncio.to_thread(
-                mint_gateway_token, self.gateway_url, hub_token, self.token_hours * 3600,
-                f"claude kernel {self.kernel_id}", self.token_timeout,
-            )
+            minted = await mint_token(self.gateway_url, hub_token, self.token_hours * 3600,
+                                      f"claude kernel {self.kernel_id}", self.token_timeout)
         except GatewayTokenError as e:
             self.log.warning("Claude kernel %s: no model token: %s", self.kernel_id, e)
             return "", f"The Claude kernel could not get a model token: {e}. Restart the kernel to try again."
-        return token, ""
+        self._minted = (minted.id, hub_token)
+        return minted.token, ""
+
+    async def cleanup(self, restart: bool = False) -> None:
+        """The base clean-up, then the kernel's gateway token is revoked (a restart mints a
+        new one), so a stopped kernel's token stops working at once."""
+        await super().cleanup(restart=restart)
+        minted, self._minted = self._minted, None
+        if minted is None:
+            return
+        try:
+            await revoke_token(self.gateway_url, minted[1], minted[0], self.token_timeout)
+        except GatewayTokenError as e:
+            self.log.warning("Claude kernel %s: token not revoked (it expires by itself): %s",
+                             self.kernel_id, e)

@@ -20,9 +20,9 @@ from traitlets import CaselessStrEnum, Float, Integer, Unicode, default
 from traitlets.config import LoggingConfigurable
 
 from . import openai_shape
-from .gateway_api import NOT_CONFIGURED, GatewayTokenError, gateway_status, mint_gateway_token
+from .gateway_api import NOT_CONFIGURED, GatewayTokenError, gateway_status
 
-__all__ = ["NOT_CONFIGURED", "GatewayTokenError", "LLMClient", "Turn", "mint_gateway_token", "tool_result"]
+__all__ = ["NOT_CONFIGURED", "GatewayTokenError", "LLMClient", "Turn", "tool_result"]
 
 OnText = Callable[[str], Awaitable[None]]
 

@@ -5,8 +5,6 @@ terminals (``POST /api/tokens``, ``DELETE /api/tokens/{id}``)."""
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,35 +17,6 @@ NOT_CONFIGURED = ("No AI model is configured for this server: ask the hub's oper
 
 class GatewayTokenError(Exception):
     """The llm service would not mint a gateway-only token (message safe to log)."""
-
-
-def mint_gateway_token(gateway_url: str, hub_token: str, lifetime: float, note: str, timeout: float) -> str:
-    """A gateway-only token (model routes only) from ``POST <gateway>/api/tokens``.
-
-    Blocking: for callers in a thread of their own (sessions use :func:`mint_token`).
-    ``lifetime`` in seconds (0: the gateway's longest). Raises :class:`GatewayTokenError`.
-    """
-    if not gateway_url.startswith(("http://", "https://")):
-        raise GatewayTokenError("the llm service URL is not http(s)")
-    body: dict[str, Any] = {"note": note[:200]}
-    if lifetime > 0:
-        body["expires_in"] = int(lifetime)
-    req = urllib.request.Request(  # noqa: S310 - http(s) checked above
-        gateway_url.rstrip("/") + "/api/tokens",
-        data=json.dumps(body).encode(),
-        method="POST",
-        headers={"Authorization": f"token {hub_token}", "Content-Type": "application/json"},
-    )
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - our own gateway URL
-            token = json.loads(resp.read()).get("token")
-    except urllib.error.HTTPError as e:
-        raise GatewayTokenError(f"the llm service answered {e.code}") from None
-    except (OSError, ValueError, AttributeError) as e:
-        raise GatewayTokenError(f"the llm service could not be reached ({e.__class__.__name__})") from None
-    if not isinstance(token, str) or not token:
-        raise GatewayTokenError("the llm service sent no token")
-    return token
 
 
 async def gateway_status(gateway_url: str, token: str, timeout: float) -> tuple[bool, str | None]:

@@ -28,6 +28,7 @@ REPO = Path(__file__).resolve().parents[3]
 KERNEL = "orpheus-claude"
 HUB_TOKEN = "hub-token-of-the-user-server"
 GATEWAY_TOKEN = "orpheus-llm-" + "G" * 43
+TOKEN_ID = "tok0000000000001"
 PREFIX = "/services/llm"
 
 
@@ -38,7 +39,17 @@ class TokensHandler(AnthropicHandler):
         if self.request.headers.get("Authorization", "") != f"token {HUB_TOKEN}":
             self.write_json(403, {"message": "not a hub token of this user"})
             return
-        self.write_json(201, {"id": 1, "token": GATEWAY_TOKEN, "expires_at": "2099-01-01T00:00:00Z"})
+        self.write_json(201, {"id": TOKEN_ID, "token": GATEWAY_TOKEN, "expires_at": "2099-01-01T00:00:00Z"})
+
+
+class TokenHandler(AnthropicHandler):
+    """``DELETE /services/llm/api/tokens/{id}``: revocation with the hub token."""
+
+    def delete(self, token_id: str) -> None:
+        if self.request.headers.get("Authorization", "") != f"token {HUB_TOKEN}":
+            self.write_json(403, {"message": "not a hub token of this user"})
+            return
+        self.write_json(204 if token_id == TOKEN_ID else 404, {})
 
 
 class FakeGateway(FakeAnthropic):
@@ -48,7 +59,8 @@ class FakeGateway(FakeAnthropic):
         super().__init__(api_key=GATEWAY_TOKEN, prefix=PREFIX + "/anthropic")
 
     def routes(self) -> list[Any]:
-        return [(PREFIX + "/api/tokens", TokensHandler, {"fake": self}), *super().routes()]
+        return [(PREFIX + "/api/tokens", TokensHandler, {"fake": self}),
+                (PREFIX + "/api/tokens/([^/]+)", TokenHandler, {"fake": self}), *super().routes()]
 
     @property
     def gateway(self) -> str:
@@ -58,6 +70,10 @@ class FakeGateway(FakeAnthropic):
     def mint_requests(self) -> list[Any]:
         """The recorded token requests."""
         return [r for r in self.requests if r.path == PREFIX + "/api/tokens"]
+
+    def revoke_requests(self) -> list[Any]:
+        """The recorded token revocations."""
+        return [r for r in self.requests if r.method == "DELETE" and r.path.startswith(PREFIX + "/api/tokens/")]
 
 
 @dataclass

@@ -12,7 +12,7 @@ from orpheus.claude_kernel.proposals import MARKER
 from tests.fakes.base import Reply
 from tests.harness.ports import free_port
 
-from .helpers import GATEWAY_TOKEN, HUB_TOKEN, FakeGateway, claude_kernel, new_id, notebook
+from .helpers import GATEWAY_TOKEN, HUB_TOKEN, TOKEN_ID, FakeGateway, claude_kernel, new_id, notebook
 
 
 @pytest.fixture
@@ -177,6 +177,10 @@ def test_kernel_gets_a_gateway_only_token_and_no_hub_credential(gateway: FakeGat
     [call] = gateway.message_requests()
     assert call.credential() == GATEWAY_TOKEN
     assert call.json["model"] == "claude-test"
+    # Stopping the kernel revokes its token with the server's hub token.
+    [revoke] = gateway.revoke_requests()
+    assert revoke.path.endswith(f"/api/tokens/{TOKEN_ID}")
+    assert revoke.headers["Authorization"] == f"token {HUB_TOKEN}"
 
 
 def test_interrupt_stops_the_answer_and_keeps_what_arrived(gateway: FakeGateway) -> None:

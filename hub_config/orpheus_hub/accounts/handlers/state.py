@@ -25,7 +25,7 @@ from jupyterhub.utils import url_path_join
 from tornado import web
 
 from .. import views
-from ..models import APPROVED, DELETED, EXPIRED, REVOKED, TRIAL, Account, from_db
+from ..models import ACTIVE_STATES, APPROVED, DELETED, EXPIRED, REVOKED, TRIAL, Account, from_db
 
 SIGNED_OUT = "signed_out"
 PENDING = "pending"
@@ -87,7 +87,7 @@ class AccountStateHandler(BaseHandler):  # type: ignore[misc]
             return
         account, state = await self.authenticator.account_state(user.name)
         shown = public_state(account, state)
-        blocked = state not in (TRIAL, APPROVED)
+        blocked = state not in ACTIVE_STATES
         actions = [self._action("Log out", "logout")] if blocked else []
         self._answer(200, {"name": user.name, "state": shown, "blocked": blocked,
                            "message": message_for(account, state, self.authenticator.clock.now()),

@@ -7,4 +7,4 @@ the accounts' (both live in the Orpheus database).
 from orpheus_hub.alembic_env import run_migrations
 from orpheus_hub.credentials.models import Base
 
-run_migrations(Base.metadata, version_table="orpheus_credentials_alembic_version")
+run_migrations(Base.metadata)

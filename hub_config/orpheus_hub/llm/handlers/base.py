@@ -10,7 +10,6 @@ from pydantic import BaseModel
 from tornado import web
 
 from ...bodies import parse_body
-from ...errors import error_message, error_reason
 from ...service_handlers import Health, JSONHandler, NotFound
 from ..auth import Caller, GatewayAuthError, token_from_headers
 from ..quotas import QuotaExceeded
@@ -75,13 +74,6 @@ class GatewayHandler(JSONHandler):
     def parse(self, model: type[M]) -> M:
         """The JSON body as ``model``; any problem is a 400 naming the field."""
         return parse_body(self.request.body, model)
-
-    def error_message(self, status_code: int, kwargs: dict[str, Any]) -> str:
-        """The message of the error being answered (:func:`orpheus_hub.errors.error_message`),
-        for handlers that write their own error envelope (the provider proxy)."""
-        exc_info = kwargs.get("exc_info")
-        exc = exc_info[1] if exc_info else None
-        return error_message(status_code, error_reason(status_code, exc), exc, self.internal_error)
 
     def answer_error(self, status_code: int, reason: str, message: str) -> None:
         """``{"message", "reason"}``, with ``Retry-After`` after a rate limit."""

@@ -46,7 +46,7 @@ class ProxyHandler(GatewayHandler):
     #: the ``claude`` CLI honour before any status-based retry
     no_retry = False
 
-    def write_error(self, status_code: int, **kwargs: Any) -> None:
+    def answer_error(self, status_code: int, reason: str, message: str) -> None:
         """Errors in the provider's own envelope so the SDKs and the CLI show the message."""
         name = self.path_args[0] if self.path_args else "anthropic"
         provider = getattr(self, "provider", None) or self.gateway.providers.get(
@@ -56,8 +56,7 @@ class ProxyHandler(GatewayHandler):
             self.set_header("Retry-After", str(self.retry_after))
         if self.no_retry:
             self.set_header("x-should-retry", "false")
-        self.finish(json.dumps(provider.error_body(self.error_message(status_code, kwargs),
-                                                   error_type=error_type(status_code))))
+        self.finish(json.dumps(provider.error_body(message, error_type=error_type(status_code))))
 
     def on_connection_close(self) -> None:
         self.client_gone = True
