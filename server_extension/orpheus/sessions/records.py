@@ -8,7 +8,6 @@ and the working folder is ``projects/<project>/sessions/<id>/``.
 from __future__ import annotations
 
 import json
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -24,7 +23,7 @@ RECORDS_DIR = folders.SESSION_RECORDS
 WORK_DIR = folders.SESSIONS
 SESSION_ID = ids.SESSION_ID
 # Project subfolders another app may run a session in (Video Studio: ``video``).
-SUBDIR = re.compile(r"^(video)$")
+SUBDIRS = frozenset({folders.VIDEO})
 STATUSES = ("created", "active", "disconnected", "terminated", "error")
 MAX_TITLE = names.MAX_TITLE
 
@@ -118,7 +117,7 @@ class SessionPaths:
     def with_record(self, record: dict[str, Any]) -> SessionPaths:
         """These paths with the working subfolder the record names (validated)."""
         subdir = record.get("workdir") or ""
-        if not isinstance(subdir, str) or (subdir and not SUBDIR.fullmatch(subdir)):
+        if not isinstance(subdir, str) or (subdir and subdir not in SUBDIRS):
             raise web.HTTPError(409, f"session {self.session_id} names an invalid working folder")
         return SessionPaths(self.project_dir, self.session_id, subdir)
 
