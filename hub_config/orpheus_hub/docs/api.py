@@ -15,7 +15,7 @@ from .text import GENERATED, cell, code, first_line, load, table
 #: (title, URL prefix, modules exporting ``default_handlers``)
 API_GROUPS: list[tuple[str, str, list[str]]] = [
     ("User server", "/user/<username>", ["orpheus.app:HANDLER_MODULES"]),
-    ("Hub", "/hub", ["orpheus_hub.accounts.handlers"]),
+    ("Hub", "/hub", ["orpheus_hub.accounts.handlers", "orpheus_hub.accounts.handlers.state"]),
     ("Share service", "/services/share/", ["orpheus_hub.share.owner_api", "orpheus_hub.share.views",
                                            "orpheus_hub.share.pages"]),
     ("LLM service", "/services/llm", ["orpheus_hub.llm.handlers.api",

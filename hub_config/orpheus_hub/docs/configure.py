@@ -20,6 +20,7 @@ CONFIG_GROUPS: list[tuple[str, str, list[tuple[str, str | None]]]] = [
         ("orpheus_hub.oauth:OrpheusOAuthMixin", "orpheus_hub.auth:OrpheusAuthenticator"),
         ("orpheus_hub.notify:Notifier", None),
         ("orpheus_hub.sandbox.spawner:SandboxSpawner", "jupyterhub.spawner:LocalProcessSpawner"),
+        ("orpheus_hub.credentials.vault:CredentialVault", None),
     ]),
     ("Enforcer service", "the `orpheus-enforcer` service's environment, which the hub sets "
      "(`ORPHEUS_ENFORCE_INTERVAL` from `OrpheusAuthenticator.enforce_interval`, "
@@ -58,6 +59,8 @@ CONFIG_GROUPS: list[tuple[str, str, list[tuple[str, str | None]]]] = [
         ("orpheus.video.jobs:RenderQueue", None),
         ("orpheus.llm.client:LLMClient", None),
         ("orpheus.llm.kernels:ChatKernels", None),
+        ("orpheus.claude_kernel.provisioner:ClaudeKernelProvisioner",
+         "jupyter_client.provisioning.local_provisioner:LocalProvisioner"),
     ]),
 ]
 
