@@ -1,6 +1,6 @@
 """What each app holds in a project folder, counted by folder convention.
 
-The conventions (ARCHITECTURE section 3) let every app's artefacts show up in
+The folder conventions (docs/use/projects.md) let every app's artefacts show up in
 the unified listing without the apps registering anything:
 
 - sessions: ``.orpheus/sessions/*.json`` records

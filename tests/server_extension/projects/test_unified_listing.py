@@ -3,7 +3,7 @@
 Sessions (the sessions API with a stand-in ``claude``), notes (notes API), data
 files (data import API) and dashboards (Data Studio's analyze + dashboards API)
 are made through the real endpoints; a video render is placed by folder
-convention (ARCHITECTURE section 3), since rendering one takes MoviePy seconds.
+convention (docs/use/projects.md), since rendering one takes MoviePy seconds.
 """
 
 from __future__ import annotations
