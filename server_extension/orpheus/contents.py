@@ -131,6 +131,9 @@ class OrpheusContentsManager(AsyncLargeFileManager):  # type: ignore[misc]
     async def save(self, model: dict[str, Any], path: str = "") -> dict[str, Any]:
         """Check the saved bytes against the file's name before anything is written."""
         os_path = self.check_inside(path)
+        folder = path.strip("/").rpartition("/")[0]
+        if folder and not os.path.isdir(os.path.dirname(os_path)):
+            raise web.HTTPError(404, f"the folder {folder!r} does not exist; nothing was saved")
         head = saved_head(model, os_path, int(self.magic_check_bytes))
         if head:
             check_content(path.strip("/").rsplit("/", 1)[-1], head, "nothing was saved")

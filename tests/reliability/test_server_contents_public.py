@@ -104,3 +104,18 @@ async def test_copying_into_an_escaping_folder_is_refused(jp_fetch: Any, jp_root
     code, body = await _call(jp_fetch, "POST", "api", "contents", "out", body={"copy_from": "proj"})
     assert code == 403, body
     assert sorted(p.name for p in outside.iterdir()) == ["secret.ipynb"]
+
+
+@pytest.mark.parametrize("model", [
+    {"type": "file", "format": "text", "content": "hello"},
+    {"type": "notebook", "content": {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}},
+    {"type": "directory"},
+])
+async def test_saving_into_a_missing_folder_is_a_404_naming_it(jp_fetch: Any, jp_root_dir: Path,
+                                                              model: dict[str, Any]) -> None:
+    name = "x.ipynb" if model["type"] == "notebook" else "x.txt"
+    code, body = await _call(jp_fetch, "PUT", "api", "contents", "no", "such", name, body=model)
+    assert code == 404, body
+    assert body["message"] == "the folder 'no/such' does not exist; nothing was saved"
+    assert str(jp_root_dir) not in json.dumps(body)
+    assert not (jp_root_dir / "no").exists()
