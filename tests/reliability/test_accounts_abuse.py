@@ -195,6 +195,7 @@ def test_admin_unlocks_and_the_lock_survives_a_restart(hub: Hub) -> None:
     refused = login_from(hub, "127.0.0.52", "nina", PASSWORD)
     assert refused.status_code == 403
     assert "locked" in refused.text
+    assert "An administrator can unlock it sooner" in refused.text  # the way out
     hub.restart()
     assert login_from(hub, "127.0.0.52", "nina", PASSWORD).status_code == 403
     admin = client(hub, "127.0.0.53")

@@ -38,8 +38,13 @@ INVALID = "Invalid username or password."
 NAME_MAX = 255
 
 
+#: The way out of a lock, in every message that announces one.
+UNLOCK = "An administrator can unlock it sooner from the Approvals page."
+
+
 def _locked(until: datetime) -> web.HTTPError:
-    return web.HTTPError(403, f"This account is locked after too many failed logins until {views.human_time(until)}.")
+    return web.HTTPError(
+        403, f"This account is locked after too many failed logins until {views.human_time(until)}. {UNLOCK}")
 
 
 def _slow_address(wait: float) -> web.HTTPError:
@@ -88,7 +93,7 @@ class LoginGuard:
         if name.wait(now) is not None and name.blocked_until is not None:
             self.auth.log.warning("A username was locked after %d failed logins", name.failures)
             until = views.human_time(name.blocked_until)
-            return web.HTTPError(403, f"Too many failed logins: this account is locked until {until}.")
+            return web.HTTPError(403, f"Too many failed logins: this account is locked until {until}. {UNLOCK}")
         wait = address.wait(now)
         if wait is not None:
             self.auth.log.warning("A client address is slowed down after %d failed logins", address.failures)
