@@ -1,10 +1,18 @@
 /** Typed calls to the Orpheus REST API (`/orpheus/api/...`), one function per endpoint used. */
 
+import { analysisStream, IAnalysisRun } from './logic/analysis';
+import { chatStream, IChatState } from './logic/chat';
+import { editStream, IEditState } from './logic/edit';
+import { insightsStream, IInsightsState } from './logic/insights';
+import { IRenderState, renderStream } from './logic/render';
 import { ISSEEvent } from './logic/sse';
-import { apiUrl, fetchAPI, requestAPI, sendJSON, streamAPI } from './request';
+import { apiUrl, fetchAPI, requestAPI, sendJSON, streamAPI, streamEvents } from './request';
 
 export interface IProject {
+  /** The project's folder (slug), derived by the server from its first title; never changes. */
   name: string;
+  /** The title in any script (the folder name when it has none). */
+  title: string;
   description: string;
   created_at: string;
   updated_at: string;
@@ -40,10 +48,18 @@ export interface ISession {
 
 const q = encodeURIComponent;
 
+/**
+ * The last arguments of every streamed call: where each new state goes (the
+ * server-sent events folded by `streamAPI`), and an optional abort signal.
+ * The call resolves with the final state.
+ */
+type Follow<S> = [onState: (state: S) => void, signal?: AbortSignal];
+
 export const api = {
   listProjects: async (): Promise<IProject[]> => (await requestAPI<{ projects: IProject[] }>('projects')).projects,
-  createProject: (name: string, description = ''): Promise<IProject> =>
-    sendJSON<IProject>('projects', 'POST', { name, description }),
+  /** A project from a title in any script; the server picks its folder (the answer's `name`). */
+  createProject: (title: string, description = ''): Promise<IProject> =>
+    sendJSON<IProject>('projects', 'POST', { title, description }),
 
   listNotes: async (project: string): Promise<INote[]> =>
     (await requestAPI<{ notes: INote[] }>(`projects/${q(project)}/notes`)).notes,
@@ -122,14 +138,9 @@ export interface IVideoModel {
 
 export const videoApi = {
   model: (project: string): Promise<IVideoModel> => requestAPI<IVideoModel>(`projects/${q(project)}/video`),
-  /** Queue a render; its progress arrives as server-sent events. */
-  render: (
-    project: string,
-    scene: string,
-    quality: string,
-    onEvents: (events: ISSEEvent[]) => void,
-    signal?: AbortSignal
-  ): Promise<void> => streamAPI(`projects/${q(project)}/video/render`, { scene, quality }, onEvents, signal),
+  /** Queue a render and follow its progress. */
+  render: (project: string, scene: string, quality: string, ...follow: Follow<IRenderState>): Promise<IRenderState> =>
+    streamAPI(`projects/${q(project)}/video/render`, { scene, quality }, renderStream, ...follow),
   /** A Claude session in the video folder with the idea as its first prompt. */
   session: (project: string, idea: string): Promise<ISession> =>
     sendJSON<ISession>(`projects/${q(project)}/video/session`, 'POST', { idea }),
@@ -214,28 +225,26 @@ export const shareApi = {
 
 export const studioApi = {
   analysis: (project: string): Promise<IAnalysis> => requestAPI<IAnalysis>(`projects/${q(project)}/analysis`),
-  /** Start an analysis; its progress arrives as server-sent events. */
-  analyze: (project: string, onEvents: (events: ISSEEvent[]) => void, signal?: AbortSignal): Promise<void> =>
-    streamAPI(`projects/${q(project)}/analyze`, {}, onEvents, signal),
+  /** Run the analysis and follow its progress. */
+  analyze: (project: string, ...follow: Follow<IAnalysisRun>): Promise<IAnalysisRun> =>
+    streamAPI(`projects/${q(project)}/analyze`, {}, analysisStream, ...follow),
   dashboards: async (project: string): Promise<IDashboardSummary[]> =>
     (await requestAPI<{ dashboards: IDashboardSummary[] }>(`projects/${q(project)}/dashboards`)).dashboards,
   generate: (project: string, title?: string): Promise<IDashboard> =>
     sendJSON<IDashboard>(`projects/${q(project)}/dashboards/generate`, 'POST', title ? { title } : {}),
-  /** Change a dashboard as asked in words; its progress arrives as server-sent events. */
-  edit: (
-    project: string,
-    id: string,
-    request: string,
-    onEvents: (events: ISSEEvent[]) => void,
-    signal?: AbortSignal
-  ): Promise<void> => streamAPI(`projects/${q(project)}/dashboards/${q(id)}/edit`, { request }, onEvents, signal),
+  /** Change a dashboard as asked in words and follow the edit. */
+  editInWords: (project: string, id: string, request: string, ...follow: Follow<IEditState>): Promise<IEditState> =>
+    streamAPI(`projects/${q(project)}/dashboards/${q(id)}/edit`, { request }, editStream, ...follow),
+  /** @deprecated The same stream as raw event batches: `dashboardRows.ts` only, until it calls `editInWords`. */
+  edit: (project: string, id: string, request: string, ...raw: [(events: ISSEEvent[]) => void, AbortSignal?]) =>
+    streamEvents(`projects/${q(project)}/dashboards/${q(id)}/edit`, { request }, ...raw),
   undo: (project: string, id: string): Promise<IDashboard> =>
     sendJSON<IDashboard>(`projects/${q(project)}/dashboards/${q(id)}/undo`, 'POST', {}),
   /** The stored LLM insights of the analysis (a 404 before the first ones). */
   insights: (project: string): Promise<unknown> => requestAPI<unknown>(`projects/${q(project)}/analysis/insights`),
-  /** Ask the model for insights; its words arrive as server-sent events. */
-  explain: (project: string, onEvents: (events: ISSEEvent[]) => void, signal?: AbortSignal): Promise<void> =>
-    streamAPI(`projects/${q(project)}/analysis/insights`, {}, onEvents, signal)
+  /** Ask the model for insights and follow its words. */
+  explain: (project: string, ...follow: Follow<IInsightsState>): Promise<IInsightsState> =>
+    streamAPI(`projects/${q(project)}/analysis/insights`, {}, insightsStream, ...follow)
 };
 
 /** `GET /orpheus/api/llm`: whether the AI features are available here. */
@@ -250,19 +259,13 @@ export interface ILLMStatus {
 
 export const chatApi = {
   status: (): Promise<ILLMStatus> => requestAPI<ILLMStatus>('llm'),
-  /** Ask a question (a new conversation unless `conversationId`); the answer arrives as server-sent events. */
-  send: (
-    project: string,
-    message: string,
-    conversationId: string | null,
-    onEvents: (events: ISSEEvent[]) => void,
-    signal?: AbortSignal
-  ): Promise<void> =>
+  /** Ask a question after the conversation in `state` (a new one when it has no id) and follow the answer. */
+  send: (project: string, state: IChatState, message: string, ...follow: Follow<IChatState>): Promise<IChatState> =>
     streamAPI(
       `projects/${q(project)}/chat`,
-      conversationId ? { message, conversation_id: conversationId } : { message },
-      onEvents,
-      signal
+      state.conversationId ? { message, conversation_id: state.conversationId } : { message },
+      chatStream(state, message),
+      ...follow
     ),
   /** Write the conversation as `chat-<id>.ipynb` in the project; its path from the Jupyter root. */
   exportNotebook: async (project: string, conversationId: string): Promise<string> =>

@@ -6,16 +6,7 @@ import { aiOffMessage } from './ai';
 import { chatApi, llmStatus } from './api';
 import { h } from './dom';
 import { dataIcon } from './icons';
-import {
-  applyChatEvent,
-  askChat,
-  emptyChat,
-  endChat,
-  IChatState,
-  IChatStep,
-  IChatTurn,
-  outputView
-} from './logic/chat';
+import { emptyChat, endChat, IChatState, IChatStep, IChatTurn, outputView } from './logic/chat';
 import { notifyError } from './notify';
 
 /**
@@ -118,12 +109,8 @@ export class ChatPanel extends Widget {
     this._busy = true;
     this._send.disabled = true;
     this._input.value = '';
-    this._update(askChat(this._state, message));
     try {
-      await chatApi.send(this.project, message, this._state.conversationId, events =>
-        this._update(events.reduce(applyChatEvent, this._state))
-      );
-      this._update(endChat(this._state));
+      await chatApi.send(this.project, this._state, message, state => this._update(state));
     } catch (error) {
       this._update(endChat(this._state));
       notifyError(error, 'The chat failed');

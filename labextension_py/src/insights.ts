@@ -9,7 +9,7 @@ import { IRenderMimeRegistry, MimeModel } from '@jupyterlab/rendermime';
 
 import { llmStatus, studioApi } from './api';
 import { h, timeLabel } from './dom';
-import { applyInsightsEvent, asInsightsDoc, endInsights, IInsightsState, startInsights } from './logic/insights';
+import { asInsightsDoc, endInsights, IInsightsState, startInsights } from './logic/insights';
 import { OrpheusError } from './request';
 
 export class InsightsSection {
@@ -81,11 +81,10 @@ export class InsightsSection {
     this._controls.replaceChildren(this._button(true));
     await this._show(state);
     try {
-      await studioApi.explain(this._project, events => {
-        state = events.reduce(applyInsightsEvent, state);
+      state = await studioApi.explain(this._project, next => {
+        state = next;
         void this._show(state);
       });
-      state = endInsights(state);
     } catch (error) {
       state = { ...endInsights(state), error: error instanceof Error ? error.message : String(error) };
     }

@@ -5,7 +5,7 @@ import { IDisposable } from '@lumino/disposable';
 
 import { IAccountState, shouldCheckAccount } from './logic/account';
 import { errorMessage } from './logic/errors';
-import { ISSEEvent, SSEParser } from './logic/sse';
+import { followStream, IEventStream, ISSEEvent, readEvents, StreamSend, streamRequest } from './logic/sse';
 
 /**
  * An Orpheus API error carrying the server's own message. When the failure
@@ -104,40 +104,43 @@ export function sendJSON<T>(endPoint: string, method: string, body: unknown): Pr
   return requestAPI<T>(endPoint, { method, body: JSON.stringify(body) });
 }
 
+/** The Lab's request of an event stream at `endPoint` (token, XSRF; a refusal rejects with the server's message). */
+function streamSend(endPoint: string): StreamSend {
+  return async init => {
+    const response = await fetchAPI(endPoint, init);
+    if (!response.body) {
+      throw new OrpheusError('The server sent no progress stream.', response.status);
+    }
+    return response;
+  };
+}
+
 /**
- * POST `body` to an Orpheus endpoint that answers with server-sent events, and hand
- * the events to `onEvents` as they arrive (the one event-stream client of the
- * extension: analysis, dashboard edits, chat and video renders all use it).
+ * POST `body` to an Orpheus endpoint that answers with server-sent events and
+ * fold them with `stream` (`followStream` in `logic/sse.ts`, the one
+ * event-stream client: analysis, dashboard edits, chat, insights and video
+ * renders all go through it). `onState` gets every new state; resolves with
+ * the last one.
  */
-export async function streamAPI(
+export function streamAPI<S>(
+  endPoint: string,
+  body: unknown,
+  stream: IEventStream<S>,
+  onState?: (state: S) => void,
+  signal?: AbortSignal
+): Promise<S> {
+  return followStream(streamSend(endPoint), body, stream, onState, signal);
+}
+
+/**
+ * The raw event batches of a stream, for a caller that folds them itself
+ * (the dashboard rows, until they pass `editStream` to `streamAPI`).
+ */
+export async function streamEvents(
   endPoint: string,
   body: unknown,
   onEvents: (events: ISSEEvent[]) => void,
   signal?: AbortSignal
 ): Promise<void> {
-  const response = await fetchAPI(endPoint, {
-    method: 'POST',
-    body: JSON.stringify(body),
-    headers: { Accept: 'text/event-stream', 'Content-Type': 'application/json' },
-    signal
-  });
-  if (!response.body) {
-    throw new OrpheusError('The server sent no progress stream.', response.status);
-  }
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  const parser = new SSEParser();
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) {
-      break;
-    }
-    const events = parser.push(value);
-    if (events.length) {
-      onEvents(events);
-    }
-  }
-  const rest = parser.flush();
-  if (rest.length) {
-    onEvents(rest);
-  }
+  await readEvents(await streamSend(endPoint)(streamRequest(body, signal)), onEvents);
 }

@@ -4,6 +4,7 @@
  * `error` {message, fatal?}, `complete` {conversation_id, reply}), and a
  * plain description of each kernel output. Pure; `chat.ts` draws it.
  */
+import { errorText, EventHandler, eventReducer, IEventStream, textOf } from './sse';
 
 export interface IChatStep {
   code: string;
@@ -42,15 +43,6 @@ export function askChat(state: IChatState, message: string): IChatState {
   };
 }
 
-function decode(data: string): Record<string, unknown> {
-  try {
-    const value = JSON.parse(data);
-    return value && typeof value === 'object' ? (value as Record<string, unknown>) : { message: String(value) };
-  } catch {
-    return { message: data };
-  }
-}
-
 function withLast(state: IChatState, change: (turn: IChatTurn) => IChatTurn): IChatState {
   const last = state.turns[state.turns.length - 1];
   if (!last || last.role !== 'assistant') {
@@ -59,54 +51,47 @@ function withLast(state: IChatState, change: (turn: IChatTurn) => IChatTurn): IC
   return { ...state, turns: [...state.turns.slice(0, -1), change(last)] };
 }
 
-/** The state after one event (the input is not changed). */
-export function applyChatEvent(state: IChatState, event: { event: string; data: string }): IChatState {
-  const data = decode(event.data);
-  const message = typeof data.message === 'string' ? data.message : '';
-  const id = typeof data.conversation_id === 'string' ? data.conversation_id : null;
-  const next = id ? { ...state, conversationId: id } : state;
-  switch (event.event) {
-    case 'status':
-      return withLast(next, t => ({ ...t, status: message || t.status }));
-    case 'text':
-      return withLast(next, t => ({ ...t, text: t.text + (typeof data.text === 'string' ? data.text : '') }));
-    case 'tool':
-      return withLast(next, t => ({
-        ...t,
-        status: 'Running code',
-        steps: [...t.steps, { code: typeof data.code === 'string' ? data.code : '', outputs: [] }]
-      }));
-    case 'result': {
-      const outputs = Array.isArray(data.outputs) ? (data.outputs as Record<string, unknown>[]) : [];
-      return withLast(next, t =>
-        t.steps.length
-          ? { ...t, steps: [...t.steps.slice(0, -1), { ...t.steps[t.steps.length - 1], outputs }] }
-          : { ...t, steps: [{ code: '', outputs }] }
-      );
-    }
-    case 'error':
-      return withLast(next, t =>
-        data.fatal
-          ? { ...t, error: message || 'The chat failed.', status: 'Failed', done: true }
-          : { ...t, status: message || t.status }
-      );
-    case 'complete':
-      return withLast(next, t => ({
-        ...t,
-        text: typeof data.reply === 'string' && data.reply ? data.reply : t.text,
-        status: '',
-        done: true
-      }));
-    default:
-      return state;
-  }
+/** A handler changing the pending answer; any event's `conversation_id` is kept. */
+function onAnswer(change: (turn: IChatTurn, data: Record<string, unknown>) => IChatTurn): EventHandler<IChatState> {
+  return (state, data) => {
+    const id = textOf(data, 'conversation_id');
+    return withLast(id ? { ...state, conversationId: id } : state, t => change(t, data));
+  };
 }
+
+/** The state after one event (the input is not changed). */
+export const applyChatEvent = eventReducer<IChatState>({
+  status: onAnswer((t, data) => ({ ...t, status: textOf(data) || t.status })),
+  text: onAnswer((t, data) => ({ ...t, text: t.text + textOf(data, 'text') })),
+  tool: onAnswer((t, data) => ({
+    ...t,
+    status: 'Running code',
+    steps: [...t.steps, { code: textOf(data, 'code'), outputs: [] }]
+  })),
+  result: onAnswer((t, data) => {
+    const outputs = Array.isArray(data.outputs) ? (data.outputs as Record<string, unknown>[]) : [];
+    return t.steps.length
+      ? { ...t, steps: [...t.steps.slice(0, -1), { ...t.steps[t.steps.length - 1], outputs }] }
+      : { ...t, steps: [{ code: '', outputs }] };
+  }),
+  error: onAnswer((t, data) =>
+    data.fatal
+      ? { ...t, error: errorText(data, 'The chat failed.'), status: 'Failed', done: true }
+      : { ...t, status: textOf(data) || t.status }
+  ),
+  complete: onAnswer((t, data) => ({ ...t, text: textOf(data, 'reply') || t.text, status: '', done: true }))
+});
 
 /** The state when the stream ended, whether or not `complete` came. */
 export function endChat(state: IChatState): IChatState {
   return withLast(state, t =>
     t.done ? t : { ...t, done: true, status: 'Failed', error: t.error ?? 'The answer stopped before it finished.' }
   );
+}
+
+/** The stream answering `message` after the conversation so far, for `followStream`. */
+export function chatStream(state: IChatState, message: string): IEventStream<IChatState> {
+  return { start: () => askChat(state, message), apply: applyChatEvent, end: endChat };
 }
 
 /** What to show for one kernel output. */

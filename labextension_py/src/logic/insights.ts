@@ -3,6 +3,7 @@
  * `POST .../analysis/insights` (`status`, `text` {text}, `error` {message,
  * fatal?}, `complete` {text, model, created_at, analyzed_at}). Pure.
  */
+import { errorText, eventReducer, IEventStream, textOf } from './sse';
 
 export interface IInsightsDoc {
   text: string;
@@ -24,15 +25,6 @@ export function startInsights(): IInsightsState {
   return { text: '', running: true, error: null, doc: null };
 }
 
-function decode(data: string): Record<string, unknown> {
-  try {
-    const value = JSON.parse(data);
-    return value && typeof value === 'object' ? (value as Record<string, unknown>) : { message: String(value) };
-  } catch {
-    return { message: data };
-  }
-}
-
 function str(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
 }
@@ -51,26 +43,19 @@ export function asInsightsDoc(value: unknown): IInsightsDoc | null {
 }
 
 /** The state after one event (the input is not changed). */
-export function applyInsightsEvent(state: IInsightsState, event: { event: string; data: string }): IInsightsState {
-  const data = decode(event.data);
-  switch (event.event) {
-    case 'text':
-      return { ...state, text: state.text + (str(data.text) ?? '') };
-    case 'error':
-      // Every error of this endpoint ends it (there is no retry to wait for).
-      return {
-        ...state,
-        running: data.retrying ? state.running : false,
-        error: str(data.message) || 'The insights failed.'
-      };
-    case 'complete': {
-      const doc = asInsightsDoc(data);
-      return { ...state, running: false, doc, text: doc?.text || state.text };
-    }
-    default:
-      return state;
+export const applyInsightsEvent = eventReducer<IInsightsState>({
+  text: (state, data) => ({ ...state, text: state.text + textOf(data, 'text') }),
+  // Every error of this endpoint ends it (there is no retry to wait for).
+  error: (state, data) => ({
+    ...state,
+    running: data.retrying ? state.running : false,
+    error: errorText(data, 'The insights failed.')
+  }),
+  complete: (state, data) => {
+    const doc = asInsightsDoc(data);
+    return { ...state, running: false, doc, text: doc?.text || state.text };
   }
-}
+});
 
 /** The state when the stream ended, whether or not `complete` came. */
 export function endInsights(state: IInsightsState): IInsightsState {
@@ -79,3 +64,10 @@ export function endInsights(state: IInsightsState): IInsightsState {
   }
   return { ...state, running: false, error: state.error ?? 'The insights stopped before they finished.' };
 }
+
+/** The stream of one request for insights, for `followStream`. */
+export const insightsStream: IEventStream<IInsightsState> = {
+  start: startInsights,
+  apply: applyInsightsEvent,
+  end: endInsights
+};

@@ -3,7 +3,7 @@
  * `POST .../video/render` (`queued`, `status`, `progress` {fraction},
  * `result`, `error`, `complete`). Pure; the side panel draws it.
  */
-import { progressOf } from './sse';
+import { errorText, eventReducer, IEventStream, progressOf, textOf } from './sse';
 
 export interface IRenderResult {
   file: string;
@@ -24,53 +24,35 @@ export function startRender(): IRenderState {
   return { fraction: 0, message: 'Starting…', running: true, error: null, result: null };
 }
 
-function decode(data: string): Record<string, unknown> {
-  try {
-    const value = JSON.parse(data);
-    return value && typeof value === 'object' ? (value as Record<string, unknown>) : { message: String(value) };
-  } catch {
-    return { message: data };
-  }
-}
-
 /** The state after one event (the input is not changed). */
-export function applyRenderEvent(state: IRenderState, event: { event: string; data: string }): IRenderState {
-  const data = decode(event.data);
-  const message = typeof data.message === 'string' ? data.message : '';
-  switch (event.event) {
-    case 'queued': {
-      const position = typeof data.position === 'number' ? data.position : 0;
-      return { ...state, message: position > 0 ? `Queued (position ${position})` : 'Queued' };
-    }
-    case 'status':
-      return { ...state, message: message || state.message };
-    case 'progress': {
-      const fraction = typeof data.fraction === 'number' ? data.fraction : progressOf(data);
-      return fraction === null
-        ? state
-        : {
-            ...state,
-            fraction: Math.max(0, Math.min(1, fraction)),
-            message: state.error ? state.message : 'Rendering'
-          };
-    }
-    case 'result':
-      return typeof data.file === 'string'
-        ? { ...state, fraction: 1, message: `Rendered ${data.file}`, result: data as IRenderResult }
-        : state;
-    case 'error':
-      return { ...state, error: message || 'The render failed.', message: 'Failed' };
-    case 'complete':
-      return {
-        ...state,
-        running: false,
-        fraction: state.error ? state.fraction : 1,
-        message: state.error ? 'Failed' : state.result ? `Rendered ${state.result.file}` : 'Done'
-      };
-    default:
-      return state;
-  }
-}
+export const applyRenderEvent = eventReducer<IRenderState>({
+  queued: (state, data) => {
+    const position = typeof data.position === 'number' ? data.position : 0;
+    return { ...state, message: position > 0 ? `Queued (position ${position})` : 'Queued' };
+  },
+  status: (state, data) => ({ ...state, message: textOf(data) || state.message }),
+  progress: (state, data) => {
+    const fraction = typeof data.fraction === 'number' ? data.fraction : progressOf(data);
+    return fraction === null
+      ? state
+      : {
+          ...state,
+          fraction: Math.max(0, Math.min(1, fraction)),
+          message: state.error ? state.message : 'Rendering'
+        };
+  },
+  result: (state, data) =>
+    typeof data.file === 'string'
+      ? { ...state, fraction: 1, message: `Rendered ${data.file}`, result: data as IRenderResult }
+      : state,
+  error: (state, data) => ({ ...state, error: errorText(data, 'The render failed.'), message: 'Failed' }),
+  complete: state => ({
+    ...state,
+    running: false,
+    fraction: state.error ? state.fraction : 1,
+    message: state.error ? 'Failed' : state.result ? `Rendered ${state.result.file}` : 'Done'
+  })
+});
 
 /** The state when the stream ended, whether or not `complete` came. */
 export function endRender(state: IRenderState): IRenderState {
@@ -82,3 +64,6 @@ export function endRender(state: IRenderState): IRenderState {
   }
   return { ...state, running: false, error: 'The render stopped before it finished.', message: 'Failed' };
 }
+
+/** The stream of one render, for `followStream`. */
+export const renderStream: IEventStream<IRenderState> = { start: startRender, apply: applyRenderEvent, end: endRender };
