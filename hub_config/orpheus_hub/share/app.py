@@ -30,9 +30,10 @@ from traitlets.config import Application
 
 from ..accounts.clock import Clock
 from ..paths import node_bin_dir, templates_dir
-from . import owner_api, pages, previews, snapshots, views
+from . import live_routes, owner_api, pages, previews, snapshots, views
 from .accountstate import DELETED, AccountStates, AccountStateUnavailable
 from .base import HealthHandler, NotFoundHandler, mask_tokens
+from .live import LiveHub
 from .store import ShareStore, SnapshotConflict, SnapshotStore
 
 _MB = 1_000_000
@@ -43,7 +44,7 @@ class ShareService(Application):  # type: ignore[misc]
 
     name = "orpheus-share"
     description = __doc__
-    classes = [AccountStates]
+    classes = [AccountStates, LiveHub]
 
     data_dir = Unicode(help="Folder for the share database and snapshots (ORPHEUS_DATA_DIR).").tag(config=True)
     db_url = Unicode(
@@ -171,8 +172,9 @@ class ShareService(Application):  # type: ignore[misc]
         self.accounts = AccountStates(parent=self)
         self.shares = ShareStore(self.db_url)
         self.snapshots = SnapshotStore(Path(self.snapshot_dir))
+        self.live = LiveHub(parent=self)
         self.templates = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(templates_dir() / "share")),
+            loader=jinja2.FileSystemLoader([str(templates_dir() / "share"), str(Path(__file__).parent / "templates")]),
             autoescape=True,
             trim_blocks=True,
             lstrip_blocks=True,
@@ -207,6 +209,7 @@ class ShareService(Application):  # type: ignore[misc]
         """The tornado application, every route under the service prefix."""
         routes: list[Any] = [(r"health", HealthHandler)]
         routes += owner_api.default_handlers + views.default_handlers + pages.default_handlers
+        routes += live_routes.default_handlers
         handlers: list[Any] = [(self.prefix + pattern, handler) for pattern, handler in routes]
         handlers.append((self.prefix + r"static/(.*)", views.StaticHandler, {"path": self.static_dir}))
         # Anything else is a 404 from our own handler: the same security headers as every answer.
@@ -259,8 +262,7 @@ class ShareService(Application):  # type: ignore[misc]
         cutoff = self.clock.now() - timedelta(hours=self.expired_retention_hours)
         stale = await asyncio.to_thread(self.shares.expired_before, cutoff)
         for share in stale:
-            await asyncio.to_thread(self.shares.revoke, share.id, self.clock.now())
-            await asyncio.to_thread(self.snapshots.prune, share.id, None)
+            await self.revoke_share(share.id, "this share link expired")
         if stale:
             self.log.info("Purged %d expired share(s)", len(stale))
         return len(stale)
@@ -269,11 +271,31 @@ class ShareService(Application):  # type: ignore[misc]
         """Revoke every live share of ``owner`` (a deleted account) and delete the snapshots."""
         shares = await asyncio.to_thread(self.shares.list, owner)
         for share in shares:
-            await asyncio.to_thread(self.shares.revoke, share.id, self.clock.now())
-            await asyncio.to_thread(self.snapshots.prune, share.id, None)
+            await self.revoke_share(share.id, "this share link was revoked")
         if shares:
             self.log.info("Revoked %d share(s) of deleted account %s", len(shares), owner)
         return len(shares)
+
+    async def revoke_share(self, share_id: str, reason: str = "this share link was revoked") -> None:
+        """Revoke one share: live viewers are cut at once, the link answers 404 from the next
+        request, the snapshot is deleted."""
+        self.live.cut(share_id, reason)
+        await asyncio.to_thread(self.shares.revoke, share_id, self.clock.now())
+        await asyncio.to_thread(self.snapshots.prune, share_id, None)
+
+    async def check_live(self) -> None:
+        """Cut live shares that expired, were revoked elsewhere or whose owner is blocked."""
+        for share_id in list(self.live.channels):
+            share = await asyncio.to_thread(self.shares.get, share_id)
+            if share is None or share.is_expired(self.clock.now()):
+                self.live.cut(share_id, "this share link expired or was revoked")
+                continue
+            try:
+                account = await self.accounts.get(share.owner, stale_ok=True)
+            except AccountStateUnavailable:
+                continue
+            if not account.active:
+                self.live.cut(share_id, "the account that shared this is no longer active")
 
     async def sweep_owners(self) -> None:
         """Revoke the shares of owners the hub reports deleted (a reused name inherits nothing)."""
@@ -295,6 +317,7 @@ class ShareService(Application):  # type: ignore[misc]
         loop = IOLoop.current()
         PeriodicCallback(self.purge_expired, self.purge_interval_seconds * 1000).start()
         PeriodicCallback(self.sweep_owners, self.owner_sweep_seconds * 1000).start()
+        PeriodicCallback(self.check_live, self.live.check_seconds * 1000).start()
         # The hub stops managed services with SIGTERM: stop serving cleanly.
         signal.signal(signal.SIGTERM, lambda *_: loop.add_callback_from_signal(loop.stop))
         try:

@@ -207,8 +207,7 @@ class ShareItemHandler(OwnerAPIHandler):
         """Revoke: the next public request answers 404; the snapshot is deleted."""
         app = self.share_app
         share = await self.owned(share_id, admin_ok=True)
-        await asyncio.to_thread(app.shares.revoke, share.id, app.clock.now())
-        await asyncio.to_thread(app.snapshots.prune, share.id, None)
+        await app.revoke_share(share.id)
         self.log.info("Share %s revoked by %s", share.id, self.username)
         self.set_status(204)
         self.finish()

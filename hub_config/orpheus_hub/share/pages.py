@@ -72,8 +72,7 @@ class RevokeForm(SignedInPage):
         user = self.current_user
         if share is None or not (share.owner == user["name"] or user.get("admin")):
             raise web.HTTPError(404, f"no share {share_id!r} of yours")
-        await asyncio.to_thread(app.shares.revoke, share.id, app.clock.now())
-        await asyncio.to_thread(app.snapshots.prune, share.id, None)
+        await app.revoke_share(share.id)
         self.log.info("Share %s revoked from the page by %s", share.id, user["name"])
         self.redirect(app.prefix + ("?all=1" if share.owner != user["name"] else ""))
 

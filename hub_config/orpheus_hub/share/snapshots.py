@@ -3,6 +3,7 @@
 Snapshot layout per kind (what the user server's builder sends)::
 
     session    session.json (record), recording.cast (optional), files/... (the session folder)
+    live       as session (what the link shows when the session is not streaming)
     notebook   notebook.ipynb
     dashboard  dashboard.json (spec), figures.json (optional), static.html (optional)
     file       files/<name> (exactly one)
@@ -31,12 +32,14 @@ LAYOUT: dict[str, set[str]] = {
     "notebook": {"notebook.ipynb"},
     "dashboard": {"dashboard.json", "figures.json", "static.html"},
     "file": {"files"},
+    "live": {"session.json", "recording.cast", "files"},
 }
 REQUIRED: dict[str, set[str]] = {
     "session": {"session.json"},
     "notebook": {"notebook.ipynb"},
     "dashboard": {"dashboard.json"},
     "file": set(),
+    "live": {"session.json"},
 }
 _CHUNK = 1 << 16
 
@@ -179,7 +182,7 @@ def check_layout(dest: Path, kind: str) -> None:
     for name in REQUIRED[kind]:
         if not (dest / name).is_file():
             raise SnapshotError(400, f"a {kind} snapshot must contain {name}")
-    if kind == "session":
+    if kind in ("session", "live"):
         _json_object(dest / "session.json", "session.json")
     elif kind == "notebook":
         nb = _json_object(dest / "notebook.ipynb", "notebook.ipynb")

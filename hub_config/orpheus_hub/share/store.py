@@ -31,7 +31,9 @@ from .dbmigrate import make_engine, upgrade
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
-KINDS = ("session", "notebook", "dashboard", "file")
+KINDS = ("session", "notebook", "dashboard", "file", "live")
+#: Kinds whose snapshot is a session folder (a live share falls back to its snapshot).
+SESSION_KINDS = ("session", "live")
 # Compared against when a token matches no row, so unknown tokens cost the same work.
 _DUMMY_HASH = hashlib.sha256(b"orpheus-share-dummy").hexdigest()
 

@@ -20,7 +20,7 @@ from . import previews, render, security
 from .accountstate import DELETED, DISABLED_STATES, AccountStateUnavailable
 from .base import ShareHandler
 from .snapshots import SnapshotError, check_name, manifest
-from .store import Share, iso
+from .store import SESSION_KINDS, Share, iso
 
 SHARE_KEY = r"([A-Za-z0-9_-]{16,128})"  # URL shape of a share link key
 _CHUNK = 1 << 16
@@ -153,7 +153,10 @@ class ShareViewHandler(PublicHandler):
         """Session: files + replay; notebook/dashboard: a sandboxed frame; file: its preview."""
         folder = await self.resolve(token)
         kind, ctx = self.share.kind, self.base_context()
-        if kind == "session":
+        if kind == "live" and self.share_app.live.live(self.share.id) is not None:
+            record = await asyncio.to_thread(_json, folder / "session.json")
+            self.page("live.html", record=record, **ctx)
+        elif kind in SESSION_KINDS:
             record = await asyncio.to_thread(_json, folder / "session.json")
             files = await asyncio.to_thread(manifest, folder)
             for entry in files:
@@ -167,13 +170,14 @@ class ShareViewHandler(PublicHandler):
             files = await asyncio.to_thread(manifest, folder)
             await self.preview(str(files[0]["path"]), ctx)
 
+
 class FilePreviewHandler(PublicHandler):
     """PUBLIC ``GET /s/{token}/files/{path}``: preview one file of a session share."""
 
     async def get(self, token: str, rel: str) -> None:
         """Preview page (text, Markdown, image, table) with a download link."""
         await self.resolve(token)
-        if self.share.kind not in ("session", "file"):
+        if self.share.kind not in (*SESSION_KINDS, "file"):
             raise web.HTTPError(404, "this share has no file list")
         await self.preview(rel, self.base_context())
 
@@ -220,7 +224,7 @@ class RecordingHandler(PublicHandler):
         """The recording as an attachment (the player fetches it; browsers save it)."""
         folder = await self.resolve(token)
         path = folder / "recording.cast"
-        if self.share.kind != "session" or not path.is_file():
+        if self.share.kind not in SESSION_KINDS or not path.is_file():
             raise web.HTTPError(404, "this share has no terminal recording")
         security.apply_common(self, security.raw_csp())
         security.attachment(self, "recording.cast")

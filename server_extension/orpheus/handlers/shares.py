@@ -1,7 +1,9 @@
 """``/orpheus/api/shares``: share a session, notebook, dashboard or file by public link.
 
 ``POST /shares`` {kind, target, title?, expires_in?} builds a snapshot of the
-user's own files and uploads it to the hub's ``share`` service; the answer is
+user's own files and uploads it to the hub's ``share`` service (kind ``live``,
+target = a running session's id: the snapshot so far, then the terminal streamed to
+the service until the session ends); the answer is
 {id, url, expires_at, ...} and is the only time the link is shown. ``GET
 /shares`` lists, ``DELETE /shares/{id}`` revokes and ``POST
 /shares/{id}/refresh`` re-snapshots the same target behind the same link.
@@ -19,6 +21,7 @@ from tornado import web
 
 from ..shares import builder
 from ..shares.client import ShareClient, ShareServiceError
+from ..shares.live_feeds import LIVE
 from . import resources
 from .base import API_PREFIX, OrpheusHandler
 
@@ -78,6 +81,12 @@ class SharesHandler(SharesBase):
             raise web.HTTPError(400, "expires_in must be a whole number of seconds")
         if not self.client.enabled:
             raise web.HTTPError(503, "share links are not configured on this server (no ORPHEUS_SHARE_URL)")
+        if body.get("kind") == LIVE:
+            model = await self.call(self.client.live.share(
+                self.orpheus.sessions, body.get("target"), body.get("title"), expires_in))
+            self.log.info("Shared session %s live as %s", body.get("target"), model.get("id"))
+            self.write_json(model, status=201)
+            return
         snap = await self.snapshot(body.get("kind"), body.get("target"), body.get("title"))
         model = await self.call(self.client.create(snap, expires_in))
         self.log.info("Shared %s %s as %s", snap.kind, snap.target, model.get("id"))
@@ -98,6 +107,7 @@ class ShareHandler(SharesBase):
     async def delete(self, share_id: str) -> None:
         """Revoke: the public link answers 404 from the next request on."""
         await self.call(self.client.revoke(share_id))
+        self.client.live.stop(share_id)
         self.set_status(204)
         self.finish()
 
@@ -110,7 +120,10 @@ class ShareRefreshHandler(SharesBase):
     async def post(self, share_id: str) -> None:
         """Rebuild the share's target and replace its snapshot."""
         current = await self.call(self.client.get(share_id))
-        snap = await self.snapshot(current["kind"], current["target"], current["title"])
+        if current["kind"] == LIVE:
+            snap = await self.client.live.snapshot(self.orpheus.sessions, current["target"], current["title"])
+        else:
+            snap = await self.snapshot(current["kind"], current["target"], current["title"])
         self.write_json(await self.call(self.client.refresh(share_id, snap)))
 
 

@@ -11,7 +11,9 @@ pass is over, so its owner can look at the size the PTY got. Events
 are encoded with the C string encoder (about a third of what ``json.dumps`` of
 the whole event costs), buffered, and handed to one writer thread at most every
 ``flush_interval`` seconds or 256 KiB, so the terminal's read loop never waits on
-the disk.
+the disk. ``taps`` (live share publishers) get every event as it is recorded:
+``on_event(time, code, data)`` on the event loop, and ``on_close()`` once, when the
+recording ends.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from pathlib import Path
-from typing import IO
+from typing import IO, Protocol
 
 from tornado.ioloop import IOLoop
 
@@ -61,6 +63,16 @@ def last_event_time(path: Path) -> float:
     return 0.0
 
 
+class RecordingTap(Protocol):
+    """Something that follows a recording as it is made (a live share publisher)."""
+
+    def on_event(self, time: float, code: str, data: str) -> None:
+        """One ``o`` (output) or ``r`` (resize, ``COLSxROWS``) event."""
+
+    def on_close(self) -> None:
+        """The recording has ended (the terminal died or the session stopped)."""
+
+
 class AsciicastRecorder:
     """A terminado pseudo-client that appends ``o`` and ``r`` events to a ``.cast`` file."""
 
@@ -97,6 +109,7 @@ class AsciicastRecorder:
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="asciicast")
         self._last_write: Future[None] | None = None
         self._start = time.monotonic()
+        self.taps: list[RecordingTap] = []
 
     def elapsed(self) -> float:
         """Seconds since the recording (or the first recorded terminal) started."""
@@ -120,7 +133,10 @@ class AsciicastRecorder:
 
     def on_pty_read(self, text: str) -> None:
         """terminado client hook: a chunk of terminal output."""
-        self._add(f"[{self.elapsed()}, \"o\", {encode_basestring_ascii(text)}]\n")
+        when = self.elapsed()
+        self._add(f"[{when}, \"o\", {encode_basestring_ascii(text)}]\n")
+        for tap in self.taps:
+            tap.on_event(when, "o", text)
         if self.on_output is not None:
             self.on_output()
 
@@ -132,7 +148,10 @@ class AsciicastRecorder:
 
     def resize(self, cols: int, rows: int) -> None:
         """Record a terminal size change as an ``r`` event."""
-        self._add(json.dumps([self.elapsed(), "r", f"{cols}x{rows}"]) + "\n")
+        when = self.elapsed()
+        self._add(json.dumps([when, "r", f"{cols}x{rows}"]) + "\n")
+        for tap in self.taps:
+            tap.on_event(when, "r", f"{cols}x{rows}")
 
     def _add(self, line: str) -> None:
         if self._file is None:
@@ -171,6 +190,9 @@ class AsciicastRecorder:
         self._last_write = self._writer.submit(self._file.close)
         self._file = None
         self._writer.shutdown(wait=False)
+        taps, self.taps = self.taps, []
+        for tap in taps:
+            tap.on_close()
         return self._last_write
 
     @property

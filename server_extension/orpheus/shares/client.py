@@ -19,6 +19,7 @@ from traitlets import Float, Integer, Unicode, default
 from traitlets.config import LoggingConfigurable
 
 from .builder import Snapshot
+from .live_feeds import LiveFeeds
 
 
 class ShareServiceError(Exception):
@@ -61,6 +62,15 @@ class ShareClient(LoggingConfigurable):
     @default("api_token")
     def _api_token_default(self) -> str:
         return os.environ.get("JUPYTERHUB_API_TOKEN", "")
+
+    _live: LiveFeeds | None = None
+
+    @property
+    def live(self) -> LiveFeeds:
+        """This server's live share feeds (one outbound stream per live share)."""
+        if self._live is None:
+            self._live = LiveFeeds(self)
+        return self._live
 
     @property
     def enabled(self) -> bool:

@@ -30,6 +30,8 @@ _NOISE = re.compile(
     r"|\x1b[\x20-\x7e]?"
     r"|[\x00-\x1f\x7f\x9b]"
 )
+#: What is invisible on a terminal (skipped when matching).
+NOISE = _NOISE
 _STREAMS = ("o", "i")
 
 
