@@ -7,6 +7,7 @@ import { insightsStream, IInsightsState } from './logic/insights';
 import { IRenderState, renderStream } from './logic/render';
 import { ISSEEvent } from './logic/sse';
 import { apiUrl, fetchAPI, requestAPI, sendJSON, streamAPI, streamEvents } from './request';
+import { resumeSession } from './sessionApi';
 
 export interface IProject {
   /** The project's folder (slug), derived by the server from its first title; never changes. */
@@ -84,9 +85,11 @@ export const api = {
     sendJSON<ISession>(`sessions/${q(id)}`, 'PATCH', { title }),
   deleteSession: (id: string, purge: boolean): Promise<ISession> =>
     requestAPI<ISession>(`sessions/${q(id)}?purge=${purge ? 1 : 0}`, { method: 'DELETE' }),
-  /** A new terminal in the session's folder; a shell session of someone outside the hub's shell group needs the key. */
-  resumeSession: (id: string, accessKey?: string): Promise<ISession> =>
-    sendJSON<ISession>(`sessions/${q(id)}/resume`, 'POST', accessKey ? { access_key: accessKey } : {}),
+  /**
+   * A new terminal in the session's folder; a shell session of someone outside
+   * the hub's shell group needs the key, asked for in a dialog when missing.
+   */
+  resumeSession,
   sessionRecording: async (id: string): Promise<string> => (await fetchAPI(`sessions/${q(id)}/recording`)).text(),
   /** A browser URL (cookie auth) for the session folder as a zip. */
   sessionArchiveUrl: (id: string): string => apiUrl(`sessions/${q(id)}/archive`),

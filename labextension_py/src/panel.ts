@@ -18,6 +18,7 @@ import { notesSection } from './notes';
 import { notifyError } from './notify';
 import { OrpheusError } from './request';
 import { ProjectData } from './projectData';
+import { askNewProject } from './projectDialog';
 import { pickFiles } from './rows';
 import { IRowContext, sessionSection } from './sessionRows';
 import { StudioSections } from './studio';
@@ -111,28 +112,29 @@ export class OrpheusPanel extends Widget {
    * analyse them; the project opens in this panel with its progress bar.
    */
   async dataStudio(): Promise<void> {
-    let names: string[] = [];
+    let projects: IProject[] = [];
     try {
-      names = (await api.listProjects()).map(p => p.name);
+      projects = await api.listProjects();
     } catch (error) {
       notifyError(error, 'Could not list projects');
       return;
     }
-    const choice = names.length
+    const choice = projects.length
       ? await InputDialog.getItem({
           title: 'Data Studio',
-          label: 'Project (pick one or type a new name)',
-          items: names,
+          label: 'Project (pick one or type a new title)',
+          items: projects.map(p => p.name),
           editable: true
         })
-      : await InputDialog.getText({ title: 'Data Studio', label: 'New project name' });
-    let name = choice.button.accept ? (choice.value ?? '').trim() : '';
-    if (!name) {
+      : await InputDialog.getText({ title: 'Data Studio', label: 'New project title' });
+    const typed = choice.button.accept ? (choice.value ?? '').trim() : '';
+    if (!typed) {
       return;
     }
-    if (!names.includes(name)) {
+    let name = projects.find(p => p.name === typed || p.title === typed)?.name;
+    if (!name) {
       try {
-        name = (await api.createProject(name)).name;
+        name = (await api.createProject(typed)).name;
       } catch (error) {
         notifyError(error, 'Could not create the project');
         return;
@@ -214,6 +216,7 @@ export class OrpheusPanel extends Widget {
 
   private _projectNode(project: IProject): HTMLElement {
     const open = this._expanded.has(project.name);
+    const title = project.title || project.name;
     const bodyId = `orpheus-project-${project.name}`;
     const counts = project.contents ?? {};
     const summary = Object.keys(SINGULAR)
@@ -228,14 +231,17 @@ export class OrpheusPanel extends Widget {
         'aria-expanded': String(open),
         'aria-controls': bodyId,
         'data-key': `project:${project.name}`,
-        title: project.description || project.name,
+        title: [title === project.name ? title : `${title} (folder ${project.name})`, project.description]
+          .filter(Boolean)
+          .join('\n'),
         onclick: () => void this._toggle(project.name)
       },
       (open ? caretDownIcon : caretRightIcon).element({ tag: 'span', className: 'orpheus-Caret' }),
       h(
         'span',
         { className: 'orpheus-Project-text' },
-        clip(project.name, 'orpheus-Project-name'),
+        clip(title, 'orpheus-Project-name'),
+        title !== project.name ? clip(project.name, 'orpheus-Muted orpheus-Project-slug') : null,
         summary ? clip(summary, 'orpheus-Muted') : timeLabel(project.last_change)
       )
     );
@@ -279,17 +285,12 @@ export class OrpheusPanel extends Widget {
     this._render();
   }
 
+  /** The shared "New project" dialog (title, live folder name; refusals stay in it); the new project opens. */
   private async _newProject(): Promise<void> {
-    const result = await InputDialog.getText({ title: 'New project', label: 'Name', okLabel: 'Create' });
-    if (!result.button.accept || !result.value) {
-      return;
-    }
-    try {
-      const project = await api.createProject(result.value);
+    const project = await askNewProject();
+    if (project) {
       this._expanded.add(project.name);
       await this.refresh();
-    } catch (error) {
-      notifyError(error, 'Could not create the project');
     }
   }
 

@@ -7,8 +7,8 @@
 
 import { Widget } from '@lumino/widgets';
 
-import { IProject } from './api';
-import { sendJSON } from './request';
+import { api, IProject } from './api';
+import { field } from './sessionDialog';
 import { SlugPreview } from './slugPreview';
 import { showSubmitDialog } from './submitDialog';
 
@@ -69,20 +69,8 @@ class ProjectForm extends Widget {
   }
 }
 
-function field(text: string, control: HTMLElement): HTMLElement {
-  const div = document.createElement('div');
-  div.className = 'orpheus-Field';
-  const label = document.createElement('label');
-  label.htmlFor = control.id;
-  label.textContent = text;
-  div.append(label, control);
-  return div;
-}
-
-/** `POST /orpheus/api/projects` with a title: the server picks the folder (its `name`). */
-export function createProjectTitled(title: string, description = ''): Promise<IProject> {
-  return sendJSON<IProject>('projects', 'POST', { title, description });
-}
+/** `api.createProject` under the name `sessions.ts` imports. */
+export const createProjectTitled = api.createProject;
 
 /**
  * Ask for a new project's title (and description) and create it; resolves
@@ -95,6 +83,6 @@ export function askNewProject(initial: Partial<IProjectForm> = {}): Promise<IPro
     acceptLabel: 'Create',
     acceptAriaLabel: 'Create the project',
     focusNodeSelector: 'input',
-    submit: form => createProjectTitled(form.title, form.description)
+    submit: form => api.createProject(form.title, form.description)
   });
 }

@@ -18,15 +18,17 @@ let counter = 0;
 
 /**
  * The "New Claude session" form: title, project (existing or new, titled in
- * any script, each with its folder name shown live), mode (only when the user
- * may open shells) and files to upload, by drag and drop or picker.
+ * any script, each with its folder name shown live), mode (Claude or shell;
+ * shell asks for the shell access key unless the user is in the hub's shell
+ * group) and files to upload, by drag and drop or picker.
  */
 export class SessionForm extends Widget {
   private _files: File[];
   private _title: HTMLInputElement;
   private _project: HTMLSelectElement;
   private _newName: HTMLInputElement;
-  private _mode: HTMLSelectElement | null = null;
+  private _mode: HTMLSelectElement;
+  private _key: HTMLInputElement;
   private _list: HTMLUListElement;
   private _problems: HTMLDivElement;
   private _error: HTMLDivElement;
@@ -35,7 +37,15 @@ export class SessionForm extends Widget {
 
   private _aiNote: HTMLElement | null = null;
 
-  constructor(projects: IProjectChoice[], allowShell: boolean, initial?: Partial<ISessionForm>, aiOff?: string | null) {
+  /**
+   * @param inShellGroup - the user may open shells without a key (member of the hub's shell group)
+   */
+  constructor(
+    projects: IProjectChoice[],
+    private _inShellGroup: boolean,
+    initial?: Partial<ISessionForm>,
+    aiOff?: string | null
+  ) {
     super();
     this.addClass('orpheus-SessionForm');
     const uid = `orpheus-sf-${++counter}`;
@@ -79,15 +89,17 @@ export class SessionForm extends Widget {
       this._newName.value = wanted;
     }
 
-    if (allowShell) {
-      this._mode = document.createElement('select');
-      this._mode.id = `${uid}-mode`;
-      this._mode.className = 'jp-mod-styled';
-      this._mode.appendChild(new Option('Claude', 'claude'));
-      this._mode.appendChild(new Option('Shell', 'shell'));
-      this._mode.value = initial?.mode ?? 'claude';
-      this.node.appendChild(field('Mode', this._mode));
-    }
+    this._mode = document.createElement('select');
+    this._mode.id = `${uid}-mode`;
+    this._mode.className = 'jp-mod-styled';
+    this._mode.appendChild(new Option('Claude', 'claude'));
+    this._mode.appendChild(new Option('Shell (a plain terminal)', 'shell'));
+    this._mode.value = initial?.mode ?? 'claude';
+    this.node.appendChild(field('Mode', this._mode));
+    const key = accessKeyField(`${uid}-key`, initial?.accessKey ?? '');
+    key.field.classList.add('orpheus-SessionForm-key');
+    this._key = key.input;
+    this.node.appendChild(key.field);
 
     this.node.appendChild(this._dropZone(uid));
     this._list = document.createElement('ul');
@@ -107,7 +119,7 @@ export class SessionForm extends Widget {
     this._error.setAttribute('aria-label', 'Why the session was not created');
     this.node.appendChild(this._error);
 
-    this._mode?.addEventListener('change', () => this._update());
+    this._mode.addEventListener('change', () => this._update());
     for (const el of [this._title, this._project, this._newName]) {
       el.addEventListener('input', () => this._update());
       el.addEventListener('change', () => this._update());
@@ -140,9 +152,15 @@ export class SessionForm extends Widget {
       title: this._title.value,
       project: isNew ? this._newName.value : this._project.value,
       newProject: isNew,
-      mode: this._mode?.value ?? 'claude',
+      mode: this._mode.value,
+      accessKey: this._asksKey() ? this._key.value : '',
       files: [...this._files]
     };
+  }
+
+  /** Shell mode for someone outside the hub's shell group: the key field shows. */
+  private _asksKey(): boolean {
+    return this._mode.value === 'shell' && !this._inShellGroup;
   }
 
   private _dropZone(uid: string): HTMLElement {
@@ -179,8 +197,9 @@ export class SessionForm extends Widget {
   private _update(): void {
     const isNew = this._project.value === NEW_PROJECT;
     this.node.classList.toggle('orpheus-mod-newproject', isNew);
+    this.node.classList.toggle('orpheus-mod-shellkey', this._asksKey());
     if (this._aiNote) {
-      this._aiNote.hidden = (this._mode?.value ?? 'claude') !== 'claude';
+      this._aiNote.hidden = this._mode.value !== 'claude';
     }
     this._newName.required = isNew;
     this._list.replaceChildren(...this._files.map(f => this._fileItem(f)));
@@ -223,6 +242,67 @@ function aiNote(message: string): HTMLElement {
   return note;
 }
 
+/** The shell access key: a password field with what it is for. */
+function accessKeyField(id: string, value: string): { field: HTMLDivElement; input: HTMLInputElement } {
+  const key = input(id, 'password', value);
+  key.autocomplete = 'off';
+  key.spellcheck = false;
+  const help = document.createElement('div');
+  help.id = `${id}-help`;
+  help.className = 'orpheus-Muted orpheus-Wrap';
+  help.textContent = "Shell sessions are for members of the hub's shell group, or with the shell access key.";
+  key.setAttribute('aria-describedby', help.id);
+  const div = field('Shell access key', key);
+  div.appendChild(help);
+  return { field: div, input: key };
+}
+
+/** Asks for the shell access key (resuming a shell session); refusals show in it. */
+class AccessKeyForm extends Widget {
+  private _key: HTMLInputElement;
+  private _error: HTMLDivElement;
+
+  constructor(why: string) {
+    super();
+    this.addClass('orpheus-SessionForm');
+    const reason = document.createElement('p');
+    reason.className = 'orpheus-Wrap';
+    reason.textContent = why;
+    const key = accessKeyField(`orpheus-ak-${++counter}`, '');
+    this._key = key.input;
+    this._key.required = true;
+    this._error = document.createElement('div');
+    this._error.className = 'orpheus-FormError';
+    this._error.setAttribute('role', 'alert');
+    this._error.setAttribute('aria-label', 'Why the key was refused');
+    this.node.append(reason, key.field, this._error);
+  }
+
+  getValue(): string {
+    return this._key.value;
+  }
+
+  showError(message: string): void {
+    this._error.textContent = message;
+  }
+}
+
+/**
+ * Ask for the shell access key until `submit(key)` succeeds (each refusal is
+ * shown in the dialog, which stays open); null when cancelled.
+ * `why` is the server's message that asked for it.
+ */
+export function askAccessKey<R>(title: string, why: string, submit: (key: string) => Promise<R>): Promise<R | null> {
+  return showSubmitDialog<string, R>({
+    title,
+    body: new AccessKeyForm(why),
+    acceptLabel: 'Resume',
+    acceptAriaLabel: 'Resume with the shell access key',
+    focusNodeSelector: 'input',
+    submit
+  });
+}
+
 function input(id: string, type: string, value: string): HTMLInputElement {
   const el = document.createElement('input');
   el.id = id;
@@ -234,7 +314,8 @@ function input(id: string, type: string, value: string): HTMLInputElement {
   return el;
 }
 
-function field(labelText: string, control: HTMLElement): HTMLDivElement {
+/** A labelled form field (`orpheus-Field`); the session and project dialogs use it. */
+export function field(labelText: string, control: HTMLElement): HTMLDivElement {
   const div = document.createElement('div');
   div.className = 'orpheus-Field';
   const label = document.createElement('label');
@@ -250,14 +331,14 @@ function field(labelText: string, control: HTMLElement): HTMLDivElement {
  */
 export function askSessionForm<R>(
   projects: IProjectChoice[],
-  allowShell: boolean,
+  inShellGroup: boolean,
   submit: (form: ISessionForm) => Promise<R>,
   initial?: Partial<ISessionForm>,
   aiOff?: string | null
 ): Promise<R | null> {
   return showSubmitDialog<ISessionForm, R>({
     title: 'New Claude session',
-    body: new SessionForm(projects, allowShell, initial, aiOff),
+    body: new SessionForm(projects, inShellGroup, initial, aiOff),
     acceptLabel: 'Create',
     acceptAriaLabel: 'Create the session',
     focusNodeSelector: 'input',

@@ -1,14 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 
-import {
-  formatBytes,
-  ISessionForm,
-  mergeFiles,
-  projectSlug,
-  sessionFormData,
-  validateSessionForm
-} from '../src/logic/multipart';
+import { asksAccessKey, formatBytes, ISessionForm, mergeFiles, sessionFormData } from '../src/logic/multipart';
 
 function file(name: string, text = 'x'): File {
   return new File([text], name, { type: 'text/plain' });
@@ -37,17 +30,26 @@ test('the multipart body has the API field names and one files part per file', a
   assert.match(text, /name="files"; filename="a.csv"/);
 });
 
-test('validation names what to fix', () => {
-  assert.deepEqual(validateSessionForm(form()), []);
-  assert.deepEqual(validateSessionForm(form({ project: ' ' })), ['Choose a project or name a new one.']);
-  assert.deepEqual(validateSessionForm(form({ project: '!!!', newProject: true })), [
-    'A project name needs at least one letter or digit.'
-  ]);
-  assert.equal(validateSessionForm(form({ files: [file('a'), file('a')] })).length, 1);
+test('the shell access key goes with shell mode only, never empty', () => {
+  const shell = sessionFormData(form({ mode: 'shell', accessKey: 's3cret key' }));
+  assert.equal(shell.get('mode'), 'shell');
+  assert.equal(shell.get('access_key'), 's3cret key');
+  assert.equal(sessionFormData(form({ mode: 'shell', accessKey: '' })).has('access_key'), false);
+  assert.equal(sessionFormData(form({ mode: 'shell' })).has('access_key'), false);
+  assert.equal(sessionFormData(form({ mode: 'claude', accessKey: 'left over' })).has('access_key'), false);
 });
 
-test('slugs, merging and sizes', () => {
-  assert.equal(projectSlug(' Sales Q3 / 2026 '), 'sales-q3-2026');
+test('resuming asks for the shell access key only after a 403 for a shell session', () => {
+  const refusal = { status: 403, blocked: false, mode: 'shell', keyGiven: false };
+  assert.equal(asksAccessKey(refusal), true);
+  assert.equal(asksAccessKey({ ...refusal, mode: 'claude' }), false);
+  assert.equal(asksAccessKey({ ...refusal, mode: undefined }), false);
+  assert.equal(asksAccessKey({ ...refusal, status: 404 }), false);
+  assert.equal(asksAccessKey({ ...refusal, blocked: true }), false);
+  assert.equal(asksAccessKey({ ...refusal, keyGiven: true }), false);
+});
+
+test('merging and sizes', () => {
   const merged = mergeFiles([file('a', '1'), file('b')], [file('a', '22'), file('c')]);
   assert.deepEqual(
     merged.map(f => [f.name, f.size]),

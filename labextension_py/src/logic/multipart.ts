@@ -1,4 +1,7 @@
-/** The Claude session form: its values, their checks, and the multipart body the API takes. */
+/**
+ * The Claude session form: its values and the multipart body the API takes
+ * (its checks are `sessionFormProblems` in `titles.ts`).
+ */
 
 export interface ISessionForm {
   title: string;
@@ -7,40 +10,15 @@ export interface ISessionForm {
   newProject: boolean;
   /** "claude" or "shell" (only offered when the hub allows shells). */
   mode: string;
+  /** The shell access key, for shell mode when the user is not in the hub's shell group. */
+  accessKey?: string;
   files: File[];
 }
 
-/** Problems a user can fix before sending; empty when the form is fine. */
-export function validateSessionForm(form: ISessionForm): string[] {
-  const problems: string[] = [];
-  if (!form.project.trim()) {
-    problems.push('Choose a project or name a new one.');
-  } else if (form.newProject && !/^[a-z0-9][a-z0-9-]*$/.test(projectSlug(form.project))) {
-    problems.push('A project name needs at least one letter or digit.');
-  }
-  if (form.title.length > 200) {
-    problems.push('The title is longer than 200 characters.');
-  }
-  const names = new Set<string>();
-  for (const file of form.files) {
-    if (names.has(file.name)) {
-      problems.push(`"${file.name}" is listed twice.`);
-    }
-    names.add(file.name);
-  }
-  return problems;
-}
-
-/** What the server will call a new project (lower-case, hyphens); shown as a hint. */
-export function projectSlug(name: string): string {
-  return name
-    .trim()
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-}
-
-/** The `POST /sessions` body: fields title, project, mode and one `files` part per file. */
+/**
+ * The `POST /sessions` body: fields title, project, mode, `access_key` (shell
+ * mode only, when one was typed) and one `files` part per file.
+ */
 export function sessionFormData(form: ISessionForm): FormData {
   const body = new FormData();
   body.append('title', form.title.trim());
@@ -48,10 +26,31 @@ export function sessionFormData(form: ISessionForm): FormData {
   if (form.mode) {
     body.append('mode', form.mode);
   }
+  if (form.mode === 'shell' && form.accessKey) {
+    body.append('access_key', form.accessKey);
+  }
   for (const file of form.files) {
     body.append('files', file, file.name);
   }
   return body;
+}
+
+/** A refused request to start or resume a session, as `asksAccessKey` reads it. */
+export interface IShellRefusal {
+  status: number;
+  /** The account is blocked or signed out (its own dialog explains). */
+  blocked: boolean;
+  /** The session's mode ("claude", "shell"), when known. */
+  mode: string | null | undefined;
+  keyGiven: boolean;
+}
+
+/**
+ * Whether to ask for the shell access key after a refusal: a 403 for a shell
+ * session of a user who is not blocked and did not send a key yet.
+ */
+export function asksAccessKey(refusal: IShellRefusal): boolean {
+  return refusal.status === 403 && !refusal.blocked && refusal.mode === 'shell' && !refusal.keyGiven;
 }
 
 /** Merge newly dropped or picked files into a list (a same-named file replaces the old one). */
