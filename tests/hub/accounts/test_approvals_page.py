@@ -16,6 +16,7 @@ import pytest
 import requests
 
 from orpheus_hub.accounts.store import AccountStore
+from tests.browser import ARTIFACTS, launch
 from tests.harness.hub import Hub, running_hub
 
 from .approvals_data import COUNT, fill, state_of
@@ -198,16 +199,13 @@ def test_rest_api_pages_and_filters_the_same_way(hub: Hub) -> None:
 
 
 # ---- the page in Chromium ------------------------------------------------------------
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 
 
 def test_the_page_in_chromium(hub: Hub) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = launch(p)
         tab = browser.new_page(viewport={"width": 1280, "height": 900})
         tab.goto(hub.url + "/hub/login")
         assert "Orpheus" in tab.title()

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+
+from tests.browser import ARTIFACTS, launch
 
 from .conftest import ShareEnv
 from .content import REPLAY_TEXT, SCRIPT_MARKER
@@ -15,16 +16,13 @@ from .test_share_api import create
 
 pytestmark = [pytest.mark.slow]
 
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture
 def browser() -> Iterator[Browser]:
     """Debian's Chromium, per test (Playwright's sync loop must not outlive the test)."""
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        b = launch(p)
         yield b
         b.close()
 

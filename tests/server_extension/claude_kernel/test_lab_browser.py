@@ -17,16 +17,16 @@ import pytest
 import requests
 from playwright.sync_api import Page, expect, sync_playwright
 
+from tests.browser import ARTIFACTS as SCREENSHOTS
+from tests.browser import launch
 from tests.fakes.base import Reply
 from tests.harness.ports import free_port
 
-from .helpers import GATEWAY_TOKEN, HUB_TOKEN, REPO, FakeGateway, notebook
+from .helpers import GATEWAY_TOKEN, HUB_TOKEN, FakeGateway, notebook
 
 pytestmark = pytest.mark.slow
 
-ARTIFACTS = REPO / "test-artifacts" / "claude-kernel"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+ARTIFACTS = SCREENSHOTS / "claude-kernel"
 LAB_TOKEN = "lab-token-for-the-browser-test"
 
 
@@ -101,7 +101,7 @@ def test_claude_notebook_in_jupyterlab(lab: tuple[str, Path, FakeGateway]) -> No
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     expect.set_options(timeout=60_000)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = launch(p)
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         page.set_default_timeout(60_000)
         page.goto(f"{url}/lab/tree/talk.ipynb?token={LAB_TOKEN}")

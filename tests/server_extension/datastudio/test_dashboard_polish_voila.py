@@ -12,13 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import ARTIFACTS, launch
+
 from . import specs
 from .test_dashboard_polish import visits_with_blanks
 
-REPO = Path(__file__).resolve().parents[3]
-ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 CLIPPED_JS = """() => Array.from(document.querySelectorAll('.orpheus-filter-label .widget-html-content'))
   .map(e => [e.textContent, e.scrollWidth <= e.clientWidth + 1])"""
 KPI_FILL_JS = """() => Array.from(document.querySelectorAll('.orpheus-kpi')).map(k =>
@@ -46,7 +44,7 @@ async def test_polish_in_a_real_voila_page(jp_fetch, jp_root_dir, jp_serverapp, 
     model = json.loads(r.body)
     url = f"http://127.0.0.1:{jp_http_port}{model['render_url']}?token={jp_serverapp.identity_provider.token}"
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = await launch(pw)
         try:
             page = await browser.new_page(viewport={"width": 1280, "height": 1400})
             await page.goto(url, timeout=120_000)

@@ -18,13 +18,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from . import datasets, specs
+from tests.browser import ARTIFACTS, launch
 
-REPO = Path(__file__).resolve().parents[3]
-ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+from . import datasets, specs
 
 TRACES_JS = """() => Object.fromEntries(
   Array.from(document.querySelectorAll('.js-plotly-plot'))
@@ -72,7 +68,7 @@ async def test_dashboard_renders_in_voila_and_filters_update(  # type: ignore[no
     url = f"http://127.0.0.1:{jp_http_port}{model['render_url']}?token={token}"
     ARTIFACTS.mkdir(exist_ok=True)
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = await launch(pw)
         try:
             page = await browser.new_page(viewport={"width": 1400, "height": 1500})
             console: list[str] = []
