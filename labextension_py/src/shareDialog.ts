@@ -1,9 +1,10 @@
 import { Clipboard, Dialog, Notification, showDialog } from '@jupyterlab/apputils';
 import { Widget } from '@lumino/widgets';
 
-import { IShare, shareApi } from './api';
+import { api, IShare, shareApi } from './api';
 import { h, iconButton, timeLabel } from './dom';
 import { DEFAULT_EXPIRY, describeExpiry, EXPIRY_CHOICES } from './logic/expiry';
+import { LIVE_LABEL, liveSessionId, shareRequest, SNAPSHOT_LABEL } from './logic/liveShare';
 import { when } from './logic/words';
 import { notifyError } from './notify';
 
@@ -13,8 +14,9 @@ let counter = 0;
 class ShareForm extends Widget {
   private _title: HTMLInputElement;
   private _expiry: HTMLSelectElement;
+  private _live: HTMLInputElement | null = null;
 
-  constructor(kind: string, target: string, title: string) {
+  constructor(kind: string, target: string, title: string, canLive = false) {
     super();
     this.addClass('orpheus-ShareForm');
     const uid = `orpheus-share-${++counter}`;
@@ -34,10 +36,41 @@ class ShareForm extends Widget {
       h('div', { className: 'orpheus-Field' }, h('label', { for: this._title.id }, 'Title'), this._title),
       h('div', { className: 'orpheus-Field' }, h('label', { for: this._expiry.id }, 'Link expires after'), this._expiry)
     );
+    if (canLive) {
+      this.node.append(this._liveChoice(uid));
+    }
   }
 
-  getValue(): { title: string; expiresIn: number | null } {
-    return { title: this._title.value.trim(), expiresIn: EXPIRY_CHOICES[Number(this._expiry.value)].seconds };
+  /** Snapshot or live, for a running session. */
+  private _liveChoice(uid: string): HTMLElement {
+    const radio = (value: string, label: string, checked: boolean): HTMLElement => {
+      const input = h('input', {
+        type: 'radio',
+        name: `${uid}-what`,
+        id: `${uid}-${value}`,
+        value
+      }) as HTMLInputElement;
+      input.checked = checked;
+      if (value === 'live') {
+        this._live = input;
+      }
+      return h('div', {}, input, h('label', { for: input.id }, label));
+    };
+    return h(
+      'fieldset',
+      { className: 'orpheus-Field orpheus-ShareWhat' },
+      h('legend', {}, 'Viewers see'),
+      radio('snapshot', SNAPSHOT_LABEL, true),
+      radio('live', LIVE_LABEL, false)
+    );
+  }
+
+  getValue(): { title: string; expiresIn: number | null; live: boolean } {
+    return {
+      title: this._title.value.trim(),
+      expiresIn: EXPIRY_CHOICES[Number(this._expiry.value)].seconds,
+      live: !!this._live?.checked
+    };
   }
 }
 
@@ -142,9 +175,10 @@ export class SharesList extends Widget {
 
 /** Ask for title and expiry, create the link, show it with Copy and the list of shares. */
 export async function shareTarget(kind: string, target: string, title: string): Promise<IShare | null> {
+  const liveId = kind === 'session' ? await runningSession(kind, target) : null;
   const form = await showDialog({
     title: `Share ${kind}`,
-    body: new ShareForm(kind, target, title),
+    body: new ShareForm(kind, target, title, liveId !== null),
     buttons: [Dialog.cancelButton(), Dialog.okButton({ label: 'Create link', ariaLabel: 'Create a public link' })],
     focusNodeSelector: 'select'
   });
@@ -153,7 +187,8 @@ export async function shareTarget(kind: string, target: string, title: string): 
   }
   let share: IShare;
   try {
-    share = await shareApi.create(kind, target, form.value.title, form.value.expiresIn);
+    const what = shareRequest(kind, target, liveId, form.value.live);
+    share = await shareApi.create(what.kind, what.target, form.value.title, form.value.expiresIn);
   } catch (error) {
     notifyError(error, 'Could not create the link');
     return null;
@@ -164,6 +199,15 @@ export async function shareTarget(kind: string, target: string, title: string): 
     buttons: [Dialog.okButton({ label: 'Done' })]
   });
   return share;
+}
+
+/** The id of the running session whose folder is `target`, or null (then only a snapshot). */
+async function runningSession(kind: string, target: string): Promise<string | null> {
+  try {
+    return liveSessionId(kind, target, await api.listSessions());
+  } catch {
+    return null;
+  }
 }
 
 /** The "My shares" dialog (command palette and panel header). */

@@ -1,0 +1,199 @@
+"""Live session share under load: ``python -m benchmarks live_share``.
+
+Starts a real hub (proxy, share service, a real user server) on loopback, opens a
+shell session whose background job prints a wall-clock stamp line every
+LIVE_BENCH_INTERVAL seconds (a busy session), shares it live, and connects
+LIVE_BENCH_VIEWERS anonymous viewers (in a separate process, through the proxy,
+the asciinema-player websocket protocol) for LIVE_BENCH_SECONDS. Reports:
+
+- delay from terminal output to viewer: each stamp is the time the shell printed
+  it; a viewer's delay is its arrival time minus that (p50/p99 over every stamp
+  every viewer received; goal p99 <= 250 ms);
+- the owner's keystroke round trip (key sent on the owner's own terminal websocket,
+  echo received; readline echo while the busy job prints) with the 100 viewers,
+  compared in the same run with the named baselines: no live share (``none``: before
+  sharing and after revoking) and the live share with no viewer (``idle``: before and
+  after the viewers), as ratios (goal: changes <= 10 %).
+
+Options (environment): LIVE_BENCH_VIEWERS (100), LIVE_BENCH_SECONDS (60; shorter
+for a smoke run), LIVE_BENCH_KEYS (300 per baseline phase), LIVE_BENCH_INTERVAL (0.02).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import multiprocessing
+import os
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import requests
+from tornado.httpclient import HTTPRequest
+from tornado.websocket import websocket_connect
+
+from benchmarks.terminal_bench import Term, clear_line, keystroke, pct
+from tests.harness.hub import Hub, make_hub
+from tests.harness.ports import free_port
+
+VIEWERS = int(os.environ.get("LIVE_BENCH_VIEWERS", "100"))
+SECONDS = float(os.environ.get("LIVE_BENCH_SECONDS", "60"))
+KEYS = int(os.environ.get("LIVE_BENCH_KEYS", "300"))
+INTERVAL = float(os.environ.get("LIVE_BENCH_INTERVAL", "0.02"))
+STAMP = re.compile(r"T(\d{16})\.")
+PAD = "." * 60
+KEYSET = "abcdefghij"  # never in the stamp lines
+
+
+# ---- viewers (a separate process, so their parsing does not slow the owner's side) ----
+async def _viewer(url: str, stop_at: float, delays: list[float], stats: dict[str, int]) -> None:
+    conn = await websocket_connect(HTTPRequest(url), subprotocols=["v2.asciicast"])
+    joined_us = time.time() * 1e6
+    stats["connected"] += 1
+    carry = ""
+    while time.monotonic() < stop_at:
+        try:
+            msg = await asyncio.wait_for(conn.read_message(), max(0.05, stop_at - time.monotonic()))
+        except asyncio.TimeoutError:
+            break
+        if msg is None:
+            stats["closed_early"] += 1
+            return
+        now_us = time.time() * 1e6
+        event = json.loads(msg)
+        if not isinstance(event, list) or event[1] != "o":
+            continue
+        text, last = carry + event[2], 0
+        for match in STAMP.finditer(text):
+            stamp = int(match.group(1))
+            if stamp > joined_us:  # the backlog replayed on joining is not a delay
+                delays.append((now_us - stamp) / 1000)
+            last = match.end()
+        carry = text[max(last, len(text) - 40):]
+    conn.close()
+
+
+async def _viewers(url: str, count: int, seconds: float) -> dict[str, Any]:
+    delays: list[float] = []
+    stats = {"connected": 0, "closed_early": 0}
+    stop_at = time.monotonic() + seconds
+    await asyncio.gather(*(_viewer(url, stop_at, delays, stats) for _ in range(count)))
+    return {"viewers": stats["connected"], "closed_early": stats["closed_early"], "stamps": len(delays),
+            "delay_p50_ms": round(pct(delays, 0.5), 1) if delays else None,
+            "delay_p99_ms": round(pct(delays, 0.99), 1) if delays else None,
+            "delay_max_ms": round(max(delays), 1) if delays else None}
+
+
+def _viewer_process(url: str, count: int, seconds: float, out: Any) -> None:
+    out.put(asyncio.run(_viewers(url, count, seconds)))
+
+
+# ---- the owner's side ----------------------------------------------------------------
+async def _keys(term: Term, count: int, until: float | None = None) -> list[float]:
+    """Keystroke round trips, ``count`` of them (or until ``until``)."""
+    rtts: list[float] = []
+    i = 0
+    while (until is None and i < count) or (until is not None and time.monotonic() < until):
+        rtts.append(await keystroke(term, KEYSET[i % len(KEYSET)]))
+        i += 1
+        if i % 40 == 0:
+            await clear_line(term)
+    await clear_line(term)
+    return rtts
+
+
+async def _owner_terminal(server: str, token: str, terminal: str) -> Term:
+    url = server.replace("http://", "ws://") + f"terminals/websocket/{terminal}"
+    term = Term(await websocket_connect(HTTPRequest(url, headers={"Authorization": f"token {token}"})))
+    await term.send("exec bash --norc --noprofile\r")
+    await term.quiet(0.5)
+    micros = '"${EPOCHREALTIME/./}"'
+    await term.send(f"(while :; do printf 'T%s{PAD}\\n' {micros}; sleep {INTERVAL}; done) &\r")
+    await term.read_until(PAD)
+    await term.send("clear\r")
+    return term
+
+
+def _session(hub: Hub, name: str) -> tuple[str, str, dict[str, Any]]:
+    token = hub.create_user(name)
+    hub.api("POST", "/groups/shell")
+    hub.api("POST", "/groups/shell/users", json={"users": [name]}).raise_for_status()
+    server = hub.spawn(name)
+    r = requests.post(server + "orpheus/api/sessions", json={"title": "busy", "mode": "shell"},
+                      headers={"Authorization": f"token {token}"}, timeout=60)
+    r.raise_for_status()
+    return server, token, r.json()
+
+
+def _share(server: str, token: str, session_id: str) -> tuple[str, str]:
+    r = requests.post(server + "orpheus/api/shares", json={"kind": "live", "target": session_id},
+                      headers={"Authorization": f"token {token}"}, timeout=60)
+    r.raise_for_status()
+    url: str = r.json()["url"]
+    return url.replace("http://", "ws://") + "/live", str(r.json()["id"])
+
+
+def _revoke(server: str, token: str, share_id: str) -> None:
+    requests.delete(f"{server}orpheus/api/shares/{share_id}", headers={"Authorization": f"token {token}"},
+                    timeout=60).raise_for_status()
+
+
+async def _run(server: str, token: str, session: dict[str, Any]) -> dict[str, Any]:
+    term = await _owner_terminal(server, token, str(session["terminal"]))
+    rtt: dict[str, list[float]] = {"none": await _keys(term, KEYS)}
+    live_url, share_id = await asyncio.to_thread(_share, server, token, str(session["id"]))
+    rtt["idle"] = await _keys(term, KEYS)
+    out: Any = multiprocessing.get_context("spawn").Queue()
+    proc = multiprocessing.get_context("spawn").Process(
+        target=_viewer_process, args=(live_url, VIEWERS, SECONDS, out))
+    proc.start()
+    await asyncio.sleep(min(5.0, SECONDS / 6))  # viewers connect and catch up
+    rtt["viewers"] = await _keys(term, 0, until=time.monotonic() + SECONDS - min(5.0, SECONDS / 6) - 1)
+    viewers = await asyncio.to_thread(out.get, True, SECONDS + 120)
+    await asyncio.to_thread(proc.join, 30)
+    rtt["idle"] += await _keys(term, KEYS)
+    await asyncio.to_thread(_revoke, server, token, share_id)  # the feed stops
+    rtt["none"] += await _keys(term, KEYS)
+    return {"rtt": rtt, "viewers": viewers}
+
+
+def report(result: dict[str, Any]) -> dict[str, Any]:
+    rtt, viewers = result["rtt"], result["viewers"]
+    rows = {k: {"keys": len(v), "p50_ms": round(pct(v, 0.5), 3), "p99_ms": round(pct(v, 0.99), 3)}
+            for k, v in rtt.items()}
+    for name, row in rows.items():
+        print(f"keystroke rtt [{name:7s}] keys={row['keys']} p50={row['p50_ms']} ms p99={row['p99_ms']} ms")
+    print(f"viewers: {viewers['viewers']} connected, {viewers['closed_early']} closed early, "
+          f"{viewers['stamps']} stamps; delay p50={viewers['delay_p50_ms']} ms "
+          f"p99={viewers['delay_p99_ms']} ms max={viewers['delay_max_ms']} ms (goal p99 <= 250 ms)")
+    ratios = {f"rtt_{q}_viewers/{base}": round(rows["viewers"][f"{q}_ms"] / rows[base][f"{q}_ms"], 3)
+              for q in ("p50", "p99") for base in ("idle", "none")}
+    ratios["delay_p99/goal_250ms"] = round((viewers["delay_p99_ms"] or 0) / 250, 3)
+    print("ratios: " + ", ".join(f"{k} {v:.2f}x" for k, v in ratios.items()) + " (rtt goal: <= 1.10x)")
+    return {"rtt": rows, "viewers": viewers, "ratios": ratios}
+
+
+def main() -> int:
+    """Run once; print the table, the ratios and a JSON line."""
+    with tempfile.TemporaryDirectory(prefix="live-share-bench-") as tmp:
+        hub = make_hub(Path(tmp), env={"ORPHEUS_SHARE_PORT": str(free_port())})
+        assert urlparse(hub.url).hostname == "127.0.0.1"  # loopback only
+        hub.start()
+        try:
+            server, token, session = _session(hub, "livebench")
+            summary = report(asyncio.run(_run(server, token, session)))
+        finally:
+            hub.stop()
+    summary["setup"] = {"viewers": VIEWERS, "seconds": SECONDS, "interval": INTERVAL}
+    print(json.dumps(summary))
+    ok = summary["viewers"]["viewers"] == VIEWERS and summary["viewers"]["closed_early"] == 0
+    return 0 if ok and summary["viewers"]["stamps"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
