@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from typing import Any
 
 from jupyterhub import orm
@@ -11,6 +12,7 @@ from jupyterhub.handlers.base import BaseHandler
 from pydantic import ValidationError
 from tornado import web
 
+from ...accounts.handlers.approvals_view import moment
 from ..admin import CredentialAdmin
 from ..rules import CreateBody, UpdateBody, Values
 from .access import require_admin
@@ -56,7 +58,9 @@ class CredentialsPageHandler(BaseHandler):  # type: ignore[misc]
 
     async def _render(self, message: str = "", error: str = "", status: int = 200) -> None:
         admin = CredentialAdmin(self)
-        sets = [s.to_json() for s in await admin.list_sets()] if admin.vault.enabled else []
+        now = datetime.now(timezone.utc)
+        listed = [s.to_json() for s in await admin.list_sets()] if admin.vault.enabled else []
+        sets = [{**s, "rotated": moment(s["rotated_at"], now)} for s in listed]
         groups = sorted(g.name for g in self.db.query(orm.Group))
         self.set_status(status)
         html = await self.render_template(
