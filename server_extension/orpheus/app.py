@@ -10,6 +10,7 @@ from traitlets import List, Type, Unicode
 
 from . import folders, framing
 from .datastudio import share_paths
+from .datastudio.analyst.manager import AnalystManager
 from .datastudio.manager import DataStudioManager
 from .hub_client import HubClient
 from .llm.client import LLMClient
@@ -68,7 +69,7 @@ class OrpheusApp(ExtensionApp):
     # Listed so that --help-all and --generate-config describe their settings.
     classes = [*ExtensionApp.classes, HubClient, ShareClient, ProjectManager, NoteManager, DataImporter,
                VideoManager, RenderQueue, ClaudeSessionManager, DataStudioManager, LLMClient,
-               ChatKernels]
+               ChatKernels, AnalystManager]
 
     hub_client_class = manager_class(HubClient, "the client for the hub API")
     share_client_class = manager_class(ShareClient, "the client for the share service")
@@ -81,6 +82,7 @@ class OrpheusApp(ExtensionApp):
     datastudio_manager_class = manager_class(DataStudioManager, "the Data Studio manager")
     llm_client_class = manager_class(LLMClient, "the client for the LLM gateway")
     chat_kernels_class = manager_class(ChatKernels, "the chat-with-data kernels")
+    analyst_manager_class = manager_class(AnalystManager, "the Claude data analyst of Data Studio")
 
     projects_dir = Unicode(
         folders.PROJECTS,
@@ -102,6 +104,7 @@ class OrpheusApp(ExtensionApp):
     datastudio: DataStudioManager
     llm: LLMClient
     chat_kernels: ChatKernels
+    analyst: AnalystManager
 
     def _link_jupyter_server_extension(self, serverapp: Any) -> None:
         """Link as every extension does, then reserve session terminal names in the terminals
@@ -124,12 +127,14 @@ class OrpheusApp(ExtensionApp):
         self.llm = self.llm_client_class(**own)
         kernel_manager = self.serverapp.kernel_manager if self.serverapp else None
         self.chat_kernels = self.chat_kernels_class(**own, kernel_manager=kernel_manager)
+        self.analyst = self.analyst_manager_class(self, **own)
         share_paths.register(self.serverapp, self.log)
         if self.serverapp is not None:
             framing.install(self.serverapp.web_app, self.serverapp.base_url)
 
     async def stop_extension(self) -> None:
         """Stop background tasks and persist running sessions' state."""
+        await self.analyst.stop()
         await self.sessions.stop()
 
     def initialize_handlers(self) -> None:
