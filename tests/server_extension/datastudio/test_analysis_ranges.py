@@ -30,3 +30,15 @@ def test_bom_repeated_names_and_no_final_newline(tmp_path: Path) -> None:
     assert sum(b.num_rows for b in batches) == 500
     assert [b.column(1).to_pylist()[-1] for b in batches][-1] == 998
     assert {str(b.schema.field(0).type) for b in batches} == {"int64"}
+
+
+@pytest.mark.parametrize("block", [32, 64, 100])
+def test_lines_of_any_length_up_to_a_block(tmp_path: Path, block: int) -> None:
+    lines = [f"{i:02d},{'x' * (i * 37 % (block - 8))}" for i in range(40)]
+    path = tmp_path / "long.csv"
+    path.write_text("n,text\n" + "\n".join(lines) + "\n")
+    source = open_sources(path, path.name, 10, block)[0]
+    batches = list(named_batches(source))
+    assert [v for b in batches for v in b.column(0).to_pylist()] == list(range(40))
+    texts = [v or "" for b in batches for v in b.column(1).to_pylist()]
+    assert texts == [line.split(",")[1] for line in lines]

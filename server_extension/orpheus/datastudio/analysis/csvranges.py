@@ -8,6 +8,7 @@ is a row end, which is also all the streaming reader assumes without
 from __future__ import annotations
 
 import codecs
+import io
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -27,10 +28,13 @@ def csv_ranges(reader: _CsvReader, parse: Any, convert: Any) -> Iterator[pa.Reco
     conversion error (and the same widening retry). ``read_csv`` parses a byte
     for less CPU than the streaming reader, and only one range is held at once.
     """
-    with reader.path.open("rb") as f:
+    with reader.path.open("rb", buffering=0) as f:
         if reader.encoding == "utf-8-sig":
             f.read(len(codecs.BOM_UTF8))
-        first, carry = _cut(f.read(reader.block_size), f)
+        ranges = line_ranges(f, reader.block_size, 2 * reader.block_size)
+        first = next(ranges, None)
+        if first is None:
+            return
         table = pa_csv.read_csv(pa.py_buffer(first), pa_csv.ReadOptions(block_size=reader.block_size),
                                 parse, convert)
         reader.names = table.schema.names
@@ -41,18 +45,46 @@ def csv_ranges(reader: _CsvReader, parse: Any, convert: Any) -> Iterator[pa.Reco
         options = pa_csv.ReadOptions(block_size=reader.block_size, column_names=slots)
         convert.column_types = dict(zip(slots, table.schema.types, strict=True))
         del table, first
-        while (more := f.read(2 * reader.block_size)) or carry:
-            data, carry = _cut(carry + more, f)
-            for batch in pa_csv.read_csv(pa.py_buffer(data), options, parse, convert).to_batches():
+        for data in ranges:
+            batches = pa_csv.read_csv(pa.py_buffer(data), options, parse, convert).to_batches()
+            del data  # parsed into Arrow's own memory: the buffer is free for the next range
+            for batch in batches:
                 yield batch.rename_columns(reader.names)
 
 
-def _cut(data: bytes, f: Any) -> tuple[bytes, bytes]:
-    """``data`` up to and including its last line end (read on until one), and what follows."""
-    while b"\n" not in data:
-        more = f.read(1 << 20)
-        if not more:
-            return data, b""
-        data += more
-    cut = data.rfind(b"\n") + 1
-    return data[:cut], data[cut:]
+def line_ranges(f: io.RawIOBase, first: int, size: int) -> Iterator[memoryview]:
+    """The file as consecutive ranges, each ending just after a line end (the last one may not).
+
+    The first range holds at most ``first`` bytes, the later ones at most ``size``
+    (more only when one line is longer). All are views of one buffer that is
+    filled again for the next range (no copy, no fresh memory per range), so a
+    range must be used up before the next one is asked for.
+    """
+    buf = bytearray(max(first, size))
+    held, want = 0, first
+    while True:
+        held += _fill(f, memoryview(buf)[held:want])
+        if held < want:  # end of file
+            if held:
+                yield memoryview(buf)[:held]
+            return
+        cut = buf.rfind(b"\n", 0, held) + 1
+        if not cut:  # no line end yet: read on, a MiB at a time (growing the buffer)
+            want = held + (1 << 20)
+            buf.extend(bytes(max(0, want - len(buf))))
+            continue
+        yield memoryview(buf)[:cut]
+        buf[: held - cut] = buf[cut:held]  # the start of the next line leads the next range
+        held, want = held - cut, size
+
+
+def _fill(f: io.RawIOBase, target: memoryview) -> int:
+    """Read into ``target`` until it is full or the file ends; how many bytes came."""
+    got = 0
+    while got < len(target):
+        n = f.readinto(target[got:])
+        if not n:
+            break
+        got += n
+    target.release()
+    return got
