@@ -103,6 +103,8 @@ class AnalystScript:
 
     fallback: Callable[[RecordedRequest], Reply | None] = lambda request: None
     invalid: bool = False
+    #: seconds each scripted answer waits before it is sent (to catch a run in progress)
+    delay: float = 0.0
     requests: list[dict[str, Any]] = field(default_factory=list)
 
     def __call__(self, request: RecordedRequest) -> Reply | None:
@@ -129,5 +131,5 @@ class AnalystScript:
                               "description": "Check the dashboard"}),
         ]
         if done < len(calls):
-            return Reply(text=f"Step {done + 1}.", tool_calls=[calls[done]])
-        return Reply(text=FINDINGS)
+            return Reply(text=f"Step {done + 1}.", tool_calls=[calls[done]], delay=self.delay)
+        return Reply(text=FINDINGS, delay=self.delay)

@@ -164,8 +164,14 @@ async def render_in_voila(jp_fetch: Any, serverapp: Any, port: int, model: dict[
         browser = await launch(pw)
         try:
             page = await browser.new_page(viewport={"width": 1400, "height": 1100})
+            console: list[str] = []
+            page.on("console", lambda msg: console.append(f"{msg.type}: {msg.text}"))
             await page.goto(url, timeout=120_000)
-            await page.wait_for_function(f"Object.keys(({TRACES_JS})()).length >= 2", timeout=90_000)
+            try:
+                await page.wait_for_function(f"Object.keys(({TRACES_JS})()).length >= 2", timeout=180_000)
+            except Exception:
+                await page.screenshot(path=str(ARTIFACTS / "analyst-dashboard-failed.png"), full_page=True)
+                raise AssertionError("no plotly figures; browser console:\n" + "\n".join(console[-30:])) from None
             assert await page.evaluate(TRACES_JS) == {"by-region": 1, "amounts": 1}
             kpis = await page.evaluate(KPI_JS)
             assert kpis[0] == f"{len(joined):,}"
@@ -211,3 +217,86 @@ async def test_second_run_resumes_and_an_invalid_spec_is_refused(  # type: ignor
     assert "refused" in context
     state = json.loads((folder / ".analysis" / "analyst" / "state.json").read_text())
     assert state == {"conversation_id": summary["conversation_id"], "runs": 2}
+
+
+def processes_in(folder: Path) -> list[int]:
+    """Processes whose working folder is ``folder`` (claude and the tools it started)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and Path(proc / "cwd").resolve() == folder.resolve():
+                found.append(int(proc.name))
+        except OSError:
+            continue
+    return found
+
+
+async def until(predicate: Any, what: str, timeout: float = 60.0) -> None:
+    """Wait for ``predicate()`` (polled), failing with ``what``."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not await predicate():
+        assert loop.time() < end, what
+        await asyncio.sleep(0.2)
+
+
+async def last_run(jp_fetch: Any) -> dict[str, Any]:
+    r = await jp_fetch("orpheus", "api", "projects", "shop", "analyst")
+    doc: dict[str, Any] = json.loads(r.body)
+    return doc
+
+
+@pytest.mark.timeout(300)
+async def test_one_run_at_a_time_and_delete_stops_claude(jp_fetch, jp_root_dir, script) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    folder = await analysed_project(jp_fetch, jp_root_dir)
+    script.delay = 30.0  # the model "thinks" long enough to be caught
+    first = asyncio.ensure_future(ask(jp_fetch, "A slow question"))
+    await until(lambda: asyncio.sleep(0, bool(script.requests)), "claude never asked the model")
+    assert processes_in(folder), "no claude process runs in the project folder"
+    assert (await last_run(jp_fetch))["running"] is True
+    r = await jp_fetch("orpheus", "api", "projects", "shop", "analyst", method="POST", raise_error=False,
+                       body=json.dumps({"request": "Another one"}))
+    assert r.code == 409
+    assert "already analysing this project" in json.loads(r.body)["message"]
+    r = await jp_fetch("orpheus", "api", "projects", "shop", "analyst", method="DELETE")
+    assert r.code == 204
+    events = await asyncio.wait_for(first, 60)
+    assert events[-1] == ("error", {"message": "the run was cancelled", "status": 409, "fatal": True})
+    assert "complete" not in [e for e, _ in events]
+    doc = await last_run(jp_fetch)
+    assert doc["running"] is False
+    assert doc["last_run"]["status"] == "cancelled"
+    assert processes_in(folder) == []
+    assert list((folder / "dashboards").glob("*.json")) == []
+
+
+@pytest.mark.timeout(300)
+async def test_a_client_that_leaves_stops_the_run(  # type: ignore[no-untyped-def]
+    jp_fetch, jp_root_dir, jp_serverapp, jp_http_port, jp_base_url, script
+):
+    import asyncio
+
+    folder = await analysed_project(jp_fetch, jp_root_dir)
+    script.delay = 30.0
+    body = json.dumps({"request": "Then I close the tab"}).encode()
+    reader, writer = await asyncio.open_connection("127.0.0.1", jp_http_port)
+    head = (f"POST {jp_base_url}orpheus/api/projects/shop/analyst HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"Authorization: token {jp_serverapp.identity_provider.token}\r\n"
+            f"Accept: text/event-stream\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n")
+    writer.write(head.encode() + body)
+    await writer.drain()
+    assert (await reader.readline()).startswith(b"HTTP/1.1 200")
+    await until(lambda: asyncio.sleep(0, bool(script.requests)), "claude never asked the model")
+    assert processes_in(folder)
+    writer.close()  # the tab is closed mid-run
+    await until(lambda: asyncio.sleep(0, not processes_in(folder)), "claude kept running after the client left")
+
+    async def ended() -> bool:
+        return (await last_run(jp_fetch))["running"] is False
+
+    await until(ended, "the run was not marked as ended")
+    assert (await last_run(jp_fetch))["last_run"]["status"] == "cancelled"
