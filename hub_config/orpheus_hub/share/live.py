@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from tornado.ioloop import IOLoop
 from traitlets import Float, Integer
 from traitlets.config import LoggingConfigurable
 
@@ -35,7 +36,7 @@ _CODES = ("o", "r")
 class Viewer(Protocol):
     """What the hub needs of a viewer socket."""
 
-    def send(self, message: str) -> None:
+    def send(self, message: str | bytes) -> None:
         """Queue one websocket text message (never blocks)."""
 
     def end(self, code: int, reason: str) -> None:
@@ -99,26 +100,47 @@ class Channel:
     backlog: deque[str] = field(default_factory=deque)
     backlog_bytes: int = 0
     viewers: set[Viewer] = field(default_factory=set)
+    batch_seconds: float = 0.0
+    outbox: list[str] = field(default_factory=list)
+    scheduled: bool = False
 
     def add(self, viewer: Viewer) -> None:
-        """A new viewer: the header, then the backlog, then live events."""
+        """A new viewer: the header, then the backlog (consecutive output as one event, so a
+        joining viewer costs a few messages), then live events."""
+        self.flush()
         self.viewers.add(viewer)
         viewer.send(json.dumps(self.header))
-        for line in self.backlog:
+        for line in parse_events("\n".join(self.backlog)):
             viewer.send(line)
 
     def publish(self, lines: Iterable[str]) -> None:
-        """Append events to the backlog (trimmed to its limit) and copy them to every viewer."""
+        """Append events to the backlog (trimmed to its limit) and queue them for the viewers:
+        what arrives within ``batch_seconds`` goes out as one message per viewer."""
         for line in lines:
             self.backlog.append(line)
             self.backlog_bytes += len(line)
-            for viewer in list(self.viewers):
-                viewer.send(line)
+            self.outbox.append(line)
         while self.backlog_bytes > self.backlog_limit and len(self.backlog) > 1:
             dropped = self.backlog.popleft()
             self.backlog_bytes -= len(dropped)
             if '"r"' in dropped:
                 self._resized(dropped)
+        if self.batch_seconds <= 0:
+            self.flush()
+        elif not self.scheduled and self.outbox:
+            self.scheduled = True
+            IOLoop.current().call_later(self.batch_seconds, self.flush)
+
+    def flush(self) -> None:
+        """Copy the queued events to every viewer, each message encoded once."""
+        self.scheduled = False
+        if not self.outbox:
+            return
+        messages = [m.encode() for m in parse_events("\n".join(self.outbox))]
+        self.outbox = []
+        for viewer in list(self.viewers):
+            for message in messages:
+                viewer.send(message)
 
     def _resized(self, line: str) -> None:
         """A resize left the backlog: late joiners start at that size."""
@@ -147,6 +169,10 @@ class LiveHub(LoggingConfigurable):
         4_000_000, help="Bytes queued for one viewer that is not reading; beyond, it is dropped "
         "(close 1013; the player reconnects)."
     ).tag(config=True)
+    batch_seconds = Float(
+        0.03, help="Events arriving within this many seconds go to each viewer as one message "
+        "(fewer messages per viewer; adds at most this delay). 0: send each feed message at once."
+    ).tag(config=True)
     check_seconds = Float(
         5.0, help="How often live shares are checked for expiry and their owner's account state "
         "(revocation cuts viewers at once)."
@@ -162,7 +188,8 @@ class LiveHub(LoggingConfigurable):
         if old is not None:
             old.feed.end(RESTARTED, "replaced by a new feed")
             old.close_viewers(RESTARTED, "the stream restarted")
-        channel = Channel(share_id, feed, header, int(self.backlog_bytes))
+        channel = Channel(share_id, feed, header, int(self.backlog_bytes),
+                          batch_seconds=float(self.batch_seconds))
         self.channels[share_id] = channel
         return channel
 
@@ -171,6 +198,7 @@ class LiveHub(LoggingConfigurable):
         channel = self.channels.get(share_id)
         if channel is not None and channel.feed is feed:
             del self.channels[share_id]
+            channel.flush()
             channel.close_viewers(ENDED, "the session ended")
 
     def cut(self, share_id: str, reason: str) -> None:

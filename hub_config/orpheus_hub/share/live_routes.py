@@ -112,7 +112,7 @@ class LiveViewHandler(PublicHandler, WebSocketHandler):
         """Viewers cannot send anything: the socket is closed, the message dropped."""
         self.end(live.POLICY, "viewers are read-only")
 
-    def send(self, message: str) -> None:
+    def send(self, message: str | bytes) -> None:
         """Queue one message; a viewer too far behind is dropped (it may reconnect)."""
         if self.ws_connection is None or self.pending > self.share_app.live.viewer_buffer_bytes:
             self.end(live.TOO_SLOW, "this viewer fell too far behind")
