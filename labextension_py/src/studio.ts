@@ -3,6 +3,7 @@ import { Contents } from '@jupyterlab/services';
 import { fileUploadIcon, infoIcon, shareIcon } from '@jupyterlab/ui-components';
 
 import { runAnalysis } from './analyze';
+import { analystWidget } from './analyst';
 import { analysisWidget } from './analysisView';
 import { IDashboardSummary, IProject, studioApi } from './api';
 import { chatWidget } from './chat';
@@ -51,7 +52,10 @@ export class StudioSections {
         ),
         iconButton(`Analyze the data of ${project.name}`, 'Analyze', () => void this.analyze(project.name)),
         iconButton(`Show the analysis of ${project.name}`, infoIcon, () => void this.showAnalysis(project.name)),
-        iconButton(`Chat with the data of ${project.name}`, 'Chat', () => this.chat(project.name))
+        iconButton(`Chat with the data of ${project.name}`, 'Chat', () => this.chat(project.name)),
+        iconButton(`Ask Claude to analyze the data of ${project.name}`, 'Claude', () =>
+          showInMain(this._host.app, analystWidget(this._host.app, project.name))
+        )
       ],
       files.map(f =>
         h(
