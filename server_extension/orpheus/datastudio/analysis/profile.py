@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import semantic
-from .arrays import as_numpy, from_numpy
+from .arrays import as_numpy, as_timestamps, from_numpy
 from .stats import numeric_stats, ratio, top_values
 
 SAMPLE_VALUES = 2000
@@ -78,7 +78,7 @@ class ColumnState:
         if self.kind == "other":
             arr = pa.array([None if v is None else str(v) for v in arr.to_pylist()], pa.string())
         if self.kind == "datetime" and pa.types.is_date(arr.type):
-            arr = arr.cast(pa.timestamp("s"))
+            arr = as_timestamps(arr)
         self.count += len(arr)
         if len(self.sample) < SAMPLE_VALUES:
             self._sample(arr)
