@@ -18,16 +18,19 @@ from tests.fakes.anthropic import FakeAnthropic
 from tests.harness.hub import Hub, make_hub
 from tests.harness.ports import free_port
 
-from .lab import CSV, PASSWORD, USER, Lab
+from .lab import ARTIFACTS, CHROMIUM_ARGS, CSV, PASSWORD, SAVED, USER, Lab
 from .model import Model
 
 REPO = Path(__file__).resolve().parents[2]
-ARTIFACTS = REPO / "test-artifacts" / "labextension"
 BUILT = REPO / "labextension_py" / "orpheus_lab" / "labextension"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 CLAUDE = REPO / "node_modules" / ".bin" / "claude"
 OPERATOR_KEY = "sk-ant-e2e-operator-key"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say where the browser tests' step screenshots are."""
+    if SAVED:
+        terminalreporter.write_line(f"Orpheus e2e: {len(SAVED)} step screenshots saved in {ARTIFACTS}/")
 
 
 @pytest.fixture(autouse=True)
@@ -79,7 +82,8 @@ def built_extension(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="package")
 def model() -> Iterator[Model]:
     """The fake Anthropic upstream the hub's gateway forwards to, with the e2e's script."""
-    with FakeAnthropic(api_key=OPERATOR_KEY) as fake:
+    fake = FakeAnthropic(api_key=OPERATOR_KEY)
+    with fake:
         yield Model(fake)
 
 
@@ -115,6 +119,16 @@ def lab_hub(tmp_path_factory: pytest.TempPathFactory, built_extension: Path, mod
 
 
 @pytest.fixture(scope="package")
+def no_key_hub(tmp_path_factory: pytest.TempPathFactory, built_extension: Path) -> Iterator[Hub]:
+    """The hub with no model key: its gateway, and so the Lab, say AI is off."""
+    hub = start_lab_hub(Path(tmp_path_factory.mktemp("no-key-hub")), built_extension, {"ANTHROPIC_API_KEY": ""})
+    try:
+        yield hub
+    finally:
+        hub.stop()
+
+
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     """Debian's Chromium, headless, driven by Playwright (no downloaded browser)."""
     with sync_playwright() as p:
@@ -123,16 +137,8 @@ def browser() -> Iterator[Browser]:
         b.close()
 
 
-@pytest.fixture(scope="package")
-def artifacts() -> Path:
-    """Where the step screenshots go (``test-artifacts/labextension/``)."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    return ARTIFACTS
-
-
 @contextmanager
-def signed_up_lab(hub: Hub, browser: Browser, artifacts: Path, files: Path, user: str = USER,
-                  prefix: str = "") -> Iterator[Lab]:
+def signed_up_lab(hub: Hub, browser: Browser, files: Path, user: str = USER, prefix: str = "") -> Iterator[Lab]:
     """Sign ``user`` up in the browser and wait for JupyterLab to load in their own server."""
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
@@ -145,7 +151,7 @@ def signed_up_lab(hub: Hub, browser: Browser, artifacts: Path, files: Path, user
     page.wait_for_url(re.compile(rf"/user/{user}/lab"), timeout=180_000)
     r = hub.api("POST", f"/users/{user}/tokens", json={"note": "e2e checks"})
     assert r.status_code in (200, 201), r.text
-    state = Lab(hub, context, page, f"{hub.url}/user/{user}/", r.json()["token"], artifacts, prefix=prefix)
+    state = Lab(hub, context, page, f"{hub.url}/user/{user}/", r.json()["token"], prefix=prefix)
     # Lab's terminal draws on a canvas; its screen-reader mode also keeps the text in the DOM.
     r = state.api("PUT", "lab/api/settings/@jupyterlab/terminal-extension:plugin",
                   data=json.dumps({"raw": json.dumps({"screenReaderMode": True})}))
@@ -156,6 +162,7 @@ def signed_up_lab(hub: Hub, browser: Browser, artifacts: Path, files: Path, user
     assert r.status_code in (200, 204), r.text
     page.reload()
     page.locator("#jp-main-dock-panel").wait_for()
+    page.locator("#jupyterlab-splash").wait_for(state="detached")
     (files / "sales.csv").write_text(CSV)
     state.state["csv"] = files / "sales.csv"
     try:
@@ -164,8 +171,15 @@ def signed_up_lab(hub: Hub, browser: Browser, artifacts: Path, files: Path, user
         context.close()
 
 
-@pytest.fixture(scope="module")
-def lab(lab_hub: Hub, browser: Browser, artifacts: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
-    """The signed-up user's Lab on the hub with a model."""
-    with signed_up_lab(lab_hub, browser, artifacts, tmp_path_factory.mktemp("e2e-files")) as state:
+@pytest.fixture(scope="package")
+def lab(lab_hub: Hub, browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    """The signed-up user's Lab on the hub with a model (one user for every module here)."""
+    with signed_up_lab(lab_hub, browser, tmp_path_factory.mktemp("e2e-files")) as state:
+        yield state
+
+
+@pytest.fixture(scope="package")
+def off_lab(no_key_hub: Hub, browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    """A new user's Lab on the hub without a model key."""
+    with signed_up_lab(no_key_hub, browser, tmp_path_factory.mktemp("off-files"), prefix="no-key-") as state:
         yield state

@@ -1,14 +1,16 @@
-"""The e2e's browser state: the signed-up user's page, API access and screenshots."""
+"""The e2e's browser state: the signed-up user's page, API access, screenshots and UI helpers."""
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import requests
-from playwright.sync_api import BrowserContext, Locator, Page, expect
+from playwright.sync_api import BrowserContext, ConsoleMessage, Frame, Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.harness.hub import Hub
 
@@ -19,6 +21,56 @@ CSV = "month,region,units,revenue\n" + "".join(
     for m in range(1, 13)
     for i, r in enumerate(["north", "south", "east"])
 )
+#: Every browser test's screenshots, named ``<test>--<step>.png`` (stable across runs).
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "labextension"
+#: The screenshots saved in this pytest run (the conftest prints the folder at the end).
+SAVED: list[Path] = []
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+TAB = ".lm-DockPanel-tabBar .lm-TabBar-tab"
+
+
+def screenshot(page: Page, step: str, prefix: str = "", full_page: bool = False) -> Path:
+    """Save a screenshot of ``step`` as ``ARTIFACTS/<prefix><test name>--<step>.png``."""
+    current = os.environ.get("PYTEST_CURRENT_TEST", "no-test").split("::")[-1].split(" ")[0]
+    test = re.sub(r"[^\w.-]+", "_", current)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{prefix}{test}--{step}.png"
+    page.screenshot(path=str(path), timeout=60_000, full_page=full_page)
+    SAVED.append(path)
+    return path
+
+
+def watch_console(page: Page) -> list[str]:
+    """Console errors (CSP violations among them), page errors and failed requests of ``page``."""
+    problems: list[str] = []
+
+    def on_console(msg: ConsoleMessage) -> None:
+        if msg.type == "error" or "Content Security Policy" in msg.text:
+            problems.append(f"console {msg.type}: {msg.text}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+    page.on("requestfailed", lambda req: problems.append(f"request failed: {req.url} ({req.failure})"))
+    return problems
+
+
+TRACES_JS = """() => Object.fromEntries(Array.from(document.querySelectorAll('[data-widget]'))
+  .filter(cell => cell.querySelector('.orpheus-plot'))
+  .map(cell => [cell.dataset.widget, cell.querySelectorAll('.orpheus-plot svg g.trace').length]))"""
+
+
+def drawn_traces(frame: Frame, charts: set[str], timeout: float = 120_000) -> dict[str, int]:
+    """Chart widget id -> plotly SVG traces drawn, once every chart in ``charts`` drew one
+    (or, when some never do within ``timeout`` ms, as they are then: the caller's check fails)."""
+    wanted = sorted(charts)
+    script = f"""() => {{ const drawn = ({TRACES_JS})();
+        return {wanted!r}.every(id => (drawn[id] || 0) > 0); }}"""
+    try:
+        frame.wait_for_function(script, timeout=timeout)
+    except PlaywrightTimeout:
+        pass
+    return dict(frame.evaluate(TRACES_JS))
 
 
 @dataclass
@@ -30,9 +82,7 @@ class Lab:
     page: Page
     base: str
     token: str
-    artifacts: Path
     prefix: str = ""
-    shots: list[str] = field(default_factory=list)
     state: dict[str, Any] = field(default_factory=dict)
 
     def api(self, method: str, path: str, **kw: Any) -> requests.Response:
@@ -40,11 +90,9 @@ class Lab:
         headers = {"Authorization": f"token {self.token}"}
         return requests.request(method, self.base + path, headers=headers, timeout=60, **kw)
 
-    def shot(self, name: str, page: Page | None = None) -> None:
-        """Save a screenshot of the step."""
-        path = self.artifacts / f"{self.prefix}{len(self.shots) + 1:02d}-{name}.png"
-        (page or self.page).screenshot(path=str(path), timeout=60_000)
-        self.shots.append(path.name)
+    def shot(self, step: str, page: Page | None = None) -> Path:
+        """Save a screenshot of the step (see :func:`screenshot`)."""
+        return screenshot(page or self.page, step, self.prefix)
 
 
 def show_panel(page: Page) -> Locator:
@@ -60,3 +108,47 @@ def show_panel(page: Page) -> Locator:
             continue
     expect(panel).to_be_visible()
     return panel
+
+
+def project_in_panel(page: Page, project: str) -> Locator:
+    """The side panel, refreshed, with ``project`` expanded."""
+    panel = show_panel(page)
+    panel.get_by_role("button", name="Refresh", exact=True).click()
+    toggle = panel.locator(f"[data-key='project:{project}']")
+    expect(toggle).to_be_visible()
+    if toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    return panel
+
+
+def close_dialog(page: Page, button: str) -> None:
+    """Press ``button`` in the open dialog and wait until no dialog is left over the page."""
+    page.locator(".jp-Dialog").get_by_role("button", name=button, exact=True).click()
+    expect(page.locator(".jp-Dialog")).to_have_count(0)
+
+
+def open_launcher(page: Page) -> None:
+    """Open a new Launcher in front (the + of the main area's tab bar)."""
+    page.locator("#jupyterlab-splash").wait_for(state="detached")  # the app has started
+    expect(page.locator(".jp-Dialog")).to_have_count(0)
+    page.locator(".lm-DockPanel-tabBar .lm-TabBar-addButton:visible").first.click()
+    expect(page.locator(".jp-Launcher:visible")).to_have_count(1)
+
+
+def launcher_card(page: Page, text: str) -> Locator:
+    """The Orpheus card of the visible launcher whose text has ``text``."""
+    return page.locator(".jp-Launcher:visible .jp-LauncherCard[data-category='Orpheus']", has_text=text)
+
+
+def open_session_tab(page: Page, project: str, session: dict[str, Any], title: str) -> Locator:
+    """The session's terminal tab in front, opened from its side-panel row when it is not open yet."""
+    tab = page.locator(TAB, has_text=title)
+    if tab.count():
+        tab.click()
+    else:
+        row = project_in_panel(page, project).locator(f"[data-session='{session['id']}']")
+        row.locator(".orpheus-Row-main").click()
+    expect(tab).to_be_visible()
+    expect(page.locator(f".orpheus-SessionTerminal[data-orpheus-session='{session['id']}']")).to_be_visible()
+    return tab

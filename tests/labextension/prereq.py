@@ -24,11 +24,11 @@ def ok(response: Any, what: str) -> Any:
     return response.json() if response.content else None
 
 
-def project(lab: Lab) -> str:
-    """The journey's project, holding ``data/sales.csv``."""
+def project(lab: Lab, data: bool = True) -> str:
+    """The journey's project, holding ``data/sales.csv`` (unless ``data`` is false)."""
     if lab.api("GET", f"orpheus/api/projects/{PROJECT}").status_code == 404:
         ok(lab.api("POST", "orpheus/api/projects", json={"name": PROJECT}), "the project")
-    if lab.api("GET", f"api/contents/{DATA}?content=0").status_code == 404:
+    if data and lab.api("GET", f"api/contents/{DATA}?content=0").status_code == 404:
         folder = DATA.rsplit("/", 1)[0]
         if lab.api("GET", f"api/contents/{folder}?content=0").status_code == 404:
             ok(lab.api("PUT", f"api/contents/{folder}", data=json.dumps({"type": "directory"})), "the data folder")
@@ -45,7 +45,7 @@ def session(lab: Lab) -> dict[str, Any]:
     if not mine:
         mine = [ok(lab.api("POST", "orpheus/api/sessions", json={"title": TITLE, "project": PROJECT}), "a session")]
     lab.state["session"] = mine[0]
-    return mine[0]
+    return dict(mine[0])
 
 
 def analysed(lab: Lab) -> dict[str, Any]:

@@ -7,17 +7,17 @@ the CSV file with the standard library.
 
 from __future__ import annotations
 
-import csv
 import html
 import json
 import re
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from orpheus.datastudio.dashboards.frames import format_kpi
+from tests.labextension.kpis import expected_cards, reference
 
 # The documented rules: below 10,000 the full number (thousands separators; two
 # decimals unless whole); from 10,000 one decimal with K (thousands), M (millions),
@@ -72,49 +72,11 @@ def test_format_kpi_table(fmt: str, value: float | int | None, expected: str) ->
     assert format_kpi({"format": fmt}, value) == expected
 
 
-# ---- a reference formatter written independently (Decimal, explicit thresholds) ----
-
-def _reference(value: Decimal, fmt: str) -> str:
-    sign = "-" if value < 0 else ""
-    size = abs(value)
-    prefix = "$" if fmt == "currency" else ""
-    if fmt == "integer":
-        size = size.quantize(Decimal(1), ROUND_HALF_EVEN)
-    if size < 10_000:
-        places = Decimal(1) if fmt == "integer" or size == size.to_integral_value() else Decimal("0.01")
-        text = f"{size.quantize(places, ROUND_HALF_EVEN):,}"
-        return f"{sign}{prefix}{text}"
-    units = [(Decimal(10) ** 3, "K"), (Decimal(10) ** 6, "M"), (Decimal(10) ** 9, "B"),
-             (Decimal(10) ** 12, "T")]
-    for i, (limit, suffix) in enumerate(units):
-        scaled = (size / limit).quantize(Decimal("0.1"), ROUND_HALF_EVEN)
-        if scaled < 1000 or i == len(units) - 1:
-            return f"{sign}{prefix}{scaled:,}{suffix}"
-    raise AssertionError("unreachable")
-
-
-def _column(rows: list[dict[str, str]], name: str) -> list[Decimal]:
-    return [Decimal(r[name]) for r in rows if r[name] != ""]
-
-
-def _expected_cards(path: Path, spec: dict[str, Any]) -> dict[str, str]:
-    with path.open(newline="", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    out = {}
-    for w in spec["widgets"]:
-        if w["type"] != "kpi":
-            continue
-        if w["aggregation"] == "count" and not w.get("column"):
-            value = Decimal(len(rows))
-        else:
-            values = _column(rows, w["column"])
-            agg = w["aggregation"]
-            assert agg in ("sum", "mean"), w
-            value = sum(values, Decimal(0))
-            if agg == "mean":
-                value /= len(values)
-        out[w["title"]] = _reference(value, w.get("format", "number"))
-    return out
+@pytest.mark.parametrize(("fmt", "value", "expected"),
+                         [row for row in TABLE if isinstance(row[1], int | float) and row[1] == row[1]])
+def test_the_independent_reference_agrees_with_the_table(fmt: str, value: float, expected: str) -> None:
+    """The browser tests compare cards with ``reference``: it must follow the same rules."""
+    assert reference(Decimal(str(value)), fmt) == expected
 
 
 def _write_sales(folder: Path) -> Path:
@@ -139,7 +101,7 @@ async def test_generated_dashboard_kpis_match_the_file(jp_fetch: Any, jp_root_di
     r = await jp_fetch("orpheus", "api", "projects", "shop", "dashboards", "generate",
                        method="POST", body=json.dumps({"table": "sales.csv"}))
     spec = json.loads(r.body)["spec"]
-    expected = _expected_cards(source, spec)
+    expected = expected_cards(source, spec)
     # The file was built so each scale and sign is present: a sum of 223,973 in K, a mean
     # above 10,000, a negative currency mean and a small row count.
     assert {w.get("column") for w in spec["widgets"] if w["type"] == "kpi"} >= {

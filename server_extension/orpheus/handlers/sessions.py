@@ -35,11 +35,15 @@ class SessionsBase(OrpheusHandler):
         return self.orpheus.sessions
 
     def form(self) -> dict[str, Any]:
-        """Fields of a multipart/urlencoded form, or of a JSON object body."""
+        """Fields of a multipart/urlencoded form, or of a JSON object body, exactly as sent.
+
+        Not ``get_body_argument``: it turns control characters into spaces, so a title
+        the JSON body would refuse for them was silently rewritten instead.
+        """
         content_type = self.request.headers.get("Content-Type", "")
         if content_type.startswith("application/json"):
             return self.get_json_object()
-        return {k: self.get_body_argument(k) for k in self.request.body_arguments}
+        return {k: self.decode_argument(v[-1], k) for k, v in self.request.body_arguments.items()}
 
 
 def parse_size(form: dict[str, Any]) -> tuple[int, int] | None:

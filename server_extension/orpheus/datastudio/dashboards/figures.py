@@ -135,9 +135,11 @@ def _scatter(w: dict[str, Any], df: pd.DataFrame) -> tuple[go.Figure, str]:
     x, y, color = enc["x"], enc["y"], enc.get("color")
     data, sampled = _sample(df.dropna(subset=[x, y]))
     fig = go.Figure()
+    # SVG, not WebGL (scattergl): at most MAX_POINTS points draw fine as SVG, and in a
+    # browser without WebGL (software rendering, remote desktops) a WebGL scatter is blank.
     for name, part in _split(data, color):
-        fig.add_scattergl(x=part[x], y=part[y], mode="markers", name=name or y,
-                          marker={"size": 5, "opacity": 0.6})
+        fig.add_scatter(x=part[x], y=part[y], mode="markers", name=name or y,
+                        marker={"size": 5, "opacity": 0.6})
     fig.update_layout(xaxis_title=x, yaxis_title=y)
     return fig, f"sample of {MAX_POINTS:,} rows" if sampled else ""
 
