@@ -46,6 +46,7 @@ def physical_kind(typ: pa.DataType) -> str:
 NUMERIC_KINDS = ("integer", "float", "datetime")
 RAW_DISTINCT_SHARE = 0.05  # numeric columns with more distinct values per batch keep raw values
 HASH_BELOW = 0.9  # raw columns whose first batch repeated values are counted by hashing, not sorting
+RAW_TEXT_SHARE = 0.5  # text with more distinct values per batch is held and counted once at the end
 
 
 
@@ -57,7 +58,10 @@ class ColumnState:
     as NumPy arrays (8 bytes a value) and are sorted once at the end: exact
     quantiles, distincts and top values from run lengths. Text, booleans and
     numbers with few distinct values keep per-batch value counts, merged by
-    dictionary-encoding the values and summing counts per code.
+    dictionary-encoding the values and summing counts per code. Text whose
+    first batch is mostly distinct values is held as is (up to ``COMPACT_AT``
+    values) and counted in one pass: per-batch counts would hash nearly every
+    value twice, once per batch and again when merged.
     """
 
     name: str
@@ -72,6 +76,8 @@ class ColumnState:
     final: tuple[pa.Array, np.ndarray] | None = None
     raw: bool | None = None
     first_share: float = 1.0
+    texts: list[pa.Array] = field(default_factory=list)
+    held: int = 0
 
     def update(self, arr: pa.Array) -> None:
         """Fold one batch's column into the state."""
@@ -88,6 +94,12 @@ class ColumnState:
         if self.kind in NUMERIC_KINDS and self._raw(arr):
             self.nulls += arr.null_count
             self._numbers(arr.drop_null() if arr.null_count else arr)
+            return
+        if self.kind == "string" and self._raw_text(arr):
+            self.texts.append(arr)
+            self.held += len(arr)
+            if self.held > COMPACT_AT:
+                self._count_held()
             return
         self._count(pc.value_counts(arr))
 
@@ -133,6 +145,20 @@ class ColumnState:
             self.raw = self.first_share > RAW_DISTINCT_SHARE
         return self.raw
 
+    def _raw_text(self, arr: pa.Array) -> bool:
+        """Hold plain text whose first batch is mostly distinct values (decided once)."""
+        if self.raw is None:
+            plain = pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)
+            share = pc.count_distinct(arr).as_py() / max(len(arr) - arr.null_count, 1)
+            self.raw = plain and share > RAW_TEXT_SHARE
+        return bool(self.raw)
+
+    def _count_held(self) -> None:
+        """Count the held text in one pass (first-seen order, as per-batch counts merge to)."""
+        if self.texts:
+            texts, self.texts, self.held = self.texts, [], 0
+            self._count(pc.value_counts(pa.chunked_array(texts)))
+
     def _numbers(self, valid: pa.Array) -> None:
         if self.kind == "datetime":
             self.unit = valid.type.unit
@@ -162,7 +188,7 @@ class ColumnState:
         if self.numbers:
             values = sum(len(n) for n in self.numbers)
             return values * (3.0 if self.first_share >= HASH_BELOW else 1.0)
-        return float(self.pending)
+        return float(self.pending + self.held)
 
     def distribution(self) -> tuple[pa.Array, np.ndarray]:
         """Distinct values (sorted for orderable kinds) and their counts (computed once)."""
@@ -174,6 +200,7 @@ class ColumnState:
     def _distribution(self) -> tuple[pa.Array, np.ndarray]:
         if self.kind in NUMERIC_KINDS and self.raw:
             return self._sorted_runs()
+        self._count_held()
         if not self.chunks:
             return pa.nulls(0), np.zeros(0, dtype=np.int64)
         values, counts = self._merged()
