@@ -9,13 +9,16 @@ deletes or writes a path a user can influence goes through it.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tornado import web
+if TYPE_CHECKING:
+    from tornado import web
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -58,13 +61,28 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-class OutsideRoot(web.HTTPError):
-    """A path that resolves (symlinks followed) outside the folder it must stay in: a 403."""
+@functools.cache
+def _outside_root() -> Callable[[str, str], web.HTTPError]:
+    # tornado.web is imported on first use: the analysis CLI and its benchmark never need it
+    # (a tenth of a second at process start).
+    from tornado import web
 
-    def __init__(self, what: str, within: str) -> None:
-        super().__init__(403, f"{what} is a link that leads outside {within}; "
-                              "it was not followed (nothing was read or written there)")
-        self.what = what
+    class OutsideRoot(web.HTTPError):
+        """A path that resolves (symlinks followed) outside the folder it must stay in: a 403."""
+
+        def __init__(self, what: str, within: str) -> None:
+            super().__init__(403, f"{what} is a link that leads outside {within}; "
+                                  "it was not followed (nothing was read or written there)")
+            self.what = what
+
+    return OutsideRoot
+
+
+def __getattr__(name: str) -> Any:
+    """``OutsideRoot``: the 403 :class:`tornado.web.HTTPError` of :func:`contain`, made on first use."""
+    if name == "OutsideRoot":
+        return _outside_root()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _inside(real_root: str, real: str) -> bool:
@@ -87,5 +105,5 @@ def contain(root: Path, candidate: Path, what: str, within: str = "the project")
     ``within`` names the root (``"the project"``, ``"your Jupyter root"``).
     """
     if not is_within(root, candidate):
-        raise OutsideRoot(what, within)
+        raise _outside_root()(what, within)
     return candidate
