@@ -11,16 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 import signal
 from datetime import datetime, timedelta, timezone
-from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import jinja2
-from jupyter_core.paths import jupyter_path
 from jupyterhub.services.auth import HubOAuth
 from tornado import web
 from tornado.httpserver import HTTPServer
@@ -30,7 +27,7 @@ from traitlets.config import Application
 
 from ..accounts.clock import Clock
 from ..paths import node_bin_dir, templates_dir
-from . import live_routes, owner_api, pages, previews, snapshots, views
+from . import live_routes, owner_api, pages, previews, snapshots, staticfiles, views
 from .accountstate import DELETED, AccountStates, AccountStateUnavailable
 from .base import HealthHandler, NotFoundHandler, mask_tokens
 from .live import LiveHub
@@ -183,27 +180,8 @@ class ShareService(Application):  # type: ignore[misc]
         self.bundle_static()
 
     def bundle_static(self) -> None:
-        """Copy the asciinema player and plotly.js next to our own files; never a CDN."""
-        static = Path(self.static_dir)
-        static.mkdir(parents=True, exist_ok=True)
-        wanted = {
-            Path(self.player_dir) / "asciinema-player.min.js": "asciinema-player.min.js",
-            Path(self.player_dir) / "asciinema-player.css": "asciinema-player.css",
-        }
-        spec = find_spec("plotly")
-        if spec and spec.origin:
-            wanted[Path(spec.origin).parent / "package_data" / "plotly.min.js"] = "plotly.min.js"
-        # require.js for notebook pages (nbconvert points at a CDN): Voila's copy.
-        for base in jupyter_path("voila", "templates", "base", "static"):
-            if (Path(base) / "require.min.js").is_file():
-                wanted[Path(base) / "require.min.js"] = "require.min.js"
-                break
-        for source, name in wanted.items():
-            if source.is_file():
-                shutil.copyfile(source, static / name)
-            else:
-                self.log.error("Missing %s; run `make install` (npm ci) to bundle it", source)
-        shutil.copyfile(Path(__file__).parent / "share.css", static / "share.css")
+        """Copy the asciinema player, plotly.js and require.js next to our own files; never a CDN."""
+        staticfiles.bundle(Path(self.static_dir), Path(self.player_dir), self.log)
 
     def make_app(self) -> web.Application:
         """The tornado application, every route under the service prefix."""
@@ -283,20 +261,6 @@ class ShareService(Application):  # type: ignore[misc]
         await asyncio.to_thread(self.shares.revoke, share_id, self.clock.now())
         await asyncio.to_thread(self.snapshots.prune, share_id, None)
 
-    async def check_live(self) -> None:
-        """Cut live shares that expired, were revoked elsewhere or whose owner is blocked."""
-        for share_id in list(self.live.channels):
-            share = await asyncio.to_thread(self.shares.get, share_id)
-            if share is None or share.is_expired(self.clock.now()):
-                self.live.cut(share_id, "this share link expired or was revoked")
-                continue
-            try:
-                account = await self.accounts.get(share.owner, stale_ok=True)
-            except AccountStateUnavailable:
-                continue
-            if not account.active:
-                self.live.cut(share_id, "the account that shared this is no longer active")
-
     async def sweep_owners(self) -> None:
         """Revoke the shares of owners the hub reports deleted (a reused name inherits nothing)."""
         for owner in await asyncio.to_thread(self.shares.owners):
@@ -317,7 +281,7 @@ class ShareService(Application):  # type: ignore[misc]
         loop = IOLoop.current()
         PeriodicCallback(self.purge_expired, self.purge_interval_seconds * 1000).start()
         PeriodicCallback(self.sweep_owners, self.owner_sweep_seconds * 1000).start()
-        PeriodicCallback(self.check_live, self.live.check_seconds * 1000).start()
+        PeriodicCallback(lambda: self.live.check(self), self.live.check_seconds * 1000).start()
         # The hub stops managed services with SIGTERM: stop serving cleanly.
         signal.signal(signal.SIGTERM, lambda *_: loop.add_callback_from_signal(loop.stop))
         try:

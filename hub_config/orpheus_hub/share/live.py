@@ -14,15 +14,21 @@ when a viewer fell too far behind, 1008 when a viewer sent something.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from tornado.ioloop import IOLoop
 from traitlets import Float, Integer
 from traitlets.config import LoggingConfigurable
+
+from .accountstate import AccountStateUnavailable
+
+if TYPE_CHECKING:
+    from .app import ShareService
 
 ENDED = 1000
 RESTARTED = 1012
@@ -211,6 +217,20 @@ class LiveHub(LoggingConfigurable):
     def live(self, share_id: str) -> Channel | None:
         """The channel of a share whose owner's feed is connected."""
         return self.channels.get(share_id)
+
+    async def check(self, app: ShareService) -> None:
+        """Cut live shares that expired, were revoked elsewhere or whose owner is blocked."""
+        for share_id in list(self.channels):
+            share = await asyncio.to_thread(app.shares.get, share_id)
+            if share is None or share.is_expired(app.clock.now()):
+                self.cut(share_id, "this share link expired or was revoked")
+                continue
+            try:
+                account = await app.accounts.get(share.owner, stale_ok=True)
+            except AccountStateUnavailable:
+                continue
+            if not account.active:
+                self.cut(share_id, "the account that shared this is no longer active")
 
     def viewer_count(self) -> int:
         """Viewers connected across all channels."""
