@@ -19,7 +19,6 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.csv as pa_csv
-import pyarrow.parquet as pq
 
 from ...filetypes import content_problem
 from .csvranges import csv_ranges
@@ -251,6 +250,8 @@ def _first_line(message: str) -> str:
 def _parquet_sources(
     path: Path, label: str, head: bytes, size: int, max_columns: int, block_size: int
 ) -> list[TableSource]:
+    import pyarrow.parquet as pq  # with pyarrow.fs (S3, HDFS): only for Parquet files
+
     try:
         meta = pq.ParquetFile(path)
     except (pa.ArrowException, OSError) as e:
