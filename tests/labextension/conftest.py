@@ -61,9 +61,8 @@ def wait_for_share_service(hub: Hub, seconds: float = 60) -> None:
                 f"the hub log is {hub.log_path}", pytrace=False)
 
 
-@pytest.fixture(scope="package")
-def built_extension(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A Jupyter data folder whose ``labextensions/orpheus-lab`` is this checkout's build.
+def link_build(folder: Path) -> Path:
+    """``folder`` made a Jupyter data folder whose ``labextensions/orpheus-lab`` is this checkout's build.
 
     Put first on ``JUPYTER_PATH``, it wins over a copy installed in the venv, so the
     browser runs the front end as built from these sources. Without a build the tests
@@ -72,11 +71,16 @@ def built_extension(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if not (BUILT / "package.json").is_file():
         pytest.fail(f"the lab extension is not built ({BUILT / 'package.json'} is missing): "
                     "run `make install` (or `jlpm build` in labextension_py) first", pytrace=False)
-    folder = Path(tmp_path_factory.mktemp("jupyter-data"))
     folder.chmod(0o755)  # bound read-only into each user's sandbox, readable by their uid
     (folder / "labextensions").mkdir()
     (folder / "labextensions" / "orpheus-lab").symlink_to(BUILT, target_is_directory=True)
     return folder
+
+
+@pytest.fixture(scope="package")
+def built_extension(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A Jupyter data folder holding this checkout's build (see :func:`link_build`)."""
+    return link_build(Path(tmp_path_factory.mktemp("jupyter-data")))
 
 
 @pytest.fixture(scope="package")

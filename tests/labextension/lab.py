@@ -28,6 +28,9 @@ SAVED: list[Path] = []
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 TAB = ".lm-DockPanel-tabBar .lm-TabBar-tab"
+# Up to 20 s for the page to reach a state (not 5): the machine running these is often
+# shared, and a terminal or a kernel can take that long to start there. Never a timing check.
+expect.set_options(timeout=20_000)
 
 
 def screenshot(page: Page, step: str, prefix: str = "", full_page: bool = False) -> Path:

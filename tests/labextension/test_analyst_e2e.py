@@ -17,8 +17,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.fakes.analyst import FINDINGS, JOINED, AnalystScript
+from tests.server_extension.datastudio.test_voila_render import TRACES_JS
 
-from .lab import Lab, drawn_traces, project_in_panel
+from .lab import Lab, project_in_panel
 from .model import Model
 from .prereq import ok
 
@@ -81,6 +82,9 @@ def test_claude_analyses_two_tables_into_a_dashboard_and_a_notebook(lab: Lab, an
     expect(log).to_contain_text("JOINED 500 REGIONS 4")  # the Python Claude ran on the two tables
     expect(view.locator("[role=alert]")).to_have_count(0)
     expect(view.get_by_role("button", name="Ask Claude to analyze")).to_be_enabled()
+    # the side panel is refreshed: the new dashboard and the joined data file are listed
+    expect(page.locator("#orpheus-panel [data-dashboard]", has_text="Orders by region")).to_have_count(1)
+    expect(page.locator("#orpheus-panel")).to_contain_text(JOINED)
     lab.shot("analyst-done")
     assert analyst.requests, "the analyst never reached the fake model through the gateway"
 
@@ -97,9 +101,11 @@ def test_claude_analyses_two_tables_into_a_dashboard_and_a_notebook(lab: Lab, an
             break
         page.wait_for_timeout(500)
     assert frame is not None, "the dashboard panel never loaded Voila"
-    traces = drawn_traces(frame, {"by-region", "amounts"}, timeout=240_000)
-    lab.shot("analyst-dashboard")
-    assert traces == {"by-region": 1, "amounts": 1}
+    try:  # every chart drawn: plotly has set data and layout (with the widget id) on each figure
+        frame.wait_for_function(f"Object.keys(({TRACES_JS})()).length >= 2", timeout=240_000)
+    finally:
+        lab.shot("analyst-dashboard")
+    assert frame.evaluate(TRACES_JS) == {"by-region": 1, "amounts": 1}
 
     open_analyst(page, PROJECT)  # back to the analyst tab
     page.locator(".orpheus-Analyst:visible").get_by_role("button", name=re.compile("^Notebook: analyst-")).click()

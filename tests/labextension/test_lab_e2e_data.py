@@ -59,7 +59,7 @@ def test_05_upload_and_analyze_a_csv_with_progress(lab: Lab) -> None:
         panel.get_by_role("button", name=f"Upload data files to {PROJECT}").click()
     chooser.value.set_files(str(lab.state["csv"]))
     expect(panel.get_by_role("button", name=re.compile(r"^sales\.csv"))).to_be_visible()
-    panel.get_by_role("button", name=f"Analyze the data of {PROJECT}").click()
+    panel.get_by_role("button", name=f"Analyze the data of {PROJECT}", exact=True).click()
     progress = panel.locator(f"[data-progress='{PROJECT}']")
     expect(progress).to_contain_text("100 %", timeout=120_000)
     assert progress.locator("progress").get_attribute("value") == "100"

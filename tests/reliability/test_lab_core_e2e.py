@@ -1,10 +1,11 @@
-"""Issue 14 items 3-6 in the Lab, in Chromium against a real hub WITHOUT a model key.
+"""Issue 14 items 4-6 in the Lab, in Chromium against a real hub WITHOUT a model key.
 
-AI off is shown before any input (launcher cards, the new-session dialog); the
-new-session dialog takes titles in any script and shows the folder names live;
-after a server restart a restored session tab becomes "Session ended" with a
-working Resume (never a plain shell); a revoked account gets one dialog with
-the hub's reason.
+The new-session dialog takes titles in any script and shows the folder names
+live; after a server restart a restored session tab becomes "Session ended"
+with a working Resume (never a plain shell); a revoked account gets one dialog
+with the hub's reason. Each test runs on its own (the revoked one with its own
+user). AI off in the Lab is ``tests/labextension/test_lab_no_key_e2e.py``.
+Screenshots: ``test-artifacts/labextension/`` (``core-`` prefix).
 """
 
 from __future__ import annotations
@@ -13,18 +14,28 @@ import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
 from playwright.sync_api import Browser, expect, sync_playwright
 
 from tests.harness.hub import Hub
-from tests.labextension.conftest import ARTIFACTS, BUILT, CHROMIUM_ARGS, signed_up_lab, start_lab_hub
-from tests.labextension.lab import USER, Lab, show_panel
+from tests.labextension.conftest import link_build, signed_up_lab, start_lab_hub
+from tests.labextension.lab import (
+    CHROMIUM_ARGS,
+    TAB,
+    USER,
+    Lab,
+    launcher_card,
+    open_launcher,
+    project_in_panel,
+    show_panel,
+)
 
 pytestmark = pytest.mark.slow
 
-CARDS = ".jp-LauncherCard[data-category='Orpheus']"
+REVOKED_USER = "vega"
 
 
 @pytest.fixture(autouse=True)
@@ -40,12 +51,7 @@ def jp_server_cleanup() -> None:
 @pytest.fixture(scope="module")
 def no_key_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
     """The hub with no model key: the gateway says AI is off."""
-    if not (BUILT / "package.json").is_file():
-        pytest.fail("the lab extension is not built: run `jlpm build` in labextension_py", pytrace=False)
-    data = Path(tmp_path_factory.mktemp("jupyter-data"))
-    data.chmod(0o755)
-    (data / "labextensions").mkdir()
-    (data / "labextensions" / "orpheus-lab").symlink_to(BUILT, target_is_directory=True)
+    data = link_build(Path(tmp_path_factory.mktemp("jupyter-data")))
     hub = start_lab_hub(Path(tmp_path_factory.mktemp("core-hub")), data, {"ANTHROPIC_API_KEY": ""})
     try:
         yield hub
@@ -54,17 +60,21 @@ def no_key_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
 
 
 @pytest.fixture(scope="module")
-def lab(no_key_hub: Hub, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
-    """The signed-up user's Lab."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless."""
     with sync_playwright() as p:
-        browser: Browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         try:
-            with signed_up_lab(no_key_hub, browser, ARTIFACTS, tmp_path_factory.mktemp("files"),
-                               prefix="core-") as state:
-                yield state
+            yield b
         finally:
-            browser.close()
+            b.close()
+
+
+@pytest.fixture(scope="module")
+def lab(no_key_hub: Hub, browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    """The signed-up user's Lab."""
+    with signed_up_lab(no_key_hub, browser, tmp_path_factory.mktemp("files"), prefix="core-") as state:
+        yield state
 
 
 def wait_for_saved_tab(lab: Lab, name: str, seconds: float = 60) -> None:
@@ -79,43 +89,51 @@ def wait_for_saved_tab(lab: Lab, name: str, seconds: float = 60) -> None:
         time.sleep(0.5)
 
 
-def wait_until_stopped(hub: Hub, seconds: float = 120) -> None:
+def wait_until_stopped(hub: Hub, user: str, seconds: float = 120) -> None:
     """Return once the hub has stopped the revoked user's server."""
     deadline = time.monotonic() + seconds
-    while hub.api("GET", f"/users/{USER}").json().get("servers"):
+    while hub.api("GET", f"/users/{user}").json().get("servers"):
         assert time.monotonic() < deadline, "the hub never stopped the revoked user's server"
         time.sleep(0.5)
 
 
-def test_ai_off_shown_and_titles_in_any_script(lab: Lab) -> None:
+def test_titles_in_any_script_with_live_folder_names(lab: Lab) -> None:
     page = lab.page
-    llm = lab.api("GET", "orpheus/api/llm").json()
-    assert llm["enabled"] is False
-    assert llm["message"]
-    card = page.locator(CARDS, has_text="Claude session")
-    expect(card).to_contain_text("(AI off)")
-    expect(page.locator(CARDS, has_text="Chat with data")).to_contain_text("(AI off)")
-    card.click()
+    before = {s["id"] for s in lab.api("GET", "orpheus/api/sessions").json()["sessions"]}
+    open_launcher(page)
+    launcher_card(page, "Claude session").click()
     dialog = page.locator(".jp-Dialog")
-    note = dialog.get_by_role("note", name="AI is off")
-    expect(note).to_be_visible()
-    expect(note).to_contain_text(llm["message"])
     page.get_by_label("Title").fill("売上 レポート")
+    page.get_by_label("Project", exact=True).select_option(label="New project…")
     page.get_by_label("New project name").fill("Sales Q3")
     expect(dialog.locator(".orpheus-SlugPreview", has_text="Project folder: sales-q3")).to_be_visible()
     expect(dialog.locator(".orpheus-SlugPreview", has_text="Session folder:")).to_be_visible()
-    lab.shot("session-dialog-ai-off")
+    lab.shot("session-dialog-titles")
     dialog.get_by_role("button", name="Create the session").click()
-    expect(page.locator(".orpheus-SessionTerminal")).to_be_visible()
-    sessions = lab.api("GET", "orpheus/api/sessions").json()["sessions"]
-    assert [(s["title"], s["project"]) for s in sessions] == [("売上 レポート", "sales-q3")]
-    lab.state["session"] = sessions[0]
+    expect(dialog).to_have_count(0)
+    expect(page.locator(TAB, has_text="売上 レポート")).to_be_visible()
+    made = [s for s in lab.api("GET", "orpheus/api/sessions").json()["sessions"] if s["id"] not in before]
+    assert [(s["title"], s["project"]) for s in made] == [("売上 レポート", "sales-q3")]
+    projects = {p["name"]: p.get("title") for p in lab.api("GET", "orpheus/api/projects").json()["projects"]}
+    assert projects["sales-q3"] == "Sales Q3"
+
+
+def open_new_session(lab: Lab, title: str) -> dict[str, Any]:
+    """A session made through the API, its terminal opened from the side panel."""
+    if lab.api("GET", "orpheus/api/projects/restore-check").status_code == 404:
+        r = lab.api("POST", "orpheus/api/projects", json={"name": "restore-check"})
+        assert r.status_code == 201, r.text
+    r = lab.api("POST", "orpheus/api/sessions", json={"title": title, "project": "restore-check"})
+    assert r.status_code == 201, r.text
+    session = dict(r.json())
+    row = project_in_panel(lab.page, "restore-check").locator(f"[data-session='{session['id']}']")
+    row.locator(".orpheus-Row-main").click()
+    expect(lab.page.locator(f".orpheus-SessionTerminal[data-orpheus-session='{session['id']}']")).to_be_visible()
+    return session
 
 
 def test_restored_session_tab_after_a_restart_offers_resume(lab: Lab) -> None:
-    session = lab.state.get("session")
-    if session is None:
-        pytest.skip("needs the session of the first test")
+    session = open_new_session(lab, "Restore me")
     hub = lab.hub
     name = f"orpheus_{session['id']}"
     wait_for_saved_tab(lab, name)  # the Lab saves its workspace a moment after a change
@@ -133,24 +151,28 @@ def test_restored_session_tab_after_a_restart_offers_resume(lab: Lab) -> None:
     terminals = [t["name"] for t in lab.api("GET", "api/terminals").json()]
     assert name not in terminals  # the plain shell the restore made is gone
     ended.get_by_role("button", name=re.compile("^Resume session")).click()
-    expect(page.locator(".orpheus-SessionTerminal")).to_be_visible()
+    expect(page.locator(f".orpheus-SessionTerminal[data-orpheus-session='{session['id']}']")).to_be_visible()
     expect(ended).to_have_count(0)
     resumed = lab.api("GET", f"orpheus/api/sessions/{session['id']}").json()
     assert resumed["terminal"] == name
 
 
-def test_revoked_account_gets_one_dialog_with_the_reason(lab: Lab) -> None:
-    hub = lab.hub
-    assert hub.api("POST", f"/orpheus/users/{USER}/revoke").status_code == 200
-    page = lab.page
-    wait_until_stopped(hub)
-    # Any Orpheus request now fails the way a stopped server makes it fail: refresh the side panel.
-    show_panel(page).get_by_role("button", name="Refresh").click()
-    blocked = page.locator(".jp-Dialog .orpheus-Blocked[data-account-state='revoked']")
-    expect(blocked).to_be_visible()
-    expect(blocked).to_contain_text("revoked")
-    expect(page.locator(".jp-Dialog")).to_have_count(1)
-    expect(page.locator(".jp-Dialog").get_by_role("button", name="Log out")).to_be_visible()
-    lab.shot("account-revoked-dialog")
+def test_revoked_account_gets_one_dialog_with_the_reason(
+    no_key_hub: Hub, browser: Browser, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    files = tmp_path_factory.mktemp("revoked-files")
+    with signed_up_lab(no_key_hub, browser, files, user=REVOKED_USER, prefix="core-") as lab:
+        hub = lab.hub
+        assert hub.api("POST", f"/orpheus/users/{REVOKED_USER}/revoke").status_code == 200
+        page = lab.page
+        wait_until_stopped(hub, REVOKED_USER)
+        # Any Orpheus request now fails the way a stopped server makes it fail: refresh the side panel.
+        show_panel(page).get_by_role("button", name="Refresh").click()
+        blocked = page.locator(".jp-Dialog .orpheus-Blocked[data-account-state='revoked']")
+        expect(blocked).to_be_visible()
+        expect(blocked).to_contain_text("revoked")
+        expect(page.locator(".jp-Dialog")).to_have_count(1)
+        expect(page.locator(".jp-Dialog").get_by_role("button", name="Log out")).to_be_visible()
+        lab.shot("account-revoked-dialog")
     state = requests.get(f"{hub.url}/hub/orpheus/account-state", timeout=30)
     assert state.status_code == 401  # no cookie here: signed out, as the contract says
