@@ -130,9 +130,12 @@ export class SessionForm extends Widget {
     this._projectFolder.update();
   }
 
-  /** Show why the server refused the form (empty to clear). */
+  /** Show why the server refused the form (empty to clear), scrolled into view in a long form. */
   showError(message: string): void {
     this._error.textContent = message;
+    if (message) {
+      this._error.scrollIntoView({ block: 'nearest' });
+    }
   }
 
   dispose(): void {
