@@ -1,18 +1,24 @@
 """Issue 14 item 1: a shared dashboard (Data Studio's static export, plotly inlined) and a
-shared notebook render in real headless Chromium, anonymously, with no CSP violation."""
+shared notebook render in real headless Chromium, anonymously, with no CSP violation.
+
+Each test runs alone. The dashboard made from the Lab's own side panel is checked the
+same way in ``tests/labextension/test_lab_e2e_data.py``; screenshots go to
+``test-artifacts/labextension/``."""
 
 from __future__ import annotations
 
 import json
+import tarfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
-from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from orpheus.datastudio.dashboards.static import render_html
 from tests.hub.share.content import tar_bytes
+from tests.labextension.lab import CHROMIUM_ARGS, drawn_traces, screenshot, watch_console
 from tests.server_extension.datastudio import datasets
 from tests.server_extension.datastudio.specs import EXPECTED_TRACES, trial_spec
 
@@ -20,9 +26,6 @@ from .share_gateway_stack import Stack, stack_fixture
 
 pytestmark = [pytest.mark.slow]
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 RAN = "inline-output-script-ran"
 NOTEBOOK = {
     "nbformat": 4, "nbformat_minor": 5, "metadata": {"language_info": {"name": "python"}},
@@ -48,22 +51,16 @@ def browser() -> Iterator[Browser]:
 
 
 def watch(page: Page) -> list[str]:
-    """Console errors (CSP violations among them), page errors and failed or remote requests."""
-    problems: list[str] = []
-
-    def on_console(msg: ConsoleMessage) -> None:
-        if msg.type == "error" or "Content Security Policy" in msg.text:
-            problems.append(msg.text)
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda exc: problems.append(str(exc)))
-    page.on("requestfailed", lambda req: problems.append(f"request failed: {req.url}"))
+    """Console errors (CSP violations among them), page errors, failed requests, and any
+    request leaving the machine (a CDN the CSP would block)."""
+    problems = watch_console(page)
     page.on("request", lambda req: None if req.url.startswith(("http://127.0.0.1", "data:", "blob:"))
             else problems.append(f"remote request: {req.url}"))
     return problems
 
 
-def share(stack: Stack, kind: str, entries: list[tuple[str, bytes]]) -> str:
+def share(stack: Stack, kind: str, entries: list[tarfile.TarInfo | tuple[str, bytes]]) -> str:
+    """The public URL of a new share of ``kind`` holding ``entries``."""
     data = tar_bytes(entries)
     r = requests.post(stack.share + f"api/shares?kind={kind}&title=Shared+{kind}", data=data, timeout=60,
                       headers={"Authorization": f"token {stack.user('viewer')}",
@@ -80,15 +77,12 @@ def test_a_shared_dashboard_draws_every_chart(stack: Stack, browser: Browser, tm
     page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     problems = watch(page)
     page.goto(url)
-    page.frame_locator("iframe.share-frame").locator(".orpheus-plot .main-svg").first.wait_for(timeout=60_000)
+    page.frame_locator("iframe.share-frame").locator(".orpheus-plot").first.wait_for(timeout=60_000)
     frame = next(f for f in page.frames if f.url.endswith("/render"))
-    traces = frame.evaluate("""() => Array.from(document.querySelectorAll('[data-widget]'))
-        .filter(cell => cell.querySelector('.orpheus-plot'))
-        .map(cell => [cell.dataset.widget, cell.querySelectorAll('.orpheus-plot svg g.trace').length])""")
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "reliability-share-dashboard.png"), full_page=True)
-    assert {w for w, _ in traces} == set(EXPECTED_TRACES)
-    assert all(n > 0 for _, n in traces), traces
+    traces = drawn_traces(frame, set(EXPECTED_TRACES))
+    screenshot(page, "shared-dashboard", full_page=True)
+    assert set(traces) == set(EXPECTED_TRACES)
+    assert {w: n for w, n in traces.items() if n == 0} == {}, traces  # every chart drew a trace
     assert problems == []
 
 
