@@ -13,7 +13,11 @@ the asciinema-player websocket protocol) for LIVE_BENCH_SECONDS. Reports:
   echo received; readline echo while the busy job prints) with the 100 viewers,
   compared in the same run with the named baselines: no live share (``none``: before
   sharing and after revoking) and the live share with no viewer (``idle``: before and
-  after the viewers), as ratios (goal: changes <= 10 %).
+  after the viewers), as ratios (goal: changes <= 10 %);
+- CPU (% of one core) of the user server and the share service per phase: the user
+  server's with 100 viewers over its idle live share shows what the viewers cost it
+  (one stream either way); the keystroke ratios also carry the load the viewers and
+  this client put on a shared machine.
 
 Options (environment): LIVE_BENCH_VIEWERS (100), LIVE_BENCH_SECONDS (60; shorter
 for a smoke run), LIVE_BENCH_KEYS (300 per baseline phase), LIVE_BENCH_INTERVAL (0.02).
@@ -33,6 +37,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+import psutil
 import requests
 from tornado.httpclient import HTTPRequest
 from tornado.websocket import websocket_connect
@@ -143,27 +148,64 @@ def _revoke(server: str, token: str, share_id: str) -> None:
                     timeout=60).raise_for_status()
 
 
-async def _run(server: str, token: str, session: dict[str, Any]) -> dict[str, Any]:
+def _processes(hub: Hub) -> dict[str, psutil.Process]:
+    """The user server and the share service (their CPU time is read per phase)."""
+    assert hub.proc is not None
+    found: dict[str, psutil.Process] = {}
+    for proc in psutil.Process(hub.proc.pid).children(recursive=True):
+        line = " ".join(proc.cmdline())
+        if "jupyterhub-singleuser" in line:
+            found["user_server"] = proc
+        elif "orpheus_hub.share" in line:
+            found["share_service"] = proc
+    return found
+
+
+class CPU:
+    """CPU seconds per wall second of some processes, per phase."""
+
+    def __init__(self, procs: dict[str, psutil.Process]) -> None:
+        self.procs = procs
+        self.phases: dict[str, dict[str, float]] = {}
+        self._mark = self._now()
+
+    def _now(self) -> tuple[float, dict[str, float]]:
+        return time.monotonic(), {k: sum(p.cpu_times()[:2]) for k, p in self.procs.items()}
+
+    def phase(self, name: str) -> None:
+        """Close the phase that started at the last mark."""
+        (t0, c0), (t1, c1) = self._mark, self._now()
+        self.phases[name] = {k: round((c1[k] - c0[k]) / (t1 - t0) * 100, 1) for k in c1}
+        self._mark = (t1, c1)
+
+
+async def _run(server: str, token: str, session: dict[str, Any], cpu: CPU) -> dict[str, Any]:
     term = await _owner_terminal(server, token, str(session["terminal"]))
+    cpu.phase("start")
     rtt: dict[str, list[float]] = {"none": await _keys(term, KEYS)}
+    cpu.phase("none")
     live_url, share_id = await asyncio.to_thread(_share, server, token, str(session["id"]))
+    cpu.phase("sharing")
     rtt["idle"] = await _keys(term, KEYS)
+    cpu.phase("idle")
     out: Any = multiprocessing.get_context("spawn").Queue()
     proc = multiprocessing.get_context("spawn").Process(
         target=_viewer_process, args=(live_url, VIEWERS, SECONDS, out))
     proc.start()
     await asyncio.sleep(min(5.0, SECONDS / 6))  # viewers connect and catch up
+    cpu.phase("joining")
     rtt["viewers"] = await _keys(term, 0, until=time.monotonic() + SECONDS - min(5.0, SECONDS / 6) - 1)
+    cpu.phase("viewers")
     viewers = await asyncio.to_thread(out.get, True, SECONDS + 120)
     await asyncio.to_thread(proc.join, 30)
     rtt["idle"] += await _keys(term, KEYS)
     await asyncio.to_thread(_revoke, server, token, share_id)  # the feed stops
     rtt["none"] += await _keys(term, KEYS)
-    return {"rtt": rtt, "viewers": viewers}
+    return {"rtt": rtt, "viewers": viewers, "cpu": {k: cpu.phases[k] for k in ("none", "idle", "viewers")}}
 
 
 def report(result: dict[str, Any]) -> dict[str, Any]:
-    rtt, viewers = result["rtt"], result["viewers"]
+    rtt, viewers, cpu = result["rtt"], result["viewers"], result["cpu"]
     rows = {k: {"keys": len(v), "p50_ms": round(pct(v, 0.5), 3), "p99_ms": round(pct(v, 0.99), 3)}
             for k, v in rtt.items()}
     for name, row in rows.items():
@@ -174,8 +216,12 @@ def report(result: dict[str, Any]) -> dict[str, Any]:
     ratios = {f"rtt_{q}_viewers/{base}": round(rows["viewers"][f"{q}_ms"] / rows[base][f"{q}_ms"], 3)
               for q in ("p50", "p99") for base in ("idle", "none")}
     ratios["delay_p99/goal_250ms"] = round((viewers["delay_p99_ms"] or 0) / 250, 3)
+    for name, row in cpu.items():
+        print(f"cpu % of one core [{name:7s}] " + ", ".join(f"{k} {v}" for k, v in row.items()))
+    if cpu["idle"].get("user_server"):
+        ratios["user_server_cpu_viewers/idle"] = round(cpu["viewers"]["user_server"] / cpu["idle"]["user_server"], 3)
     print("ratios: " + ", ".join(f"{k} {v:.2f}x" for k, v in ratios.items()) + " (rtt goal: <= 1.10x)")
-    return {"rtt": rows, "viewers": viewers, "ratios": ratios}
+    return {"rtt": rows, "viewers": viewers, "cpu": cpu, "ratios": ratios}
 
 
 def main() -> int:
@@ -186,7 +232,8 @@ def main() -> int:
         hub.start()
         try:
             server, token, session = _session(hub, "livebench")
-            summary = report(asyncio.run(_run(server, token, session)))
+            cpu = CPU(_processes(hub))
+            summary = report(asyncio.run(_run(server, token, session, cpu)))
         finally:
             hub.stop()
     summary["setup"] = {"viewers": VIEWERS, "seconds": SECONDS, "interval": INTERVAL}
