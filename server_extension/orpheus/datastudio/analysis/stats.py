@@ -37,10 +37,20 @@ def top_indices(counts: np.ndarray, k: int = TOP_VALUES) -> np.ndarray:
         return np.argsort(-counts, kind="stable")
     kth = _kth_largest(counts, k)
     greater = np.flatnonzero(counts > kth)
-    equal = np.flatnonzero(counts == kth)[: k - len(greater)]
+    equal = _first_equal(counts, kth, k - len(greater))
     picked = np.sort(np.concatenate([greater, equal]))
     result: np.ndarray = picked[np.argsort(-counts[picked], kind="stable")]
     return result
+
+
+def _first_equal(counts: np.ndarray, value: int, n: int) -> np.ndarray:
+    """Indices of the first ``n`` counts equal to ``value``, looking at a growing prefix only."""
+    end = 4096
+    while True:
+        found = np.flatnonzero(counts[:end] == value)
+        if len(found) >= n or end >= len(counts):
+            return found[:n]
+        end *= 8
 
 
 def _kth_largest(counts: np.ndarray, k: int) -> int:
