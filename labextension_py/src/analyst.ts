@@ -40,7 +40,8 @@ export class AnalystPanel extends Widget {
 
   constructor(
     private _app: JupyterFrontEnd,
-    readonly project: string
+    readonly project: string,
+    private _onDone: () => void = () => undefined
   ) {
     super();
     this.addClass('orpheus-Analyst');
@@ -120,6 +121,7 @@ export class AnalystPanel extends Widget {
     this._abort = new AbortController();
     try {
       await streamAPI(endPoint(this.project), { request }, analystStream, s => this._draw(s), this._abort.signal);
+      this._onDone();
     } catch (error) {
       if (!this._abort.signal.aborted) {
         notifyError(error, 'Claude could not analyze');
@@ -224,9 +226,13 @@ function logNode(entry: ILogEntry): HTMLElement {
   return h('li', { className: `orpheus-Analyst-entry orpheus-mod-${entry.kind}`, 'data-kind': entry.kind }, entry.text);
 }
 
-/** The analyst panel of a project as a Lab main-area widget. */
-export function analystWidget(app: JupyterFrontEnd, project: string): MainAreaWidget<AnalystPanel> {
-  const widget = new MainAreaWidget({ content: new AnalystPanel(app, project) });
+/** The analyst panel of a project as a Lab main-area widget; `onDone` runs after each run (new files, dashboards). */
+export function analystWidget(
+  app: JupyterFrontEnd,
+  project: string,
+  onDone?: () => void
+): MainAreaWidget<AnalystPanel> {
+  const widget = new MainAreaWidget({ content: new AnalystPanel(app, project, onDone) });
   widget.id = `orpheus-analyst-${project}`.replace(/[^A-Za-z0-9_-]/g, '-');
   widget.title.label = `Claude: ${project}`;
   widget.title.caption = `Claude analyses the data of ${project}`;

@@ -54,7 +54,10 @@ export class StudioSections {
         iconButton(`Show the analysis of ${project.name}`, infoIcon, () => void this.showAnalysis(project.name)),
         iconButton(`Chat with the data of ${project.name}`, 'Chat', () => this.chat(project.name)),
         iconButton(`Ask Claude to analyze the data of ${project.name}`, 'Claude', () =>
-          showInMain(this._host.app, analystWidget(this._host.app, project.name))
+          showInMain(
+            this._host.app,
+            analystWidget(this._host.app, project.name, () => void this._host.refresh())
+          )
         )
       ],
       files.map(f =>

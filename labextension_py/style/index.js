@@ -1,2 +1,3 @@
 import './base.css';
 import './features.css';
+import './analyst.css';
