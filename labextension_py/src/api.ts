@@ -5,8 +5,7 @@ import { chatStream, IChatState } from './logic/chat';
 import { editStream, IEditState } from './logic/edit';
 import { insightsStream, IInsightsState } from './logic/insights';
 import { IRenderState, renderStream } from './logic/render';
-import { ISSEEvent } from './logic/sse';
-import { apiUrl, fetchAPI, requestAPI, sendJSON, streamAPI, streamEvents } from './request';
+import { apiUrl, fetchAPI, requestAPI, sendJSON, streamAPI } from './request';
 import { resumeSession } from './sessionApi';
 
 export interface IProject {
@@ -238,9 +237,6 @@ export const studioApi = {
   /** Change a dashboard as asked in words and follow the edit. */
   editInWords: (project: string, id: string, request: string, ...follow: Follow<IEditState>): Promise<IEditState> =>
     streamAPI(`projects/${q(project)}/dashboards/${q(id)}/edit`, { request }, editStream, ...follow),
-  /** @deprecated The same stream as raw event batches: `dashboardRows.ts` only, until it calls `editInWords`. */
-  edit: (project: string, id: string, request: string, ...raw: [(events: ISSEEvent[]) => void, AbortSignal?]) =>
-    streamEvents(`projects/${q(project)}/dashboards/${q(id)}/edit`, { request }, ...raw),
   undo: (project: string, id: string): Promise<IDashboard> =>
     sendJSON<IDashboard>(`projects/${q(project)}/dashboards/${q(id)}/undo`, 'POST', {}),
   /** The stored LLM insights of the analysis (a 404 before the first ones). */

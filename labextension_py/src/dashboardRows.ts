@@ -4,7 +4,7 @@ import { editIcon, shareIcon, tabIcon, undoIcon } from '@jupyterlab/ui-component
 import { IDashboardSummary, ILLMStatus, IProject, llmStatus, studioApi } from './api';
 import { openDashboardPanel, openDashboardTab } from './dashboards';
 import { clip, h, iconButton, timeLabel } from './dom';
-import { applyEditEvent, endEdit, IEditState, startEdit } from './logic/edit';
+import { endEdit, IEditState, startEdit } from './logic/edit';
 import { plural } from './logic/words';
 import { notifyError } from './notify';
 import { actions, section } from './rows';
@@ -192,11 +192,10 @@ export class DashboardRows {
     let state = startEdit();
     this._showEdit(key, state);
     try {
-      await studioApi.edit(project, id, request.trim(), events => {
-        state = events.reduce(applyEditEvent, state);
-        this._showEdit(key, state);
+      state = await studioApi.editInWords(project, id, request.trim(), next => {
+        state = next;
+        this._showEdit(key, next);
       });
-      state = endEdit(state);
       this._showEdit(key, state);
       if (state.error) {
         Notification.error(state.error, { autoClose: 10000 });

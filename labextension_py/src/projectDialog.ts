@@ -69,9 +69,6 @@ class ProjectForm extends Widget {
   }
 }
 
-/** `api.createProject` under the name `sessions.ts` imports. */
-export const createProjectTitled = api.createProject;
-
 /**
  * Ask for a new project's title (and description) and create it; resolves
  * with the new project, or null when cancelled. Refusals stay in the dialog.

@@ -5,7 +5,7 @@ import { IDisposable } from '@lumino/disposable';
 
 import { IAccountState, shouldCheckAccount } from './logic/account';
 import { errorMessage } from './logic/errors';
-import { followStream, IEventStream, ISSEEvent, readEvents, StreamSend, streamRequest } from './logic/sse';
+import { followStream, IEventStream, StreamSend } from './logic/sse';
 
 /**
  * An Orpheus API error carrying the server's own message. When the failure
@@ -130,17 +130,4 @@ export function streamAPI<S>(
   signal?: AbortSignal
 ): Promise<S> {
   return followStream(streamSend(endPoint), body, stream, onState, signal);
-}
-
-/**
- * The raw event batches of a stream, for a caller that folds them itself
- * (the dashboard rows, until they pass `editStream` to `streamAPI`).
- */
-export async function streamEvents(
-  endPoint: string,
-  body: unknown,
-  onEvents: (events: ISSEEvent[]) => void,
-  signal?: AbortSignal
-): Promise<void> {
-  await readEvents(await streamSend(endPoint)(streamRequest(body, signal)), onEvents);
 }

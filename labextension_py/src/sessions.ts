@@ -7,7 +7,6 @@ import { aiOffMessage } from './ai';
 import { api, ILLMStatus, ISession } from './api';
 import { ISessionForm, sessionFormData } from './logic/multipart';
 import { notifyError } from './notify';
-import { createProjectTitled } from './projectDialog';
 import { askSessionForm, IProjectChoice } from './sessionDialog';
 import { openSessionTerminal, retitleTerminal } from './terminal';
 
@@ -28,7 +27,7 @@ export async function newSession(
   try {
     projects = (await api.listProjects()).map(p => ({
       name: p.name,
-      title: (p as { title?: string }).title || p.name
+      title: p.title || p.name
     }));
   } catch (error) {
     notifyError(error, 'Could not list projects');
@@ -39,7 +38,7 @@ export async function newSession(
       let project = form.project.trim();
       if (form.newProject) {
         const existing = made.get(project);
-        project = existing ?? (await createProjectTitled(project)).name;
+        project = existing ?? (await api.createProject(project)).name;
         made.set(form.project.trim(), project);
       }
       return await api.createSession(sessionFormData({ ...form, project, newProject: false }));
