@@ -113,11 +113,13 @@ def main() -> int:
     for name, r, _ in rows:
         print(f"{name:44} {r['seconds']:8.2f} {r['peak_rss_mb']:12.0f}")
     ratio_floor = orpheus["seconds"] / floor["seconds"]
-    pairs = [o["seconds"] / f["seconds"] for f, o in zip(floors, orpheuses, strict=True)]
-    print("per pair (each analysis over the floor run just before it): "
-          + " ".join(f"{r:.2f}x" for r in pairs))
+    print("per pair (each analysis over the floor run just before it):")
+    for i, (f, o) in enumerate(zip(floors, orpheuses, strict=True), 1):
+        print(f"  pair {i}: floor {f['seconds']:.2f} s ({f['peak_rss_mb']:.0f} MB), "
+              f"orpheus {o['seconds']:.2f} s ({o['peak_rss_mb']:.0f} MB): "
+              f"{o['seconds'] / f['seconds']:.2f}x, RSS {o['peak_rss_mb'] / size_mb:.2f}x the file")
     rss_ratio = orpheus["peak_rss_mb"] / size_mb
-    print(f"orpheus / floor time: {ratio_floor:.2f}x (goal <= 2x)")
+    print(f"orpheus / floor time: {ratio_floor:.2f}x (median over median, goal <= 2x)")
     print(f"orpheus peak RSS / file size: {rss_ratio:.2f}x (goal <= 3x); "
           f"floor's RSS / file size: {floor['peak_rss_mb'] / size_mb:.2f}x")
     if ydata is not None:

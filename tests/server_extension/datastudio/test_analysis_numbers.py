@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from orpheus.datastudio.analysis import profile
+from orpheus.datastudio.analysis.arrays import Filling
 from orpheus.datastudio.analysis.engine import Options, analyze_paths
 
 from .test_analysis_engine import column, table
@@ -53,3 +54,13 @@ def test_sorted_and_hashed_runs_match_numpy(tmp_path: Path, monkeypatch: pytest.
         hist, _ = np.histogram(clean, bins=20)
         assert col["histogram"]["counts"] == hist.tolist()
     assert profiles["order_id"]["type"] == "identifier"
+
+
+@pytest.mark.parametrize("expected", [0, 3, 10, 1000])  # short, exact and generous estimates
+def test_filling_holds_every_value_in_order(expected: int) -> None:
+    parts = [np.arange(start, start + n, dtype=np.int64) for start, n in ((0, 4), (4, 1), (5, 0), (5, 6))]
+    filling = Filling(expected)
+    for part in parts:
+        filling.append(part)
+    assert filling.values().tolist() == list(range(11))
+    assert Filling(expected).values().tolist() == []

@@ -50,3 +50,31 @@ def as_timestamps(arr: pa.Array) -> pa.Array:
         days = arr.view(pa.int32()).cast(pa.int64())
         return pc.multiply(days, _DAY).view(pa.timestamp("s"))
     return arr.cast(pa.timestamp("s"))
+
+
+class Filling:
+    """A 1-d NumPy array filled batch by batch, so a column's values need no concatenating copy.
+
+    The buffer is made once for the expected count (capacity never written
+    costs no memory) and grows by half when the estimate was short.
+    """
+
+    def __init__(self, expected: int) -> None:
+        self.expected = expected
+        self.buffer: np.ndarray | None = None
+        self.size = 0
+
+    def append(self, values: np.ndarray) -> None:
+        """Copy ``values`` in after the ones already held."""
+        end = self.size + len(values)
+        if self.buffer is None or end > len(self.buffer):
+            grown = np.empty(max(end, self.expected, self.size * 3 // 2), dtype=values.dtype)
+            if self.buffer is not None:
+                grown[: self.size] = self.buffer[: self.size]
+            self.buffer = grown
+        self.buffer[self.size : end] = values
+        self.size = end
+
+    def values(self) -> np.ndarray:
+        """The values held, as a view of the buffer."""
+        return self.buffer[: self.size] if self.buffer is not None else np.zeros(0)

@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import semantic
-from .arrays import as_numpy, as_timestamps, from_numpy
+from .arrays import Filling, as_numpy, as_timestamps, from_numpy
 from .stats import numeric_stats, ratio, top_values
 
 SAMPLE_VALUES = 2000
@@ -71,7 +71,8 @@ class ColumnState:
     count: int = 0
     nulls: int = 0
     chunks: list[pa.StructArray] = field(default_factory=list)
-    numbers: list[np.ndarray] = field(default_factory=list)
+    expected: int = 0  # rows the table is estimated to hold (sizes the raw numbers' buffer)
+    numbers: Filling | None = None
     unit: str = "s"
     pending: int = 0
     sample: list[Any] = field(default_factory=list)
@@ -173,6 +174,8 @@ class ColumnState:
             if nan.any():  # NaN counts as missing
                 self.nulls += int(nan.sum())
                 values = values[~nan]
+        if self.numbers is None:
+            self.numbers = Filling(self.expected + self.expected // 4)
         self.numbers.append(values)
 
     def _merged(self) -> tuple[pa.Array, np.ndarray]:
@@ -187,8 +190,8 @@ class ColumnState:
 
     def finish_cost(self) -> float:
         """A rough relative cost of finishing this column (to schedule the costliest first)."""
-        if self.numbers:
-            values = sum(len(n) for n in self.numbers)
+        if self.numbers is not None:
+            values = self.numbers.size
             return values * (3.0 if self.first_share >= HASH_BELOW else 1.0)
         return float(self.pending + self.held)
 
@@ -196,7 +199,7 @@ class ColumnState:
         """Distinct values (sorted for orderable kinds) and their counts (computed once)."""
         if self.final is None:
             self.final = self._distribution()
-            self.numbers, self.chunks = [], []  # the per-batch state is no longer needed
+            self.numbers, self.chunks = None, []  # the per-batch state is no longer needed
         return self.final
 
     def _distribution(self) -> tuple[pa.Array, np.ndarray]:
@@ -212,8 +215,8 @@ class ColumnState:
         return values, counts
 
     def _sorted_runs(self) -> tuple[pa.Array, np.ndarray]:
-        data = np.concatenate(self.numbers) if self.numbers else np.zeros(0)
-        self.numbers = []
+        data = self.numbers.values() if self.numbers is not None else np.zeros(0)
+        self.numbers = None
         if not len(data):
             return pa.nulls(0), np.zeros(0, dtype=np.int64)
         if data.dtype.kind == "f":

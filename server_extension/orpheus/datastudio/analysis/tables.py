@@ -103,7 +103,8 @@ def _profile_once(source: TableSource, fraction: Fraction) -> tuple[dict[str, An
     rows = 0
     for batch in read_ahead(named_batches(source)):
         if not states:
-            states = [ColumnState(f.name, physical_kind(f.type)) for f in batch.schema]
+            expected = source.estimated_rows or 0
+            states = [ColumnState(f.name, physical_kind(f.type), expected=expected) for f in batch.schema]
         for state, arr in zip(states, batch.columns, strict=True):
             state.update(arr)
         rows += batch.num_rows
