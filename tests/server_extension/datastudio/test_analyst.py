@@ -172,3 +172,19 @@ def test_the_check_command_says_what_the_server_will(shop: Path, capsys: pytest.
     out = capsys.readouterr().out.splitlines()
     assert out[0] == f"OK {shop / 'good.json'}"
     assert out[1].endswith("bad.json: widgets[3].encoding.y: column 'revenue_total' does not exist in the data source")
+
+
+async def test_a_notebook_that_fails_is_reported_with_its_cell(tmp_path: Path) -> None:
+    cells = [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": src}
+             for src in ("x = 1", "print(x / 0)", "print('never')")]
+    (tmp_path / "nb.ipynb").write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": cells}))
+    result = await outputs.execute_notebook(tmp_path, "nb.ipynb", "python3", 60)
+    assert result == {"path": "nb.ipynb", "executed": False, "cells": 3,
+                      "error": "code cell 2 raised ZeroDivisionError: division by zero"}
+    saved = json.loads((tmp_path / "nb.ipynb").read_text())
+    assert saved["cells"][1]["outputs"][0]["ename"] == "ZeroDivisionError"  # kept for the user to see
+    missing = await outputs.execute_notebook(tmp_path, "none.ipynb", "python3", 60)
+    assert missing["error"] == "Claude wrote no notebook: none.ipynb does not exist"
+    (tmp_path / "link.ipynb").symlink_to("/etc/hostname")
+    linked = await outputs.execute_notebook(tmp_path, "link.ipynb", "python3", 60)
+    assert linked["error"] == "link.ipynb is a link leading out of the project: not run"

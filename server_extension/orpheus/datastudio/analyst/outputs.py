@@ -11,7 +11,7 @@ from typing import Any
 
 import nbformat
 
-from ...fsutil import contain, is_within
+from ...fsutil import is_within
 from ..dashboards.spec import SpecError
 from ..dashboards.store import Conflict, DashboardStore, NotFound
 
@@ -82,7 +82,9 @@ def save_staged(store: DashboardStore, staged: Path) -> list[Saved | Refused]:
 
 def read_notebook(project_dir: Path, name: str) -> Any:
     """The run's notebook (nbformat 4), or ValueError saying why it cannot be run."""
-    path = contain(project_dir, project_dir / name, name)
+    path = project_dir / name
+    if not is_within(project_dir, path):
+        raise ValueError(f"{name} is a link leading out of the project: not run")
     if not path.is_file():
         raise ValueError(f"Claude wrote no notebook: {name} does not exist")
     try:

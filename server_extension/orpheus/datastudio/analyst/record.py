@@ -33,7 +33,9 @@ def prepare(project_dir: Path, project: str) -> None:
     """Before a run: an empty staging folder, the dashboard schema to read, a ``CLAUDE.md``
     when the project has none (blocking)."""
     staged = inside(project_dir, STAGED)
-    if staged.is_dir():
+    if staged.is_symlink():
+        staged.unlink()
+    elif staged.is_dir():
         shutil.rmtree(staged)
     staged.mkdir(parents=True)
     atomic_write_json(inside(project_dir, SCHEMA_COPY), schemas.load("dashboard"))
