@@ -62,6 +62,23 @@ def open_analyst(page: Page, project: str) -> None:
     expect(page.locator(".orpheus-Analyst:visible")).to_have_count(1)
 
 
+def check_dashboard_panel(lab: Lab) -> None:
+    """The dashboard's Voila panel in the Lab: every chart drawn."""
+    page = lab.page
+    frame = None
+    for _ in range(120):
+        frame = next((f for f in page.frames if "/voila/render/" in f.url), None)
+        if frame is not None:
+            break
+        page.wait_for_timeout(500)
+    assert frame is not None, "the dashboard panel never loaded Voila"
+    try:  # every chart drawn: plotly has set data and layout (with the widget id) on each figure
+        frame.wait_for_function(f"Object.keys(({TRACES_JS})()).length >= 2", timeout=240_000)
+    finally:
+        lab.shot("analyst-dashboard")
+    assert frame.evaluate(TRACES_JS) == {"by-region": 1, "amounts": 1}
+
+
 def test_claude_analyses_two_tables_into_a_dashboard_and_a_notebook(lab: Lab, analyst: AnalystScript) -> None:
     two_tables(lab)
     page = lab.page
@@ -94,18 +111,7 @@ def test_claude_analyses_two_tables_into_a_dashboard_and_a_notebook(lab: Lab, an
     assert spec["data_source"]["file"] == JOINED
 
     links.get_by_role("button", name="Dashboard: Orders by region").click()
-    frame = None
-    for _ in range(120):
-        frame = next((f for f in page.frames if "/voila/render/" in f.url), None)
-        if frame is not None:
-            break
-        page.wait_for_timeout(500)
-    assert frame is not None, "the dashboard panel never loaded Voila"
-    try:  # every chart drawn: plotly has set data and layout (with the widget id) on each figure
-        frame.wait_for_function(f"Object.keys(({TRACES_JS})()).length >= 2", timeout=240_000)
-    finally:
-        lab.shot("analyst-dashboard")
-    assert frame.evaluate(TRACES_JS) == {"by-region": 1, "amounts": 1}
+    check_dashboard_panel(lab)
 
     open_analyst(page, PROJECT)  # back to the analyst tab
     page.locator(".orpheus-Analyst:visible").get_by_role("button", name=re.compile("^Notebook: analyst-")).click()

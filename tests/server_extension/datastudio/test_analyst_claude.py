@@ -98,13 +98,8 @@ def rerun(notebook: Path, folder: Path) -> Any:
     return nb
 
 
-@pytest.mark.timeout(600)
-async def test_claude_writes_a_dashboard_that_renders_and_a_notebook_that_runs(  # type: ignore[no-untyped-def]
-    jp_fetch, jp_root_dir, jp_serverapp, jp_http_port, fake, script
-):
-    assert shutil.which("node"), "the claude CLI needs node"
-    folder = await analysed_project(jp_fetch, jp_root_dir)
-    events = await ask(jp_fetch, "Which regions bring the most revenue?")
+def check_first_run_events(events: list[tuple[str, dict[str, Any]]]) -> None:
+    """Claude's work (Python, notebook, spec, check), then the dashboard, the notebook, complete."""
     names = [e for e, _ in events]
     assert (names[0], names[-1]) == ("status", "complete"), names
     assert [n for n in names if n in ("tool", "result")][:2] == ["tool", "result"]
@@ -122,6 +117,15 @@ async def test_claude_writes_a_dashboard_that_renders_and_a_notebook_that_runs( 
     assert events[dash][1]["kind"] == "dashboard"
     assert dash < notebook_event < len(events) - 1
 
+
+@pytest.mark.timeout(600)
+async def test_claude_writes_a_dashboard_that_renders_and_a_notebook_that_runs(  # type: ignore[no-untyped-def]
+    jp_fetch, jp_root_dir, jp_serverapp, jp_http_port, fake, script
+):
+    assert shutil.which("node"), "the claude CLI needs node"
+    folder = await analysed_project(jp_fetch, jp_root_dir)
+    events = await ask(jp_fetch, "Which regions bring the most revenue?")
+    check_first_run_events(events)
     summary = events[-1][1]
     assert summary["status"] == "complete"
     assert summary["refused"] == []

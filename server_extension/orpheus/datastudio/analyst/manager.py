@@ -198,7 +198,11 @@ class AnalystManager(LoggingConfigurable):  # type: ignore[misc]
             process.stop()
             await emit("error", {"message": f"Claude took longer than {self.run_timeout:.0f} s and "
                                             "was stopped"})
-        return await process.wait()
+        code = await process.wait()
+        if "Sandbox disabled" in process.stderr:  # e.g. bwrap present but socat missing
+            self.log.warning("Analyst of %s: claude ran without its sandbox: %s", req.project,
+                             process.stderr.strip().splitlines()[0][:300])
+        return code
 
     async def _follow(self, process: ClaudeProcess, run: Run, emit: Emit) -> None:
         async for line in process.lines():
