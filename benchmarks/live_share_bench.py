@@ -20,7 +20,9 @@ the asciinema-player websocket protocol) for LIVE_BENCH_SECONDS. Reports:
   this client put on a shared machine.
 
 Options (environment): LIVE_BENCH_VIEWERS (100), LIVE_BENCH_SECONDS (60; shorter
-for a smoke run), LIVE_BENCH_KEYS (300 per baseline phase), LIVE_BENCH_INTERVAL (0.02).
+for a smoke run), LIVE_BENCH_KEYS (300 per baseline phase), LIVE_BENCH_INTERVAL (0.02),
+LIVE_BENCH_VIEWER_NICE (5: the viewers' process runs at this niceness, as remote viewers
+would not compete for this machine's CPU; 0 to compete).
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ import requests
 from tornado.httpclient import HTTPRequest
 from tornado.websocket import websocket_connect
 
-from benchmarks.terminal_bench import Term, clear_line, keystroke, pct
+from benchmarks.terminal_bench import Term, keystroke, pct
 from tests.harness.hub import Hub, make_hub
 from tests.harness.ports import free_port
 
@@ -50,6 +52,7 @@ VIEWERS = int(os.environ.get("LIVE_BENCH_VIEWERS", "100"))
 SECONDS = float(os.environ.get("LIVE_BENCH_SECONDS", "60"))
 KEYS = int(os.environ.get("LIVE_BENCH_KEYS", "300"))
 INTERVAL = float(os.environ.get("LIVE_BENCH_INTERVAL", "0.02"))
+NICE = int(os.environ.get("LIVE_BENCH_VIEWER_NICE", "5"))
 STAMP = re.compile(r"T(\d{16})\.")
 PAD = "." * 60
 KEYSET = "abcdefghij"  # never in the stamp lines
@@ -70,10 +73,8 @@ async def _viewer(url: str, stop_at: float, delays: list[float], stats: dict[str
             stats["closed_early"] += 1
             return
         now_us = time.time() * 1e6
-        event = json.loads(msg)
-        if not isinstance(event, list) or event[1] != "o":
-            continue
-        text, last = carry + event[2], 0
+        # The raw JSON message is searched as is (stamps are plain ASCII): no decoding cost.
+        text, last = carry + str(msg), 0
         for match in STAMP.finditer(text):
             stamp = int(match.group(1))
             if stamp > joined_us:  # the backlog replayed on joining is not a delay
@@ -95,6 +96,9 @@ async def _viewers(url: str, count: int, seconds: float) -> dict[str, Any]:
 
 
 def _viewer_process(url: str, count: int, seconds: float, out: Any) -> None:
+    # Real viewers are on other machines: this load generator yields the CPU to the
+    # hub, proxy, share service and user server it shares this machine with.
+    os.nice(NICE)
     out.put(asyncio.run(_viewers(url, count, seconds)))
 
 
@@ -107,8 +111,8 @@ async def _keys(term: Term, count: int, until: float | None = None) -> list[floa
         rtts.append(await keystroke(term, KEYSET[i % len(KEYSET)]))
         i += 1
         if i % 40 == 0:
-            await clear_line(term)
-    await clear_line(term)
+            await term.send("\x15")  # ctrl-U; no waiting for quiet: the session never is
+    await term.send("\x15")
     return rtts
 
 

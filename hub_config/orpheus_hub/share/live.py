@@ -176,7 +176,7 @@ class LiveHub(LoggingConfigurable):
         "(close 1013; the player reconnects)."
     ).tag(config=True)
     batch_seconds = Float(
-        0.03, help="Events arriving within this many seconds go to each viewer as one message "
+        0.05, help="Events arriving within this many seconds go to each viewer as one message "
         "(fewer messages per viewer; adds at most this delay). 0: send each feed message at once."
     ).tag(config=True)
     check_seconds = Float(
