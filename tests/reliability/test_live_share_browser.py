@@ -10,9 +10,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Page, sync_playwright
 
 from tests.browser import ARTIFACTS, launch
+from tests.hub.share.test_share_browser import csp_watch
 
 from .live_share_helpers import Session, Terminal, shell_session
 from .share_gateway_stack import Stack, stack_fixture
@@ -23,20 +24,6 @@ pytestmark = [pytest.mark.slow]
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     yield from stack_fixture(Path(tmp_path_factory.mktemp("livebrowser")))
-
-
-def watch(page: Page) -> list[str]:
-    """Console errors (CSP violations among them), page errors and failed requests."""
-    errors: list[str] = []
-
-    def on_console(msg: ConsoleMessage) -> None:
-        if msg.type == "error":
-            errors.append(msg.text)
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("requestfailed", lambda req: errors.append(f"request failed: {req.url}"))
-    return errors
 
 
 def type_in(session: Session, text: str, until: str) -> None:
@@ -63,7 +50,7 @@ def test_anonymous_viewer_watches_live_then_sees_the_recording(stack: Stack) -> 
         browser = launch(p)
         context = browser.new_context(viewport={"width": 1200, "height": 800})  # no cookies: anonymous
         page = context.new_page()
-        errors = watch(page)
+        errors = csp_watch(page)
         page.goto(link)
         page.locator(".share-live").wait_for()
         page.wait_for_function("() => !!document.querySelector('#player .ap-term, #player pre, #player canvas')",

@@ -199,6 +199,9 @@ class ShareService(Application):  # type: ignore[misc]
             cookie_secret=os.urandom(32),
             static_path=None,
             log_function=self._log_request,
+            # Live share sockets: pings keep idle ones open through proxies and find dead peers.
+            websocket_ping_interval=30,
+            websocket_ping_timeout=60,
         )
 
     def _log_request(self, handler: web.RequestHandler) -> None:

@@ -137,7 +137,7 @@ class LivePublisher:
         request = HTTPRequest(self.url, headers={"Authorization": f"token {self.token}"},
                               request_timeout=20)
         try:
-            self.conn = await websocket_connect(request)
+            self.conn = await websocket_connect(request, ping_interval=30, ping_timeout=60)
         except HTTPClientError as e:
             if e.code in _REFUSED:
                 self.log.info("Live share %s: the service refused the feed (%s)", self.share_id, e.code)
