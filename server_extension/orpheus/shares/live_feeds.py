@@ -68,7 +68,8 @@ class LiveFeeds:
         snap = await self.snapshot(sessions, session_id, title)
         model: dict[str, Any] = await self.client.create(snap, expires_in)
         live = sessions.current(session_id)
-        if live is None:  # ended while the snapshot was uploaded: the link shows the recording
+        if live is None:  # ended while the snapshot was uploaded: the link shows all of it
+            await self.client.refresh(str(model["id"]), await self.snapshot(sessions, session_id))
             return model
         publisher = self.follow(sessions, session_id, str(model["id"]), live.recorder)
         try:  # the link works as soon as it is shown
