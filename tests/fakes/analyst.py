@@ -25,6 +25,7 @@ PROMPT_MARK = "Deterministic analysis of the project"
 JOINED = "orders_by_customer.csv"
 SPEC_FILE = "orders-by-region.json"
 MISSING_COLUMN = "revenue_total"
+SNEAKY = "sneaky.json"
 FINDINGS = "Findings: orders joined to customers on customer_id; revenue by region is charted."
 
 JOIN = (
@@ -103,6 +104,8 @@ class AnalystScript:
 
     fallback: Callable[[RecordedRequest], Reply | None] = lambda request: None
     invalid: bool = False
+    #: first try to write a spec straight into the saved dashboards (the run must deny it)
+    sneak: bool = False
     #: seconds each scripted answer waits before it is sent (to catch a run in progress)
     delay: float = 0.0
     requests: list[dict[str, Any]] = field(default_factory=list)
@@ -130,6 +133,9 @@ class AnalystScript:
             ToolCall("Bash", {"command": f"{python} -m orpheus.datastudio.analyst.check {spec_path}",
                               "description": "Check the dashboard"}),
         ]
+        if self.sneak:
+            calls.insert(0, ToolCall("Write", {"file_path": f"{folder}/dashboards/{SNEAKY}",
+                                               "content": json.dumps(spec())}))
         if done < len(calls):
             return Reply(text=f"Step {done + 1}.", tool_calls=[calls[done]], delay=self.delay)
         return Reply(text=FINDINGS, delay=self.delay)

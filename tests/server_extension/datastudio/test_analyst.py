@@ -188,3 +188,14 @@ async def test_a_notebook_that_fails_is_reported_with_its_cell(tmp_path: Path) -
     (tmp_path / "link.ipynb").symlink_to("/etc/hostname")
     linked = await outputs.execute_notebook(tmp_path, "link.ipynb", "python3", 60)
     assert linked["error"] == "link.ipynb is a link leading out of the project: not run"
+
+
+def test_deny_rules_in_configuration_must_be_rules_claude_applies() -> None:
+    from traitlets import TraitError
+
+    from orpheus.datastudio.analyst.manager import AnalystManager
+
+    with pytest.raises(TraitError, match="Write\\(path\\) rules are ignored"):
+        AnalystManager(None, deny_rules=["Write(/dashboards/**)"])
+    manager = AnalystManager(None, deny_rules=["Edit(/dashboards/**)"])
+    assert manager.deny_rules == ["Edit(/dashboards/**)"]

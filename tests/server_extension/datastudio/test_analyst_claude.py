@@ -20,7 +20,7 @@ from jupyter_server.auth.identity import IdentityProvider, User
 
 from orpheus.datastudio.dashboards.frames import format_kpi
 from tests.browser import ARTIFACTS, launch
-from tests.fakes.analyst import FINDINGS, JOINED, MISSING_COLUMN, SPEC_FILE, AnalystScript
+from tests.fakes.analyst import FINDINGS, JOINED, MISSING_COLUMN, SNEAKY, SPEC_FILE, AnalystScript
 from tests.fakes.anthropic import FakeAnthropic, Reply
 
 from . import datasets
@@ -195,6 +195,7 @@ async def test_second_run_resumes_and_an_invalid_spec_is_refused(  # type: ignor
     assert len(first[-1][1]["dashboards"]) == 1
     asked_before = len(script.requests)
     script.invalid = True
+    script.sneak = True
     events = await ask(jp_fetch, "SECOND-REQUEST: add revenue totals")
     summary = events[-1][1]
     assert events[-1][0] == "complete"
@@ -215,6 +216,10 @@ async def test_second_run_resumes_and_an_invalid_spec_is_refused(  # type: ignor
     r = await jp_fetch("orpheus", "api", "projects", "shop", "dashboards")
     assert len(json.loads(r.body)["dashboards"]) == 1  # only run 1's dashboard: nothing saved
     assert len(list((folder / "dashboards").glob("*.json"))) == 1
+    denied = next(d for e, d in events if e == "result" and d.get("kind") == "tool")
+    assert denied["is_error"] is True  # the saved dashboards are not Claude's to write
+    assert "denied" in denied["output"]
+    assert not (folder / "dashboards" / SNEAKY).exists()
     context = (folder / ".analysis" / "context.md").read_text()
     assert context.count("## Run of ") == 2
     assert "SECOND-REQUEST" in context

@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from tornado import web
-from traitlets import Float, Integer, List, Unicode
+from traitlets import Float, Integer, List, TraitError, Unicode, validate
 from traitlets.config import LoggingConfigurable
 
+from ...sessions.claude_config import rule_problem
 from . import outputs, prompt, record
 from .events import Transcript
 from .paths import STAGED, RunPaths
@@ -61,6 +62,13 @@ class AnalystManager(LoggingConfigurable):  # type: ignore[misc]
         help="Claude Code tools the analyst may use without asking (--allowedTools); the "
         "session deny rules (ClaudeSettings) still apply.",
     ).tag(config=True)
+    deny_rules = List(
+        Unicode(), default_value=["Edit(/dashboards/**)", "Edit(/.analysis/*.json)",
+                                  "Edit(/.analysis/files/**)", "Edit(/.analysis/analyst/*.json)"],
+        help="Rules for claude --disallowedTools on top of the session deny rules: the saved "
+        "dashboards and the analysis stay the server's (a leading / is the project folder; "
+        "Claude writes dashboards to .analysis/analyst/dashboards/ instead).",
+    ).tag(config=True)
     max_turns = Integer(40, help="Model turns one run may take (claude --max-turns).").tag(config=True)
     model = Unicode("", help="Model the analyst asks for (claude --model; empty: the CLI's default).").tag(
         config=True)
@@ -69,6 +77,14 @@ class AnalystManager(LoggingConfigurable):  # type: ignore[misc]
     cell_timeout = Float(300.0, help="Seconds one cell of the run's notebook may take.").tag(config=True)
     python = Unicode(help="Python the analyst is told to check specs with (default: this server's).").tag(
         config=True)
+
+    @validate("deny_rules")
+    def _check_rules(self, proposal: Any) -> list[str]:
+        for rule in proposal["value"]:
+            problem = rule_problem(rule)
+            if problem:
+                raise TraitError(f"AnalystManager.deny_rules: {rule!r} {problem}")
+        return list(proposal["value"])
 
     def __init__(self, app: Any, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -114,6 +130,7 @@ class AnalystManager(LoggingConfigurable):  # type: ignore[misc]
         args = [*self.app.sessions.claude_command, "-p", "--output-format", "stream-json", "--verbose",
                 *conversation, "--permission-mode", "acceptEdits",
                 "--allowedTools", ",".join(self.allowed_tools),
+                *(["--disallowedTools", ",".join(self.deny_rules)] if self.deny_rules else []),
                 "--append-system-prompt", prompt.instructions(paths, self._python())]
         if self.max_turns > 0:
             args += ["--max-turns", str(self.max_turns)]
