@@ -22,7 +22,8 @@ the asciinema-player websocket protocol) for LIVE_BENCH_SECONDS. Reports:
 Options (environment): LIVE_BENCH_VIEWERS (100), LIVE_BENCH_SECONDS (60; shorter
 for a smoke run), LIVE_BENCH_KEYS (300 per baseline phase), LIVE_BENCH_INTERVAL (0.02),
 LIVE_BENCH_VIEWER_NICE (5: the viewers' process runs at this niceness, as remote viewers
-would not compete for this machine's CPU; 0 to compete).
+would not compete for this machine's CPU; 0 to compete), LIVE_BENCH_DIRECT=1 (diagnostic:
+viewers bypass the proxy and connect to the share service's port).
 """
 
 from __future__ import annotations
@@ -53,6 +54,9 @@ SECONDS = float(os.environ.get("LIVE_BENCH_SECONDS", "60"))
 KEYS = int(os.environ.get("LIVE_BENCH_KEYS", "300"))
 INTERVAL = float(os.environ.get("LIVE_BENCH_INTERVAL", "0.02"))
 NICE = int(os.environ.get("LIVE_BENCH_VIEWER_NICE", "5"))
+# Diagnostic: viewers connect to the share service's own port instead of through the proxy.
+DIRECT = os.environ.get("LIVE_BENCH_DIRECT", "") == "1"
+SHARE_PORT = free_port()
 STAMP = re.compile(r"T(\d{16})\.")
 PAD = "." * 60
 KEYSET = "abcdefghij"  # never in the stamp lines
@@ -144,6 +148,8 @@ def _share(server: str, token: str, session_id: str) -> tuple[str, str]:
                       headers={"Authorization": f"token {token}"}, timeout=60)
     r.raise_for_status()
     url: str = r.json()["url"]
+    if DIRECT:
+        url = f"http://127.0.0.1:{SHARE_PORT}" + str(r.json()["path"])
     return url.replace("http://", "ws://") + "/live", str(r.json()["id"])
 
 
@@ -231,7 +237,7 @@ def report(result: dict[str, Any]) -> dict[str, Any]:
 def main() -> int:
     """Run once; print the table, the ratios and a JSON line."""
     with tempfile.TemporaryDirectory(prefix="live-share-bench-") as tmp:
-        hub = make_hub(Path(tmp), env={"ORPHEUS_SHARE_PORT": str(free_port())})
+        hub = make_hub(Path(tmp), env={"ORPHEUS_SHARE_PORT": str(SHARE_PORT)})
         assert urlparse(hub.url).hostname == "127.0.0.1"  # loopback only
         hub.start()
         try:
