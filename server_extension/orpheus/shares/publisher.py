@@ -51,7 +51,11 @@ class LivePublisher:
         self.resend: deque[str] = deque()
         self.resend_bytes = 0
         self.wake = asyncio.Event()
-        self.early: list[tuple[float, str, str]] | None = []  # live events before the backlog
+        # Events as recorded, redacted off the terminal's read path (by the sending task),
+        # once the backlog has gone first.
+        self.raw: list[tuple[float, str, str]] = []
+        self.loaded = self.tail_sent = False
+        self.last_time = 0.0
         self.ended = self.stopped = False
         self.conn: WebSocketClientConnection | None = None
         self.connected = asyncio.Event()  # the feed has been open (header sent) at least once
@@ -59,27 +63,35 @@ class LivePublisher:
 
     # ---- RecordingTap -----------------------------------------------------------------
     def on_event(self, time: float, code: str, data: str) -> None:
-        """An event of the recording (on the event loop, right as it is recorded)."""
-        if self.early is not None:
-            self.early.append((time, code, data))
-        else:
-            self.push(time, code, data)
+        """An event of the recording (on the event loop, right as it is recorded): kept for
+        the sending task, so the terminal's own clients never wait on the live share."""
+        self.raw.append((time, code, data))
+        self.wake.set()
 
     def on_close(self) -> None:
         """The recording ended: send what is held back, then finish."""
-        if self.early is None:
-            self.push(0.0, "o", "", final=True)
         self.ended = True
         self.wake.set()
 
+    def drain(self) -> None:
+        """Redact and queue what was recorded since the last call (after the backlog)."""
+        if not self.loaded:
+            return
+        events, self.raw = self.raw, []
+        for event in events:
+            self.push(*event)
+        if self.ended and not self.tail_sent:
+            self.tail_sent = True
+            self.push(self.last_time, "o", "", final=True)
+
     def push(self, time: float, code: str, data: str, final: bool = False) -> None:
         """Redact and queue one event."""
+        self.last_time = max(self.last_time, time)
         if code == "o":
             data = self.redactor.feed(data) + (self.redactor.flush() if final else "")
             if not data:
                 return
         self.queue.append(json.dumps([time, code, data]))
-        self.wake.set()
 
     # ---- the feed -----------------------------------------------------------------------
     def start(self) -> None:
@@ -114,7 +126,6 @@ class LivePublisher:
 
     async def load_backlog(self) -> None:
         """The end of the recording so far, then the events recorded meanwhile."""
-        early = self.early or []
         try:
             await self.flushed()
             size, events = await asyncio.to_thread(read_tail, self.recording)
@@ -122,15 +133,12 @@ class LivePublisher:
             size, events = None, []
         if size is not None:
             self.header = {**self.header, "width": size[0], "height": size[1]}
-        first_live = early[0][0] if early else None
+        first_live = self.raw[0][0] if self.raw else None
         for time, code, data in events:
             if first_live is None or time < first_live:
                 self.push(time, code, data)
-        self.early = None
-        for event in early:
-            self.push(*event)
-        if self.ended:
-            self.push(0.0, "o", "", final=True)
+        self.loaded = True
+        self.drain()
 
     async def connect(self) -> WebSocketClientConnection | None:
         """One websocket to the service, or ``None`` (refused: stop; unreachable: retry)."""
@@ -163,6 +171,7 @@ class LivePublisher:
         self.connected.set()
         closed = asyncio.ensure_future(conn.read_message())
         while True:
+            self.drain()
             if self.queue:
                 batch, self.queue = self.queue, []
                 self.remember(batch)
