@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -98,19 +99,25 @@ class Lab:
         return screenshot(page or self.page, step, self.prefix)
 
 
-def show_panel(page: Page) -> Locator:
-    """Open the Orpheus side panel (Lab may still be restoring the sidebar it had open)."""
-    panel = page.locator("#orpheus-panel")
+def show_sidebar(page: Page, tab: str, content: str) -> Locator:
+    """Open the left sidebar whose tab's name has ``tab`` (clicking an open one would close it;
+    Lab may still be restoring the sidebar it had open)."""
+    box = page.locator(content)
     for _ in range(3):
-        if panel.is_visible():
+        if box.is_visible():
             break
-        page.get_by_role("tab", name=re.compile("Orpheus")).click()
+        page.get_by_role("tab", name=re.compile(tab)).click()
         try:
-            expect(panel).to_be_visible(timeout=3000)
+            expect(box).to_be_visible(timeout=3000)
         except AssertionError:
             continue
-    expect(panel).to_be_visible()
-    return panel
+    expect(box).to_be_visible()
+    return box
+
+
+def show_panel(page: Page) -> Locator:
+    """Open the Orpheus side panel."""
+    return show_sidebar(page, "Orpheus", "#orpheus-panel")
 
 
 def project_in_panel(page: Page, project: str) -> Locator:
@@ -155,3 +162,15 @@ def open_session_tab(page: Page, project: str, session: dict[str, Any], title: s
     expect(tab).to_be_visible()
     expect(page.locator(f".orpheus-SessionTerminal[data-orpheus-session='{session['id']}']")).to_be_visible()
     return tab
+
+
+def wait_for_saved_tab(lab: Lab, name: str, seconds: float = 60) -> None:
+    """Return once the saved workspace lists the session terminal's tab."""
+    deadline = time.monotonic() + seconds
+    while True:
+        values = lab.api("GET", "lab/api/workspaces").json()["workspaces"]["values"]
+        saved = [v["data"].get("orpheus-lab:session-tabs", {}).get("tabs", []) for v in values]
+        if any(name in tabs for tabs in saved):
+            return
+        assert time.monotonic() < deadline, f"the workspace never listed {name}: {saved}"
+        time.sleep(0.5)

@@ -74,6 +74,7 @@ def notebook_share(lab: Lab, path: str) -> str:
     """The public URL of a share of the notebook at ``path`` (made when missing)."""
     if "notebook_url" in lab.state:
         return str(lab.state["notebook_url"])
-    model = ok(lab.api("POST", "orpheus/api/shares", json={"kind": "notebook", "target": path}), "a share")
+    body = {"kind": "notebook", "target": path, "title": path.rsplit("/", 1)[-1]}  # as the toolbar names it
+    model = ok(lab.api("POST", "orpheus/api/shares", json=body), "a share")
     lab.state["notebook_url"] = model["url"]
     return str(model["url"])

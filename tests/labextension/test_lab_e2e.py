@@ -37,6 +37,8 @@ from .lab import (
     open_session_tab,
     project_in_panel,
     show_panel,
+    show_sidebar,
+    wait_for_saved_tab,
 )
 from .model import SESSION_REPLY
 
@@ -194,6 +196,7 @@ def test_07_dark_theme(lab: Lab) -> None:
     title = lab.api("GET", f"orpheus/api/sessions/{session['id']}").json()["title"]
     page = lab.page
     open_session_tab(page, PROJECT, session, title)  # a terminal tab for the reload to restore
+    wait_for_saved_tab(lab, f"orpheus_{session['id']}")  # ... once the Lab saved it in its workspace
     theme = "lab/api/settings/@jupyterlab/apputils-extension:themes"
     r = lab.api("PUT", theme, data=json.dumps({"raw": json.dumps({"theme": "JupyterLab Dark"})}))
     assert r.status_code in (200, 204), r.text
@@ -251,7 +254,7 @@ def test_09_revoke_from_my_shares(lab: Lab) -> None:
 def test_10_share_a_file_from_the_file_browser_menu(lab: Lab) -> None:
     prereq.project(lab)
     page = lab.page
-    page.get_by_role("tab", name=re.compile("File Browser")).click()
+    show_sidebar(page, "File Browser", "#filebrowser")
     listing = page.locator(".jp-DirListing-content")
     page.locator(".jp-BreadCrumbs-home").click()  # from the root, wherever the browser was
     expect(listing.locator(".jp-DirListing-item", has_text="projects")).to_be_visible()

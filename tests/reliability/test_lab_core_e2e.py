@@ -31,6 +31,7 @@ from tests.labextension.lab import (
     open_launcher,
     project_in_panel,
     show_panel,
+    wait_for_saved_tab,
 )
 
 pytestmark = pytest.mark.slow
@@ -75,18 +76,6 @@ def lab(no_key_hub: Hub, browser: Browser, tmp_path_factory: pytest.TempPathFact
     """The signed-up user's Lab."""
     with signed_up_lab(no_key_hub, browser, tmp_path_factory.mktemp("files"), prefix="core-") as state:
         yield state
-
-
-def wait_for_saved_tab(lab: Lab, name: str, seconds: float = 60) -> None:
-    """Return once the saved workspace lists the session terminal's tab."""
-    deadline = time.monotonic() + seconds
-    while True:
-        values = lab.api("GET", "lab/api/workspaces").json()["workspaces"]["values"]
-        saved = [v["data"].get("orpheus-lab:session-tabs", {}).get("tabs", []) for v in values]
-        if any(name in tabs for tabs in saved):
-            return
-        assert time.monotonic() < deadline, f"the workspace never listed {name}: {saved}"
-        time.sleep(0.5)
 
 
 def wait_until_stopped(hub: Hub, user: str, seconds: float = 120) -> None:
