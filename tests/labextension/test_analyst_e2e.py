@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.fakes.analyst import FINDINGS, JOINED, AnalystScript
 from tests.server_extension.datastudio.test_voila_render import TRACES_JS
@@ -24,6 +25,10 @@ from .model import Model
 from .prereq import ok
 
 pytestmark = [pytest.mark.slow]
+
+BROKEN_JS = """() => Array.from(document.querySelectorAll('[data-widget]'))
+  .filter(cell => cell.textContent.includes('Error displaying widget'))
+  .map(cell => cell.dataset.widget + ': ' + cell.textContent.trim().slice(0, 200))"""
 
 PROJECT = "e2e-analyst"
 CUSTOMERS = "customer_id,region\n" + "".join(f"{1000 + i},{['North', 'South', 'East', 'West'][i % 4]}\n"
@@ -74,6 +79,10 @@ def check_dashboard_panel(lab: Lab) -> None:
     assert frame is not None, "the dashboard panel never loaded Voila"
     try:  # every chart drawn: plotly has set data and layout (with the widget id) on each figure
         frame.wait_for_function(f"Object.keys(({TRACES_JS})()).length >= 2", timeout=240_000)
+    except PlaywrightTimeout:
+        broken = frame.evaluate(BROKEN_JS)
+        raise AssertionError(f"charts drawn: {frame.evaluate(TRACES_JS)}; cells showing a widget error "
+                             f"(Voila's widget manager): {broken}") from None
     finally:
         lab.shot("analyst-dashboard")
     assert frame.evaluate(TRACES_JS) == {"by-region": 1, "amounts": 1}
