@@ -24,6 +24,9 @@ from traitlets.config import LoggingConfigurable
 
 from ..fsutil import atomic_write_json, atomic_write_text
 
+# What Claude Code's sandbox needs on Linux (without either it runs commands unsandboxed).
+SANDBOX_TOOLS = ("bwrap", "socat")
+
 DEFAULT_DENY = [
     # System secrets, by absolute path (// is the filesystem root in the grammar).
     "Read(//etc/shadow)",
@@ -105,8 +108,10 @@ class ClaudeSettings(LoggingConfigurable):  # type: ignore[misc]
 
     sandbox = Unicode(
         "auto",
-        help="Claude Code's sandbox: 'auto' enables it when bubblewrap (bwrap) is installed, "
-        "'on' always, 'off' never.",
+        help="Claude Code's sandbox: 'auto' enables it when bubblewrap (bwrap) and socat are "
+        "installed (Claude Code needs both on Linux and runs unsandboxed without them), 'on' "
+        "always, 'off' never. The user's server is confined either way (its own uid and "
+        "sandbox, or its container).",
     ).tag(config=True)
 
     managed_settings_path = Unicode(
@@ -148,7 +153,7 @@ class ClaudeSettings(LoggingConfigurable):  # type: ignore[misc]
     def sandbox_enabled(self) -> bool:
         """Whether to turn on Claude Code's sandbox."""
         if self.sandbox == "auto":
-            return shutil.which("bwrap") is not None
+            return all(shutil.which(tool) is not None for tool in SANDBOX_TOOLS)
         return self.sandbox == "on"
 
     def local_settings(self) -> dict[str, Any]:

@@ -103,11 +103,14 @@ def test_configured_rules_are_validated() -> None:
     assert "Read(//srv/secrets/**)" in ok.all_deny_rules()
 
 
-def test_sandbox_follows_bubblewrap(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sandbox_follows_bubblewrap_and_socat(monkeypatch: pytest.MonkeyPatch) -> None:
     import orpheus.sessions.claude_config as cc
 
-    monkeypatch.setattr(cc.shutil, "which", lambda name: "/usr/bin/bwrap" if name == "bwrap" else None)
+    monkeypatch.setattr(cc.shutil, "which", lambda name: f"/usr/bin/{name}" if name in ("bwrap", "socat") else None)
     assert ClaudeSettings().local_settings()["sandbox"]["enabled"] is True
+    # Claude Code turns its sandbox off by itself without socat: the settings must not claim one.
+    monkeypatch.setattr(cc.shutil, "which", lambda name: "/usr/bin/bwrap" if name == "bwrap" else None)
+    assert "sandbox" not in ClaudeSettings().local_settings()
     monkeypatch.setattr(cc.shutil, "which", lambda name: None)
     assert "sandbox" not in ClaudeSettings().local_settings()
     assert ClaudeSettings(sandbox="on").local_settings()["sandbox"]["enabled"] is True
