@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 import requests
-from tornado.httpclient import AsyncHTTPClient, HTTPRequest
+from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
+from tornado.websocket import websocket_connect
 
 from .live_share_helpers import Session, Terminal, open_viewer, shell_session
 from .share_gateway_stack import Stack, stack_fixture
@@ -164,3 +165,37 @@ def test_when_the_session_ends_the_link_shows_the_recording(stack: Stack) -> Non
     r = session.api("POST", "shares", json={"kind": "live", "target": session.id})
     assert r.status_code == 409
     assert "not running" in r.json()["message"]
+
+
+def test_a_dropped_feed_is_reopened_and_viewers_come_back(stack: Stack, session: Session) -> None:
+    share = session.share_live()
+    link, share_id = str(share["url"]), str(share["id"])
+
+    async def scenario() -> tuple[int | None, int | None, str]:
+        viewer = await open_viewer(link)
+        # Another feed for the same share (the owner's own token) replaces the server's one:
+        # viewers are told the stream restarted, and the user server connects again.
+        feed_url = f"{stack.share}api/shares/{share_id}/live".replace("http://", "ws://")
+        intruder = await websocket_connect(HTTPRequest(feed_url, headers={"Authorization": f"token {session.token}"}))
+        await intruder.write_message('{"version": 2, "width": 80, "height": 24}')
+        await asyncio.wait_for(viewer.until_closed(), 10)
+        assert await asyncio.wait_for(intruder.read_message(), 15) is None  # the server took it back
+        again = None
+        for _ in range(50):
+            try:
+                again = await open_viewer(link)
+                break
+            except HTTPClientError:
+                await asyncio.sleep(0.2)
+        assert again is not None
+        term = await Terminal.open(session)
+        await term.type("echo back-$((6*7))-again\r")
+        seen = await again.read_until("back-42-again")
+        term.conn.close()
+        again.conn.close()
+        return viewer.conn.close_code, intruder.close_code, seen
+
+    viewer_code, feed_code, seen = asyncio.run(scenario())
+    assert viewer_code == 1012  # "service restart": the player reconnects
+    assert feed_code == 1012
+    assert "back-42-again" in seen
