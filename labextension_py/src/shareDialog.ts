@@ -14,7 +14,7 @@ let counter = 0;
 class ShareForm extends Widget {
   private _title: HTMLInputElement;
   private _expiry: HTMLSelectElement;
-  private _live: HTMLInputElement | null = null;
+  private _what: HTMLSelectElement | null = null;
 
   constructor(kind: string, target: string, title: string, canLive = false) {
     super();
@@ -32,7 +32,13 @@ class ShareForm extends Widget {
       this._expiry.appendChild(new Option(c.label, String(i), false, i === DEFAULT_EXPIRY))
     );
     this.node.append(
-      h('p', {}, `Anyone with the link can view a read-only snapshot of this ${kind} (${target}) as it is now.`),
+      h(
+        'p',
+        {},
+        canLive
+          ? `Anyone with the link can view this ${kind} (${target}), read-only: a snapshot as it is now, or live while it runs.`
+          : `Anyone with the link can view a read-only snapshot of this ${kind} (${target}) as it is now.`
+      ),
       h('div', { className: 'orpheus-Field' }, h('label', { for: this._title.id }, 'Title'), this._title),
       h('div', { className: 'orpheus-Field' }, h('label', { for: this._expiry.id }, 'Link expires after'), this._expiry)
     );
@@ -43,33 +49,17 @@ class ShareForm extends Widget {
 
   /** Snapshot or live, for a running session. */
   private _liveChoice(uid: string): HTMLElement {
-    const radio = (value: string, label: string, checked: boolean): HTMLElement => {
-      const input = h('input', {
-        type: 'radio',
-        name: `${uid}-what`,
-        id: `${uid}-${value}`,
-        value
-      }) as HTMLInputElement;
-      input.checked = checked;
-      if (value === 'live') {
-        this._live = input;
-      }
-      return h('div', {}, input, h('label', { for: input.id }, label));
-    };
-    return h(
-      'fieldset',
-      { className: 'orpheus-Field orpheus-ShareWhat' },
-      h('legend', {}, 'Viewers see'),
-      radio('snapshot', SNAPSHOT_LABEL, true),
-      radio('live', LIVE_LABEL, false)
-    );
+    const select = h('select', { id: `${uid}-what`, className: 'jp-mod-styled' }) as HTMLSelectElement;
+    select.append(new Option(SNAPSHOT_LABEL, 'snapshot', true, true), new Option(LIVE_LABEL, 'live'));
+    this._what = select;
+    return h('div', { className: 'orpheus-Field' }, h('label', { for: select.id }, 'Viewers see'), select);
   }
 
   getValue(): { title: string; expiresIn: number | null; live: boolean } {
     return {
       title: this._title.value.trim(),
       expiresIn: EXPIRY_CHOICES[Number(this._expiry.value)].seconds,
-      live: !!this._live?.checked
+      live: this._what?.value === 'live'
     };
   }
 }
