@@ -26,7 +26,7 @@ from orpheus_hub.accounts.handlers import default_handlers as hub_handlers
 from orpheus_hub.llm.handlers import api as llm_api
 from orpheus_hub.llm.handlers import proxy as llm_proxy
 from orpheus_hub.llm.handlers import tokens as llm_tokens
-from orpheus_hub.share import owner_api, pages, views
+from orpheus_hub.share import live_routes, owner_api, pages, views
 from tests.harness.hub import Hub, running_hub
 from tests.hub.accounts.helpers import PASSWORD, clock_extra, login, set_clock, signup, xsrf
 
@@ -102,6 +102,7 @@ def hub_routes() -> list[Route]:
 
 
 SHARE_PUBLIC = {
+    "LiveViewHandler",
     "ShareViewHandler",
     "RenderHandler",
     "RecordingHandler",
@@ -114,7 +115,8 @@ SHARE_PUBLIC = {
 
 def share_routes() -> list[Route]:
     routes = []
-    for pattern, handler, *_ in owner_api.default_handlers + views.default_handlers + pages.default_handlers:
+    handlers = owner_api.default_handlers + views.default_handlers + pages.default_handlers
+    for pattern, handler, *_ in handlers + live_routes.default_handlers:
         allowed = None if handler.__name__ in SHARE_PUBLIC else frozenset(ACTIVE)
         for path in samples(pattern):
             routes.append(Route(f"/services/share/{path}", own_methods(handler), allowed))
@@ -249,6 +251,7 @@ def test_r1_only_share_views_health_and_sign_up_are_public(world: World, tally: 
                     "s/probeprobeprobeprobe/files/probe",
                     "s/probeprobeprobeprobe/download/probe",
                     "s/probeprobeprobeprobe/raw/probe",
+                    "s/probeprobeprobeprobe/live",
                 )
             ),
         ]

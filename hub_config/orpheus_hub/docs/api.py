@@ -17,7 +17,7 @@ API_GROUPS: list[tuple[str, str, list[str]]] = [
     ("User server", "/user/<username>", ["orpheus.app:HANDLER_MODULES"]),
     ("Hub", "/hub", ["orpheus_hub.accounts.handlers", "orpheus_hub.accounts.handlers.state"]),
     ("Share service", "/services/share/", ["orpheus_hub.share.owner_api", "orpheus_hub.share.views",
-                                           "orpheus_hub.share.pages"]),
+                                           "orpheus_hub.share.pages", "orpheus_hub.share.live_routes"]),
     ("LLM service", "/services/llm", ["orpheus_hub.llm.handlers.api",
                                       "orpheus_hub.llm.handlers.tokens",
                                       "orpheus_hub.llm.handlers.proxy"]),

@@ -29,9 +29,10 @@ CONFIG_GROUPS: list[tuple[str, str, list[tuple[str, str | None]]]] = [
         ("orpheus_hub.enforcer.service:EnforcerService", "traitlets.config:Application"),
     ]),
     ("Share service", "the file named by `ORPHEUS_SHARE_CONFIG` (`c.ShareService.*`, "
-     "`c.AccountStates.*`)", [
+     "`c.AccountStates.*`, `c.LiveHub.*`)", [
         ("orpheus_hub.share.app:ShareService", "traitlets.config:Application"),
         ("orpheus_hub.share.accountstate:AccountStates", None),
+        ("orpheus_hub.share.live:LiveHub", None),
     ]),
     ("LLM service", "the file named by `ORPHEUS_LLM_CONFIG` (`c.LLMGateway.*`, `c.CallerAuth.*`, "
      "`c.QuotaPolicy.*`; `c.AccountStates.*` as above)", [
@@ -55,6 +56,7 @@ CONFIG_GROUPS: list[tuple[str, str, list[tuple[str, str | None]]]] = [
         ("orpheus.sessions.clone:SessionCloner", None),
         ("orpheus.sessions.webfetch:WebFetcher", None),
         ("orpheus.datastudio.manager:DataStudioManager", None),
+        ("orpheus.datastudio.analyst.manager:AnalystManager", None),
         ("orpheus.video.manager:VideoManager", None),
         ("orpheus.video.jobs:RenderQueue", None),
         ("orpheus.llm.client:LLMClient", None),
