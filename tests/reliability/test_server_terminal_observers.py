@@ -1,9 +1,11 @@
 """A session observes its terminal through terminado's client protocol (issue 16, item 2).
 
 The session used to replace the terminal's ``clients`` list with a subclass and
-wrap ``ptyproc.setwinsize``. Now the recorder is an ordinary client in terminado's
-own list, and a re-size is read back from the PTY after terminado's sizing pass;
-the size, the ``r`` event and the created/active/disconnected status still follow.
+wrap ``ptyproc.setwinsize`` and ``ptyproc.write``. Now the recorder is an ordinary
+client in terminado's own list, a re-size is read back from the PTY after
+terminado's sizing pass, and input reaches the session through the Orpheus terminal
+manager's ``InputTap`` (made by its ``new_terminal``); no method of terminado's
+process object is replaced.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from orpheus.sessions.live import InputTap
 from tests.server_extension.sessions.conftest import close_terminal_sockets as close_terminal_sockets
 from tests.server_extension.sessions.conftest import create_session, open_terminal
 
@@ -52,7 +55,9 @@ async def test_the_terminal_keeps_terminados_own_objects(jp_fetch: Any, jp_serve
     model = await create_session(jp_fetch, {"title": "Plain"})
     term = jp_serverapp.web_app.settings["terminal_manager"].terminals[model["terminal"]]
     assert type(term.clients) is list
-    assert "setwinsize" not in vars(term.ptyproc)
+    assert isinstance(term.ptyproc, InputTap)  # the manager's own handle, made with the terminal
+    assert not {"setwinsize", "write"} & set(vars(term.ptyproc.ptyproc))  # terminado's process untouched
+    assert len(term.ptyproc.listeners) == 1  # the session's input counter
     assert len(term.clients) == 1  # the recorder, sized as none
     assert term.clients[0].size == (None, None)
 

@@ -9,9 +9,10 @@ as having attached once it is seen among the clients (at output, input, a
 re-size or a status check).
 
 Input is the one thing neither terminado nor jupyter_server_terminals offers a
-hook for (``TermSocket`` writes it straight to ``ptyproc.write``, and the socket
-class is not configurable), so ``ptyproc.write`` is wrapped to count submitted
-lines and note input activity.
+hook for (``TermSocket`` writes it straight to ``ptyproc.write``); the Orpheus
+terminal manager gives every terminal an :class:`InputTap`, and the
+session listens to it to count submitted lines and note input activity. Under an
+operator's terminal manager that is not Orpheus's, input is not counted.
 """
 
 from __future__ import annotations
@@ -25,6 +26,24 @@ from .recorder import AsciicastRecorder
 def count_submitted_lines(text: str) -> int:
     """How many lines ``text`` submits (Enter is ``\\r`` in xterm; ``\\r\\n`` counts once)."""
     return text.count("\r") + text.count("\n") - text.count("\r\n")
+
+
+class InputTap:
+    """A terminal's process handle that calls its ``listeners`` with each write (the
+    terminal's input) before passing it on; everything else is the process's own."""
+
+    def __init__(self, ptyproc: Any) -> None:
+        self.ptyproc = ptyproc
+        self.listeners: list[Callable[[str], None]] = []
+
+    def write(self, text: str) -> Any:
+        """Tell the listeners, then write to the process."""
+        for listener in list(self.listeners):
+            listener(text)
+        return self.ptyproc.write(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.ptyproc, name)
 
 
 class LiveSession:
@@ -60,14 +79,8 @@ class LiveSession:
         term = self.terminal
         self.recorder.on_sizing = self.note_sizing
         term.clients.insert(0, self.recorder)
-        ptyproc = term.ptyproc
-        original_write = ptyproc.write
-
-        def write(text: str) -> Any:
-            self.note_input(text)
-            return original_write(text)
-
-        ptyproc.write = write
+        if isinstance(term.ptyproc, InputTap):
+            term.ptyproc.listeners.append(self.note_input)
 
     def note_input(self, text: str) -> None:
         """Input reached the terminal (runs in terminado's stdin thread)."""

@@ -8,6 +8,12 @@ resumed while that shell held its name. :class:`OrpheusTerminalManager` refuses 
 names with a 409 that says to resume the session; session terminals themselves are
 created through :meth:`OrpheusTerminalManager.create_session_terminal`.
 
+It also gives every terminal it makes an :class:`InputTap`: terminado writes a
+websocket's keystrokes straight to the terminal's process (``ptyproc.write``) and
+offers no hook for them, so the manager's factory (terminado's public
+``new_terminal``) hands each new terminal a process handle that tells listeners what
+was written (a session counts submitted lines and input activity that way).
+
 It is installed through jupyter_server_terminals' own setting,
 ``TerminalsExtensionApp.terminal_manager_class``, when the extension links (before the
 terminals extension builds its manager); an operator's own class is kept, with a warning
@@ -22,6 +28,7 @@ from typing import Any
 from jupyter_server_terminals.terminalmanager import TerminalManager
 from tornado import web
 
+from .live import InputTap
 from .terminal import TERMINAL_PREFIX
 
 TERMINALS_EXTENSION = "jupyter_server_terminals"
@@ -36,7 +43,14 @@ def refusal(name: str) -> str:
 
 
 class OrpheusTerminalManager(TerminalManager):
-    """jupyter_server_terminals' manager, with session terminal names reserved."""
+    """jupyter_server_terminals' manager, with session terminal names reserved and each
+    terminal's input observable (:class:`InputTap`)."""
+
+    def new_terminal(self, **kwargs: Any) -> Any:
+        """terminado's new terminal, its process handle wrapped in an :class:`InputTap`."""
+        term = super().new_terminal(**kwargs)
+        term.ptyproc = InputTap(term.ptyproc)
+        return term
 
     def create(self, **kwargs: Any) -> dict[str, Any]:
         """A terminal, unless it asks for a session's name (409)."""
