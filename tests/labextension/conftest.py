@@ -18,7 +18,7 @@ from tests.fakes.anthropic import FakeAnthropic
 from tests.harness.hub import Hub, make_hub
 from tests.harness.ports import free_port
 
-from .lab import ARTIFACTS, CHROMIUM_ARGS, CSV, PASSWORD, SAVED, USER, Lab
+from .lab import ARTIFACTS, CHROMIUM_ARGS, CSV, PASSWORD, SAVED, USER, Lab, dismiss_dialogs
 from .model import Model
 
 REPO = Path(__file__).resolve().parents[2]
@@ -31,6 +31,15 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Say where the browser tests' step screenshots are."""
     if SAVED:
         terminalreporter.write_line(f"Orpheus e2e: {len(SAVED)} step screenshots saved in {ARTIFACTS}/")
+
+
+@pytest.fixture(autouse=True)
+def no_dialog_left(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After each test on a shared page, close a dialog it left open (a failure must not cascade)."""
+    yield
+    for name in ("lab", "off_lab"):
+        if name in request.fixturenames:
+            dismiss_dialogs(request.getfixturevalue(name).page)
 
 
 @pytest.fixture(autouse=True)

@@ -138,6 +138,19 @@ def close_dialog(page: Page, button: str) -> None:
     expect(page.locator(".jp-Dialog")).to_have_count(0)
 
 
+def dismiss_dialogs(page: Page) -> None:
+    """Close whatever dialog a failed step left open (Escape), so it fails alone."""
+    dialogs = page.locator(".jp-Dialog")
+    for _ in range(3):
+        if not dialogs.count():
+            return
+        page.keyboard.press("Escape")
+        try:
+            expect(dialogs).to_have_count(0, timeout=5000)
+        except AssertionError:
+            continue
+
+
 def open_launcher(page: Page) -> None:
     """Open a new Launcher in front (the + of the main area's tab bar)."""
     page.locator("#jupyterlab-splash").wait_for(state="detached")  # the app has started

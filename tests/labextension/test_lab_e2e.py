@@ -75,6 +75,7 @@ def test_01_lab_loads_with_the_extension_and_the_trial_banner(lab: Lab) -> None:
     expect(banner).to_be_visible()
     expect(banner).to_contain_text(re.compile(r"Orpheus trial: (\d+ h \d+ min|\d+ d \d+ h) left"))
     expect(page.get_by_role("tab", name=re.compile("Orpheus"))).to_have_count(1)
+    open_launcher(page)
     expect(launcher_card(page, "Claude session")).not_to_contain_text("AI off")
     lab.shot("lab-trial-banner")
 
@@ -91,6 +92,7 @@ def test_02_launcher_creates_a_claude_session_with_an_uploaded_file(lab: Lab) ->
     if lab.api("GET", f"orpheus/api/projects/{PROJECT}").status_code == 200:  # made by an earlier test
         page.get_by_label("Project", exact=True).select_option(value=PROJECT)
     else:  # a fresh user has no project yet: the form offers a new one
+        page.get_by_label("Project", exact=True).select_option(label="New project…")
         page.get_by_label("New project name").fill(PROJECT)
         expect(dialog.locator(".orpheus-SlugPreview", has_text=f"Project folder: {PROJECT}")).to_be_visible()
     page.get_by_label("Files to upload into the session folder").set_input_files(str(lab.state["csv"]))

@@ -60,6 +60,7 @@ def test_session_dialog_says_ai_is_off_and_the_session_starts_with_a_banner(off_
     if off_lab.api("GET", f"orpheus/api/projects/{PROJECT}").status_code == 200:
         page.get_by_label("Project", exact=True).select_option(value=PROJECT)
     else:
+        page.get_by_label("Project", exact=True).select_option(label="New project…")
         page.get_by_label("New project name").fill(PROJECT)
     off_lab.shot("session-dialog-ai-off")
     dialog.get_by_role("button", name="Create the session").click()

@@ -134,7 +134,10 @@ def test_restored_session_tab_after_a_restart_offers_resume(lab: Lab) -> None:
         time.sleep(0.5)
     page = lab.page
     page.reload()
-    ended = page.get_by_role("region", name=re.compile("^Session ended"))
+    tab = page.locator(TAB, has_text="Restore me")  # other sessions' tabs may be restored too
+    expect(tab).to_be_visible(timeout=60_000)
+    tab.click()
+    ended = page.get_by_role("region", name="Session ended: Restore me")
     expect(ended).to_be_visible(timeout=60_000)
     lab.shot("session-ended-tab")
     terminals = [t["name"] for t in lab.api("GET", "api/terminals").json()]
@@ -152,11 +155,13 @@ def test_revoked_account_gets_one_dialog_with_the_reason(
     files = tmp_path_factory.mktemp("revoked-files")
     with signed_up_lab(no_key_hub, browser, files, user=REVOKED_USER, prefix="core-") as lab:
         hub = lab.hub
-        assert hub.api("POST", f"/orpheus/users/{REVOKED_USER}/revoke").status_code == 200
         page = lab.page
+        refresh = show_panel(page).get_by_role("button", name="Refresh")
+        assert hub.api("POST", f"/orpheus/users/{REVOKED_USER}/revoke").status_code == 200
         wait_until_stopped(hub, REVOKED_USER)
-        # Any Orpheus request now fails the way a stopped server makes it fail: refresh the side panel.
-        show_panel(page).get_by_role("button", name="Refresh").click()
+        # Any Orpheus request now fails the way a stopped server makes it fail: refresh the side panel
+        # (a DOM click: the Lab's own polling may have opened the dialog over the panel already).
+        refresh.dispatch_event("click")
         blocked = page.locator(".jp-Dialog .orpheus-Blocked[data-account-state='revoked']")
         expect(blocked).to_be_visible()
         expect(blocked).to_contain_text("revoked")
