@@ -25,6 +25,7 @@ REPO = Path(__file__).resolve().parents[2]
 BUILT = REPO / "labextension_py" / "orpheus_lab" / "labextension"
 CLAUDE = REPO / "node_modules" / ".bin" / "claude"
 OPERATOR_KEY = "sk-ant-e2e-operator-key"
+E2E_TRIAL_TOKENS = 20_000_000
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
@@ -123,8 +124,14 @@ def lab_hub(tmp_path_factory: pytest.TempPathFactory, built_extension: Path, mod
     """The hub whose gateway reaches the fake model; sessions run the real ``claude`` CLI."""
     if not CLAUDE.exists():
         pytest.fail(f"the claude CLI is missing ({CLAUDE}): `make test` installs it", pytrace=False)
-    env = {"ANTHROPIC_API_KEY": OPERATOR_KEY, "ANTHROPIC_BASE_URL": model.fake.url}
-    hub = start_lab_hub(Path(tmp_path_factory.mktemp("lab-hub")), built_extension, env)
+    folder = Path(tmp_path_factory.mktemp("lab-hub"))
+    # The gateway counts the fake model's usage like a real one's, and every module here shares one
+    # trial user: the default trial quota (200,000 tokens a day) runs out within one run of the folder.
+    gateway_config = folder / "llm_config.py"
+    gateway_config.write_text(f"c.QuotaPolicy.trial_tokens_per_day = {E2E_TRIAL_TOKENS}\n")
+    env = {"ANTHROPIC_API_KEY": OPERATOR_KEY, "ANTHROPIC_BASE_URL": model.fake.url,
+           "ORPHEUS_LLM_CONFIG": str(gateway_config)}
+    hub = start_lab_hub(folder, built_extension, env)
     try:
         yield hub
     finally:
