@@ -14,11 +14,12 @@ import pytest
 import requests
 from playwright.sync_api import Browser, sync_playwright
 
+from tests.browser import launch
 from tests.fakes.anthropic import FakeAnthropic
 from tests.harness.hub import Hub, make_hub
 from tests.harness.ports import free_port
 
-from .lab import ARTIFACTS, CHROMIUM_ARGS, CSV, PASSWORD, SAVED, USER, Lab, dismiss_dialogs
+from .lab import ARTIFACTS, CSV, PASSWORD, SAVED, USER, Lab, dismiss_dialogs
 from .model import Model
 
 REPO = Path(__file__).resolve().parents[2]
@@ -101,14 +102,15 @@ def model() -> Iterator[Model]:
         yield Model(fake)
 
 
-def start_lab_hub(folder: Path, built_extension: Path, env: dict[str, str]) -> Hub:
-    """The Orpheus hub with its share service, user servers loading this checkout's build."""
+def start_lab_hub(folder: Path, built_extension: Path, env: dict[str, str], extra_config: str = "") -> Hub:
+    """The Orpheus hub with its share service, user servers loading this checkout's build
+    (``extra_config``: more lines of hub configuration)."""
     env = {"ORPHEUS_SHARE_PORT": str(free_port()), "ORPHEUS_LLM_PORT": str(free_port()), **env}
     jupyter_path = [str(built_extension), *filter(None, os.environ.get("JUPYTER_PATH", "").split(os.pathsep))]
     spawner_env = {"JUPYTER_PATH": os.pathsep.join(jupyter_path)}
     # The sandbox shows user servers only the runtime: bind the build too.
     extra = (f"c.Spawner.environment.update({spawner_env!r})\n"
-             f"c.SandboxSpawner.extra_runtime_paths = {[str(built_extension)]!r}")
+             f"c.SandboxSpawner.extra_runtime_paths = {[str(built_extension)]!r}\n{extra_config}")
     hub = make_hub(folder, env=env, extra_config=extra)
     hub.start()
     try:
@@ -138,10 +140,16 @@ def lab_hub(tmp_path_factory: pytest.TempPathFactory, built_extension: Path, mod
         hub.stop()
 
 
+#: The shell access key of the no-key hub's user servers.
+SHELL_KEY = "shell-key-" + "7" * 24
+
+
 @pytest.fixture(scope="package")
 def no_key_hub(tmp_path_factory: pytest.TempPathFactory, built_extension: Path) -> Iterator[Hub]:
-    """The hub with no model key: its gateway, and so the Lab, say AI is off."""
-    hub = start_lab_hub(Path(tmp_path_factory.mktemp("no-key-hub")), built_extension, {"ANTHROPIC_API_KEY": ""})
+    """The hub with no model key: its gateway, and so the Lab, say AI is off. Its user
+    servers also hold a shell access key (:data:`SHELL_KEY`, for the shell-mode test)."""
+    hub = start_lab_hub(Path(tmp_path_factory.mktemp("no-key-hub")), built_extension, {"ANTHROPIC_API_KEY": ""},
+                        f"c.Spawner.args = ['--ClaudeSessionManager.shell_access_key={SHELL_KEY}']")
     try:
         yield hub
     finally:
@@ -152,7 +160,7 @@ def no_key_hub(tmp_path_factory: pytest.TempPathFactory, built_extension: Path) 
 def browser() -> Iterator[Browser]:
     """Debian's Chromium, headless, driven by Playwright (no downloaded browser)."""
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        b = launch(p)
         yield b
         b.close()
 

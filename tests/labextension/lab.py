@@ -13,6 +13,7 @@ import requests
 from playwright.sync_api import BrowserContext, ConsoleMessage, Frame, Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from tests.browser import ARTIFACTS as SCREENSHOTS
 from tests.harness.hub import Hub
 
 USER = "lyra"
@@ -23,11 +24,9 @@ CSV = "month,region,units,revenue\n" + "".join(
     for i, r in enumerate(["north", "south", "east"])
 )
 #: Every browser test's screenshots, named ``<test>--<step>.png`` (stable across runs).
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "labextension"
+ARTIFACTS = SCREENSHOTS / "labextension"
 #: The screenshots saved in this pytest run (the conftest prints the folder at the end).
 SAVED: list[Path] = []
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 TAB = ".lm-DockPanel-tabBar .lm-TabBar-tab"
 # Up to 20 s for the page to reach a state (not 5): the machine running these is often
 # shared, and a terminal or a kernel can take that long to start there. Never a timing check.

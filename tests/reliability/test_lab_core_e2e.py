@@ -20,10 +20,10 @@ import pytest
 import requests
 from playwright.sync_api import Browser, expect, sync_playwright
 
+from tests.browser import launch
 from tests.harness.hub import Hub
 from tests.labextension.conftest import link_build, signed_up_lab, start_lab_hub
 from tests.labextension.lab import (
-    CHROMIUM_ARGS,
     TAB,
     USER,
     Lab,
@@ -64,7 +64,7 @@ def no_key_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
 def browser() -> Iterator[Browser]:
     """Debian's Chromium, headless."""
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        b = launch(p)
         try:
             yield b
         finally:

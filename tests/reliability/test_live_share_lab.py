@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect, sync_playwright
 
+from tests.browser import launch
 from tests.harness.hub import Hub
 from tests.labextension.conftest import link_build, signed_up_lab, start_lab_hub
-from tests.labextension.lab import CHROMIUM_ARGS, Lab, project_in_panel
+from tests.labextension.lab import Lab, project_in_panel
 
 pytestmark = pytest.mark.slow
 
@@ -39,7 +40,7 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        b = launch(p)
         try:
             yield b
         finally:

@@ -17,8 +17,9 @@ import requests
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from orpheus.datastudio.dashboards.static import render_html
+from tests.browser import launch
 from tests.hub.share.content import tar_bytes
-from tests.labextension.lab import CHROMIUM_ARGS, drawn_traces, screenshot, watch_console
+from tests.labextension.lab import drawn_traces, screenshot, watch_console
 from tests.server_extension.datastudio import datasets
 from tests.server_extension.datastudio.specs import EXPECTED_TRACES, trial_spec
 
@@ -45,7 +46,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 @pytest.fixture
 def browser() -> Iterator[Browser]:
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        b = launch(p)
         yield b
         b.close()
 
