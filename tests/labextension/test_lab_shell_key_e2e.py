@@ -28,6 +28,8 @@ def test_shell_mode_asks_for_the_key_and_resume_asks_again(off_lab: Lab) -> None
     launcher_card(page, "Claude session").click()
     dialog = page.locator(".jp-Dialog")
     dialog.get_by_label("Title").fill(TITLE)
+    # an earlier module on this hub may have made projects: the form then defaults to one
+    dialog.get_by_label("Project", exact=True).select_option(label="New project…")
     dialog.get_by_label("New project name").fill("Shell work")
     key = dialog.get_by_label("Shell access key")
     expect(key).to_be_hidden()  # Claude mode needs no key
