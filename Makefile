@@ -64,12 +64,16 @@ typecheck: $(VENV)/.test-deps
 labtest: install-test
 	cd labextension_py && export PATH="$(abspath $(BIN)):$$PATH" && jlpm install && jlpm test && jlpm lint:check
 
+# The whole suite in two pytest runs: the fast cases in two pytest-xdist workers (one per
+# core), then the slow end-to-end cases one at a time (each starts its own hub, browser or
+# container, and they measure nothing in parallel). Either run collecting nothing fails.
 test: install-test lint typecheck labtest
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not slow" -n 2 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m slow $(PYTEST_ARGS)
 
 # The quick subset while working: no real hub, browser or renderer.
 quick: install-test labtest
-	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not slow" -n 2 $(PYTEST_ARGS)
 
 # ydata-profiling (the analysis benchmark's baseline) pins older pandas/numpy, so it gets
 # its own venv rather than the project's.

@@ -9,7 +9,7 @@ import pytest
 
 from tests.harness.hub import Hub, running_hub
 
-pytest_plugins = ["pytest_jupyter.jupyter_server"]
+pytest_plugins = ["pytest_jupyter.jupyter_server", "tests.reliability.tally"]
 
 
 @pytest.fixture

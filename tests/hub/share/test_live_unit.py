@@ -85,7 +85,7 @@ def feed_all(redactor: StreamRedactor, chunks: list[str]) -> str:
 
 
 @pytest.mark.parametrize("split", ["whole", "by-char", "by-char-sgr", "by-3"])
-@pytest.mark.parametrize("secret", [SECRET, GATEWAY])
+@pytest.mark.parametrize("secret", [SECRET, GATEWAY], ids=["hub-token", "gateway-token"])
 def test_a_streamed_secret_never_leaves_whole(secret: str, split: str) -> None:
     text = f"$ env\r\nTOKEN={secret}\r\n$ "
     if split == "whole":
